@@ -1,0 +1,35 @@
+/*
+ * The Airworthy demo backend: catalog, guest sign-in, permissions and the
+ * operability plugin with its modules.
+ */
+
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+
+// auth: guest sign-in for the embedded demo (see app-config.yaml)
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+// catalog
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+// permissions
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(
+  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+);
+
+// operability
+backend.add(import('@airworthy/plugin-operability-backend'));
+
+backend.add(import('@airworthy/plugin-operability-backend'));
+backend.add(import('@airworthy/plugin-operability-backend-module-prometheus'));
+backend.add(import('@airworthy/plugin-operability-backend-module-alertmanager'));
+backend.add(import('@airworthy/plugin-operability-backend-module-github'));
+backend.add(import('@airworthy/plugin-operability-backend-module-pagerduty'));
+backend.add(import('@airworthy/plugin-operability-backend-module-demo'));
+backend.start();

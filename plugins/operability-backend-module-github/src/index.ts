@@ -1,0 +1,8 @@
+/***/
+/**
+ * The github backend module for the operability plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { operabilityModuleGithub as default } from './module';

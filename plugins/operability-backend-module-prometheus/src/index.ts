@@ -1,0 +1,8 @@
+/***/
+/**
+ * The prometheus backend module for the operability plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { operabilityModulePrometheus as default } from './module';

@@ -1,0 +1,1 @@
+export { operabilityPlugin as default } from './plugin';

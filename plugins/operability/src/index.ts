@@ -1,0 +1,1 @@
+export { operabilityPlugin, OperabilityPage } from './plugin';
