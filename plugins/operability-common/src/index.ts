@@ -1,19 +1,10 @@
-/***/
 /**
- * Common functionalities for the operability plugin.
+ * Isomorphic code of the operability plugin: annotations, permissions, the HTTP API's
+ * types, schemas and client, and the SLO engine. No framework imports.
  *
  * @packageDocumentation
  */
 
-/**
- * In this package you might for example declare types that are common
- * between the frontend and backend plugin packages.
- */
-export type CommonType = {
-  field: string;
-};
-
-/**
- * Or you might declare some common constants.
- */
-export const COMMON_CONSTANT = 1;
+export * from './annotations';
+export * from './api';
+export * from './permissions';

@@ -1,18 +1,8 @@
-/***/
 /**
- * Node.js library for the operability plugin.
+ * Extension points of the operability backend plugin, for modules that bring SLI data,
+ * incidents and operability checks from other systems.
  *
  * @packageDocumentation
  */
 
-// In this package you might for example export functions that
-// help other plugins or modules interact with your plugin.
-
-/**
- * Does something useful.
- *
- * @public
- */
-export function someFunction() {
-  // ...
-}
+export {};

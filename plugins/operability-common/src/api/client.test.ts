@@ -1,0 +1,90 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ResponseError } from '@backstage/errors';
+import { OperabilityClient } from './client';
+
+// A real HTTP server stands in for the backend; the client uses Node's fetch.
+describe('OperabilityClient', () => {
+  let server: Server;
+  let baseUrl: string;
+  const requests: Array<{ method?: string; url?: string }> = [];
+  let respond: (req: IncomingMessage) => { status: number; body: unknown };
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      requests.push({ method: req.method, url: req.url });
+      const { status, body } = respond(req);
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/operability`;
+  });
+
+  afterAll(async () => {
+    await new Promise(resolve => server.close(resolve));
+  });
+
+  beforeEach(() => {
+    requests.length = 0;
+  });
+
+  function client() {
+    return new OperabilityClient({
+      discoveryApi: {
+        getBaseUrl: async pluginId => baseUrl.replace('operability', pluginId),
+      },
+      fetchApi: { fetch: (...args) => fetch(...args) },
+    });
+  }
+
+  it("gets an entity's SLOs from the entity path", async () => {
+    const body = {
+      entityRef: 'component:default/thanos',
+      items: [],
+      errors: [],
+    };
+    respond = () => ({ status: 200, body });
+
+    await expect(
+      client().getEntitySlos('Component:default/Thanos'),
+    ).resolves.toEqual(body);
+    expect(requests).toEqual([
+      {
+        method: 'GET',
+        url: '/api/operability/entities/component/default/thanos/slos',
+      },
+    ]);
+  });
+
+  it('throws a ResponseError carrying the backend error', async () => {
+    respond = () => ({
+      status: 404,
+      body: {
+        error: {
+          name: 'NotFoundError',
+          message: 'No entity component:default/x in the catalog',
+        },
+        request: { method: 'GET', url: '/x' },
+        response: { statusCode: 404 },
+      },
+    });
+
+    const error = await client()
+      .getEntitySlos('component:default/x')
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(404);
+    expect(error.body.error.message).toBe(
+      'No entity component:default/x in the catalog',
+    );
+  });
+
+  it('reads health', async () => {
+    respond = () => ({ status: 200, body: { status: 'ok' } });
+    await expect(client().getHealth()).resolves.toEqual({ status: 'ok' });
+    expect(requests[0].url).toBe('/api/operability/health');
+  });
+});

@@ -1,0 +1,4 @@
+export * from './client';
+export * from './entityRefs';
+export * from './types';
+export * from './zod';

@@ -1,0 +1,52 @@
+/** Where an SLO definition comes from. @public */
+export type SloSource =
+  /** an OpenSLO or Sloth file in the entity's repository (read-only in Backstage) */
+  | 'repo'
+  /** created through the API or the SLO editor (stored in the plugin database) */
+  | 'api';
+
+/** The evaluated state of an SLO. @public */
+export type SloStatus = 'ok' | 'warning' | 'critical' | 'exhausted' | 'no-data';
+
+/** An SLO of an entity, as listed on the entity page. @public */
+export interface SloSummary {
+  /** Stable id, used in `/slos/{id}` routes. */
+  id: string;
+  /** The entity this SLO belongs to. */
+  entityRef: string;
+  /** `metadata.name` of the OpenSLO SLO. */
+  name: string;
+  displayName?: string;
+  description?: string;
+  source: SloSource;
+  /** For repo SLOs, the file the SLO was read from. */
+  sourceLocation?: string;
+  /** Objective as a ratio in [0, 1), e.g. 0.999. */
+  target: number;
+  /** The SLO period (time window), e.g. `28d`. */
+  period: string;
+  status: SloStatus;
+}
+
+/** A problem found in an entity's SLO files, with enough context to fix it. @public */
+export interface SloValidationError {
+  /** The file (path or URL) the problem is in. */
+  file: string;
+  /** Index of the YAML document in the file, from 0. */
+  document?: number;
+  /** Field path in the document, e.g. `spec.objectives[0].target`. */
+  path?: string;
+  message: string;
+}
+
+/** Response of `GET /entities/{kind}/{namespace}/{name}/slos`. @public */
+export interface EntitySlosResponse {
+  entityRef: string;
+  items: SloSummary[];
+  errors: SloValidationError[];
+}
+
+/** Response of `GET /health`. @public */
+export interface HealthResponse {
+  status: 'ok';
+}
