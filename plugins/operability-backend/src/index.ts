@@ -1,1 +1,7 @@
+/**
+ * The operability backend plugin.
+ *
+ * @packageDocumentation
+ */
+
 export { operabilityPlugin as default } from './plugin';

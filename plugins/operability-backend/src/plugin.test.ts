@@ -2,128 +2,93 @@ import {
   mockCredentials,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { todoListServiceRef } from './services/TodoListService';
-import { operabilityPlugin } from './plugin';
-import request from 'supertest';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  ConflictError,
-  AuthenticationError,
-  NotAllowedError,
-} from '@backstage/errors';
+import request from 'supertest';
+import { operabilityPlugin } from './plugin';
 
-// TEMPLATE NOTE:
-// Plugin tests are integration tests for your plugin, ensuring that all pieces
-// work together end-to-end. You can still mock injected backend services
-// however, just like anyone who installs your plugin might replace the
-// services with their own implementations.
-describe('plugin', () => {
-  it('should create and read TODO items', async () => {
-    const { server } = await startTestBackend({
-      features: [operabilityPlugin],
-    });
+const jupyterhub = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'jupyterhub', namespace: 'default' },
+  spec: {
+    type: 'service',
+    owner: 'group:default/data-science',
+    lifecycle: 'production',
+  },
+};
 
-    await request(server).get('/api/operability/todos').expect(200, {
+const backends: Array<{ stop(): Promise<void> }> = [];
+
+async function startBackend() {
+  const backend = await startTestBackend({
+    features: [
+      operabilityPlugin,
+      catalogServiceMock.factory({ entities: [jupyterhub] }),
+    ],
+  });
+  backends.push(backend);
+  return backend.server;
+}
+
+describe('operability backend plugin', () => {
+  afterEach(async () => {
+    await Promise.all(backends.splice(0).map(b => b.stop()));
+  });
+
+  it('answers /health without credentials', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/operability/health')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('requires credentials for entity routes', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/operability/entities/component/default/jupyterhub/slos')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+  });
+
+  it('lists no SLOs (and no errors) for an entity without any', async () => {
+    const server = await startBackend();
+    const res = await request(server).get(
+      '/api/operability/entities/Component/default/jupyterhub/slos',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      entityRef: 'component:default/jupyterhub',
       items: [],
-    });
-
-    const createRes = await request(server)
-      .post('/api/operability/todos')
-      .send({ title: 'My Todo' });
-
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: 'My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
-    });
-
-    const createdTodoItem = createRes.body;
-
-    await request(server)
-      .get('/api/operability/todos')
-      .expect(200, {
-        items: [createdTodoItem],
-      });
-
-    await request(server)
-      .get(`/api/operability/todos/${createdTodoItem.id}`)
-      .expect(200, createdTodoItem);
-  });
-
-  it('should create TODO item with catalog information', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        operabilityPlugin,
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'my-component',
-                namespace: 'default',
-                title: 'My Component',
-              },
-              spec: {
-                type: 'service',
-                owner: 'me',
-              },
-            },
-          ],
-        }),
-      ],
-    });
-
-    const createRes = await request(server)
-      .post('/api/operability/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
-
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: '[My Component] My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
+      errors: [],
     });
   });
 
-  it('should forward errors from the TodoListService', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        operabilityPlugin,
-        createServiceFactory({
-          service: todoListServiceRef,
-          deps: {},
-          factory: () => ({
-            createTodo: jest.fn().mockRejectedValue(new ConflictError()),
-            listTodos: jest.fn().mockRejectedValue(new AuthenticationError()),
-            getTodo: jest.fn().mockRejectedValue(new NotAllowedError()),
-          }),
-        })
-      ],
+  it('answers 404 for an entity the catalog does not return', async () => {
+    const server = await startBackend();
+    const res = await request(server).get(
+      '/api/operability/entities/component/default/unknown/slos',
+    );
+    expect(res.status).toBe(404);
+    expect(res.body.error).toMatchObject({
+      name: 'NotFoundError',
+      message: 'No entity component:default/unknown in the catalog',
     });
+  });
 
-    const createRes = await request(server)
-      .post('/api/operability/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
-    expect(createRes.status).toBe(409);
-    expect(createRes.body).toMatchObject({
-      error: { name: 'ConflictError' },
-    });
-
-    const listRes = await request(server).get('/api/operability/todos');
-    expect(listRes.status).toBe(401);
-    expect(listRes.body).toMatchObject({
-      error: { name: 'AuthenticationError' },
-    });
-
-    const getRes = await request(server).get('/api/operability/todos/123');
-    expect(getRes.status).toBe(403);
-    expect(getRes.body).toMatchObject({
-      error: { name: 'NotAllowedError' },
-    });
+  it('refuses malformed entity names with 400 and a message, without a stack trace', async () => {
+    const server = await startBackend();
+    const res = await request(server).get(
+      `/api/operability/entities/component/default/${encodeURIComponent(
+        'bad name!',
+      )}/slos`,
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.name).toBe('InputError');
+    expect(res.body.error.message).toMatch(
+      /^Invalid request params: params\.name: must be/,
+    );
+    expect(res.body.error.stack).toBeUndefined();
   });
 });

@@ -1,51 +1,49 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
-import { z } from 'zod/v3';
+import type {
+  HttpAuthService,
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import type { HealthResponse } from '@airworthy/plugin-operability-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { todoListServiceRef } from './services/TodoListService';
+import { createSloRoutes } from './routes/sloRoutes';
+import type { EntityAccess } from './services/EntityAccess';
+import type { SloRegistry } from './services/SloRegistry';
 
-export async function createRouter({
-  httpAuth,
-  todoList,
-}: {
+export interface RouterOptions {
+  config: RootConfigService;
+  logger: LoggerService;
   httpAuth: HttpAuthService;
-  todoList: typeof todoListServiceRef.T;
-}): Promise<express.Router> {
+  entityAccess: EntityAccess;
+  sloRegistry: SloRegistry;
+}
+
+/**
+ * The plugin's HTTP API. Handlers stay thin (credentials, permission, service, JSON); each
+ * area's routes live in `routes/`. Errors are `@backstage/errors` types, answered here
+ * without stack traces whatever NODE_ENV is.
+ */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: '1mb' }));
 
-  // TEMPLATE NOTE:
-  // Zod is a powerful library for data validation and recommended in particular
-  // for user-defined schemas. In this case we use it for input validation too.
-  //
-  // If you want to define a schema for your API we recommend using Backstage's
-  // OpenAPI tooling: https://backstage.io/docs/next/openapi/01-getting-started
-  const todoSchema = z.object({
-    title: z.string(),
-    entityRef: z.string().optional(),
+  router.get('/health', (_req, res) => {
+    const body: HealthResponse = { status: 'ok' };
+    res.json(body);
   });
 
-  router.post('/todos', async (req, res) => {
-    const parsed = todoSchema.safeParse(req.body);
-    if (!parsed.success) {
-      throw new InputError(parsed.error.toString());
-    }
+  router.use(createSloRoutes(options));
 
-    const result = await todoList.createTodo(parsed.data, {
-      credentials: await httpAuth.credentials(req, { allow: ['user'] }),
-    });
-
-    res.status(201).json(result);
-  });
-
-  router.get('/todos', async (_req, res) => {
-    res.json(await todoList.listTodos());
-  });
-
-  router.get('/todos/:id', async (req, res) => {
-    res.json(await todoList.getTodo({ id: req.params.id }));
-  });
-
+  router.use(
+    MiddlewareFactory.create({
+      config: options.config,
+      logger: options.logger,
+    }).error({
+      showStackTraces: false,
+    }),
+  );
   return router;
 }

@@ -1,0 +1,80 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import fs from 'node:fs';
+import type { Knex } from 'knex';
+import { migrationsDirectory } from './migrations';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3', 'POSTGRES_15', 'POSTGRES_16', 'POSTGRES_17', 'POSTGRES_18'],
+});
+
+const migrationFiles = fs
+  .readdirSync(migrationsDirectory)
+  .filter(f => f.endsWith('.js'))
+  .sort();
+
+async function tableNames(knex: Knex): Promise<string[]> {
+  if (knex.client.config.client === 'pg') {
+    const rows = await knex('information_schema.tables')
+      .where({ table_schema: 'public' })
+      .select('table_name');
+    return rows.map((r: { table_name: string }) => r.table_name).sort();
+  }
+  const rows = await knex('sqlite_master')
+    .where({ type: 'table' })
+    .andWhereNot('name', 'like', 'sqlite_%')
+    .select('name');
+  return rows.map((r: { name: string }) => r.name).sort();
+}
+
+describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
+  it('ships at least one migration, all as .js files', () => {
+    expect(migrationFiles.length).toBeGreaterThan(0);
+  });
+
+  it('runs every migration up and down again, one at a time', async () => {
+    const knex = await databases.init(databaseId);
+    const before = await tableNames(knex);
+
+    for (const file of migrationFiles) {
+      await knex.migrate.up({ directory: migrationsDirectory, name: file });
+    }
+    const [, pending] = await knex.migrate.list({
+      directory: migrationsDirectory,
+    });
+    expect(pending).toEqual([]);
+    expect(await tableNames(knex)).toEqual(expect.arrayContaining(['slos']));
+
+    for (let i = 0; i < migrationFiles.length; i++) {
+      await knex.migrate.down({ directory: migrationsDirectory });
+    }
+    const after = (await tableNames(knex)).filter(
+      t => !t.startsWith('knex_migrations'),
+    );
+    expect(after).toEqual(before.filter(t => !t.startsWith('knex_migrations')));
+  });
+
+  it('keeps stored SLOs across a down and up of later migrations', async () => {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: migrationsDirectory });
+    await knex('slos').insert({
+      id: 'a',
+      entity_ref: 'component:default/x',
+      name: 'availability',
+      source: 'api',
+      target: 0.99,
+      period: '28d',
+      definition: '{}',
+      created_at: 1,
+      updated_at: 1,
+    });
+    // Roll back and re-apply everything after the first migration.
+    for (let i = 1; i < migrationFiles.length; i++) {
+      await knex.migrate.down({ directory: migrationsDirectory });
+    }
+    await knex.migrate.latest({ directory: migrationsDirectory });
+    const rows = await knex('slos').select('id');
+    expect(rows).toEqual([{ id: 'a' }]);
+  });
+});

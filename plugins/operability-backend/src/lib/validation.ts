@@ -1,0 +1,21 @@
+import { describeZodError } from '@airworthy/plugin-operability-common';
+import { InputError } from '@backstage/errors';
+import type { z } from 'zod';
+
+/**
+ * Parses request input (params, query or body) with a zod schema; anything the schema
+ * rejects becomes an InputError (400) whose message names each field and what to fix.
+ */
+export function parseInput<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  what: 'params' | 'query' | 'body',
+): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new InputError(
+      `Invalid request ${what}: ${describeZodError(result.error, what)}`,
+    );
+  }
+  return result.data;
+}
