@@ -1,1 +1,10 @@
-export { operabilityPlugin, OperabilityPage } from './plugin';
+/**
+ * The operability frontend plugin: SLOs, incidents and operability scores on entity
+ * pages. The new frontend system's extensions are exported from `./alpha`.
+ *
+ * @packageDocumentation
+ */
+
+export { operabilityPlugin, EntitySloCard } from './plugin';
+export { operabilityApiRef } from './api';
+export { isOperabilityAvailable } from '@airworthy/plugin-operability-common';

@@ -1,7 +1,11 @@
-import { operabilityPlugin } from './plugin';
+import { EntitySloCard, operabilityPlugin } from './plugin';
 
-describe('operability', () => {
-  it('should export plugin', () => {
-    expect(operabilityPlugin).toBeDefined();
+describe('legacy plugin', () => {
+  it('is the operability plugin and provides its API', () => {
+    expect(operabilityPlugin.getId()).toBe('operability');
+    expect([...operabilityPlugin.getApis()].map(f => f.api.id)).toEqual([
+      'plugin.operability.api',
+    ]);
+    expect(EntitySloCard).toBeDefined();
   });
 });

@@ -1,22 +1,26 @@
 import {
+  createComponentExtension,
   createPlugin,
-  createRoutableExtension,
 } from '@backstage/core-plugin-api';
-
+import { operabilityApiFactory } from './api';
 import { rootRouteRef } from './routes';
 
+/** The operability plugin for apps on the legacy frontend system. @public */
 export const operabilityPlugin = createPlugin({
   id: 'operability',
+  apis: [operabilityApiFactory],
   routes: {
     root: rootRouteRef,
   },
 });
 
-export const OperabilityPage = operabilityPlugin.provide(
-  createRoutableExtension({
-    name: 'OperabilityPage',
-    component: () =>
-      import('./components/ExampleComponent').then(m => m.ExampleComponent),
-    mountPoint: rootRouteRef,
+/** Entity card: the SLOs of the entity, or how to add them. @public */
+export const EntitySloCard = operabilityPlugin.provide(
+  createComponentExtension({
+    name: 'EntitySloCard',
+    component: {
+      lazy: () =>
+        import('./components/EntitySloCard').then(m => m.EntitySloCard),
+    },
   }),
 );

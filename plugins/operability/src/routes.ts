@@ -1,5 +1,6 @@
 import { createRouteRef } from '@backstage/core-plugin-api';
 
+/** The operability portfolio page. */
 export const rootRouteRef = createRouteRef({
   id: 'operability',
 });

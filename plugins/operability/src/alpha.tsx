@@ -1,0 +1,37 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+} from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { OperabilityClient } from '@airworthy/plugin-operability-common';
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import { operabilityApiRef } from './api';
+
+/** The operability backend's API. @alpha */
+export const operabilityApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: operabilityApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new OperabilityClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** Entity card: the SLOs of the entity, or how to add them. Shown on Components. @alpha */
+export const entitySloCard = EntityCardBlueprint.make({
+  name: 'slos',
+  params: {
+    filter: { kind: 'component' },
+    loader: () =>
+      import('./components/EntitySloCard').then(m => <m.EntitySloCard />),
+  },
+});
+
+/** The operability plugin for apps on the new frontend system. @alpha */
+export default createFrontendPlugin({
+  pluginId: 'operability',
+  title: 'Operability',
+  info: { packageJson: () => import('../package.json') },
+  extensions: [operabilityApi, entitySloCard],
+});

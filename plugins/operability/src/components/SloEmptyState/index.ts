@@ -1,0 +1,1 @@
+export { SloEmptyState, sloAnnotationSnippet } from './SloEmptyState';
