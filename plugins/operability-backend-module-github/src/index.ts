@@ -1,8 +1,0 @@
-/***/
-/**
- * The github backend module for the operability plugin.
- *
- * @packageDocumentation
- */
-
-export { operabilityModuleGithub as default } from './module';

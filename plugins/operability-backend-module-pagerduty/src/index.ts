@@ -1,8 +1,0 @@
-/***/
-/**
- * The pagerduty backend module for the operability plugin.
- *
- * @packageDocumentation
- */
-
-export { operabilityModulePagerduty as default } from './module';

@@ -1,8 +1,0 @@
-/***/
-/**
- * The prometheus backend module for the operability plugin.
- *
- * @packageDocumentation
- */
-
-export { operabilityModulePrometheus as default } from './module';
