@@ -121,10 +121,9 @@ function buildEnv(extra = {}) {
     }`,
     ...extra,
   };
-  if (
-    !env.npm_config_nodedir &&
-    fs.existsSync(path.join(nodeRoot, 'include', 'node', 'node.h'))
-  ) {
+  // Always this Node's headers: an npmrc `nodedir` (npm exports it to scripts) may name the
+  // headers of another Node.js version, and the addon would then fail to load.
+  if (fs.existsSync(path.join(nodeRoot, 'include', 'node', 'node.h'))) {
     env.npm_config_nodedir = nodeRoot;
   }
   return env;
