@@ -1,19 +1,13 @@
 import type { JsonObject } from '@backstage/types';
-import type { SloSource } from '@airworthy/plugin-operability-common';
+import type {
+  SloIdentity,
+  SloSource,
+} from '@airworthy/plugin-operability-common';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 
 /** An SLO as stored: its identity, where it came from and its normalized definition. */
-export interface SloRecord {
-  id: string;
-  entityRef: string;
-  name: string;
-  displayName?: string;
-  description?: string;
-  source: SloSource;
-  sourceLocation?: string;
-  target: number;
-  period: string;
+export interface SloRecord extends SloIdentity {
   definition: JsonObject;
   createdAt: number;
   updatedAt: number;

@@ -8,8 +8,8 @@ export type SloSource =
 /** The evaluated state of an SLO. @public */
 export type SloStatus = 'ok' | 'warning' | 'critical' | 'exhausted' | 'no-data';
 
-/** An SLO of an entity, as listed on the entity page. @public */
-export interface SloSummary {
+/** What identifies an SLO and where it comes from, in the API and in storage. @public */
+export interface SloIdentity {
   /** Stable id, used in `/slos/{id}` routes. */
   id: string;
   /** The entity this SLO belongs to. */
@@ -25,6 +25,10 @@ export interface SloSummary {
   target: number;
   /** The SLO period (time window), e.g. `28d`. */
   period: string;
+}
+
+/** An SLO of an entity, as listed on the entity page. @public */
+export interface SloSummary extends SloIdentity {
   status: SloStatus;
 }
 

@@ -21,6 +21,18 @@ registerMswTestHooks(server);
 
 const slosUrl = `${TEST_BASE_URL}/entities/component/default/jupyterhub/slos`;
 
+function answerNoSlos() {
+  server.use(
+    http.get(slosUrl, () =>
+      HttpResponse.json({
+        entityRef: 'component:default/jupyterhub',
+        items: [],
+        errors: [],
+      }),
+    ),
+  );
+}
+
 function renderCard(annotations: Record<string, string> = {}) {
   return renderInTestApp(
     <TestApiProvider apis={[[operabilityApiRef, createTestClient()]]}>
@@ -33,15 +45,7 @@ function renderCard(annotations: Record<string, string> = {}) {
 
 describe('EntitySloCard', () => {
   it('tells the user which annotation to add when the entity has no SLOs', async () => {
-    server.use(
-      http.get(slosUrl, () =>
-        HttpResponse.json({
-          entityRef: 'component:default/jupyterhub',
-          items: [],
-          errors: [],
-        }),
-      ),
-    );
+    answerNoSlos();
     await renderCard();
 
     expect(
@@ -58,15 +62,7 @@ describe('EntitySloCard', () => {
   });
 
   it('explains that the named files hold no SLO yet when the annotation is there', async () => {
-    server.use(
-      http.get(slosUrl, () =>
-        HttpResponse.json({
-          entityRef: 'component:default/jupyterhub',
-          items: [],
-          errors: [],
-        }),
-      ),
-    );
+    answerNoSlos();
     await renderCard({ [ANNOTATION_SLO_FILES]: 'slos/a.yaml, slos/b.yaml' });
 
     expect(await screen.findByText('No SLOs found yet')).toBeInTheDocument();
