@@ -1,10 +1,6 @@
-import {
-  mockCredentials,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { operabilityPlugin } from './plugin';
+import { createOperabilityTestBackend } from './__testUtils__/testBackend';
 
 const jupyterhub = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -17,24 +13,14 @@ const jupyterhub = {
   },
 };
 
-const backends: Array<{ stop(): Promise<void> }> = [];
+const startOperabilityBackend = createOperabilityTestBackend();
 
 async function startBackend() {
-  const backend = await startTestBackend({
-    features: [
-      operabilityPlugin,
-      catalogServiceMock.factory({ entities: [jupyterhub] }),
-    ],
-  });
-  backends.push(backend);
-  return backend.server;
+  const { server } = await startOperabilityBackend({ entities: [jupyterhub] });
+  return server;
 }
 
 describe('operability backend plugin', () => {
-  afterEach(async () => {
-    await Promise.all(backends.splice(0).map(b => b.stop()));
-  });
-
   it('answers /health without credentials', async () => {
     const server = await startBackend();
     const res = await request(server)
