@@ -1,4 +1,36 @@
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import type { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the Airworthy operability plugin. */
-  operability?: {};
+  operability?: {
+    /** The SLI store: bucket widths, roll-ups and retention, and the push API's limits. */
+    sli?: {
+      /**
+       * Width of the base buckets that SLI data is collected and pushed in, e.g. `1m`
+       * (the default). Pushed bucket starts must be aligned to it.
+       */
+      bucket?: string | HumanDuration;
+      /** How long base buckets are kept, e.g. `8d` (the default). */
+      retention?: string | HumanDuration;
+      /**
+       * Coarser resolutions that base buckets are rolled up into as they are written, from
+       * fine to coarse; each width a multiple of the previous one, each retention longer.
+       * Default: `[{ bucket: 1h, retention: 100d }, { bucket: 1d, retention: 400d }]`.
+       */
+      rollups?: Array<{
+        bucket: string | HumanDuration;
+        retention: string | HumanDuration;
+      }>;
+      /** How often the retention job runs (scope global). Default: every hour. */
+      retentionSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Limits of `POST /slos/{id}/sli`. */
+      push?: {
+        /** Most buckets per request. Default: 10000. */
+        maxBuckets?: number;
+        /** How far past the server's clock a bucket may start. Default: `1m`. */
+        maxFuture?: string | HumanDuration;
+      };
+    };
+  };
 }

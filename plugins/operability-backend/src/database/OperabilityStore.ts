@@ -1,6 +1,7 @@
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import { applyDatabaseMigrations } from './migrations';
+import { KnexSliStore, type SliLevel, type SliStore } from './SliStore';
 import { KnexSloStore, type SloStore } from './SloStore';
 
 /**
@@ -9,22 +10,34 @@ import { KnexSloStore, type SloStore } from './SloStore';
  */
 export interface OperabilityStore {
   slos: SloStore;
+  sli: SliStore;
+}
+
+/** Settings of the stores, read from config. */
+export interface OperabilityStoreOptions {
+  /** SLI resolutions, base first (see `readSliConfig`). */
+  sliLevels: SliLevel[];
 }
 
 /** Creates the knex-backed stores, migrating the database unless migrations are skipped. */
 export async function createOperabilityStore(
   database: DatabaseService,
+  options: OperabilityStoreOptions,
 ): Promise<OperabilityStore> {
   const client = await database.getClient();
   if (!database.migrations?.skip) {
     await applyDatabaseMigrations(client);
   }
-  return createKnexStores(client);
+  return createKnexStores(client, options);
 }
 
 /** The knex-backed stores on an already migrated client. */
-export function createKnexStores(client: Knex): OperabilityStore {
+export function createKnexStores(
+  client: Knex,
+  options: OperabilityStoreOptions,
+): OperabilityStore {
   return {
     slos: new KnexSloStore(client),
+    sli: new KnexSliStore(client, options.sliLevels),
   };
 }

@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { applyDatabaseMigrations } from './migrations';
+import { KnexSliStore } from './SliStore';
 import { KnexSloStore, type SloInput } from './SloStore';
 
 jest.setTimeout(60_000);
@@ -91,5 +92,23 @@ describe.each(databases.eachSupportedId())('KnexSloStore on %s', databaseId => {
     await expect(store.delete(created.id)).resolves.toBe(true);
     await expect(store.delete(created.id)).resolves.toBe(false);
     await expect(store.get(created.id)).resolves.toBeUndefined();
+  });
+
+  it('deletes the SLI data of a deleted SLO, and only that', async () => {
+    const knex = await databases.init(databaseId);
+    await applyDatabaseMigrations(knex);
+    const store = new KnexSloStore(knex);
+    const sli = new KnexSliStore(knex, [
+      { widthMs: 60_000, retentionMs: 86_400_000 },
+    ]);
+    const gone = await store.upsert(base);
+    const kept = await store.upsert({ ...base, name: 'latency' });
+    const bucket = [{ start: 1_700_000_040_000, good: 1, total: 2 }];
+    await sli.writeBuckets(gone.id, bucket, 1_700_000_100_000);
+    await sli.writeBuckets(kept.id, bucket, 1_700_000_100_000);
+
+    await store.delete(gone.id);
+    const rows = await knex('sli_buckets').select('slo_id');
+    expect(rows).toEqual([{ slo_id: kept.id }]);
   });
 });

@@ -22,7 +22,7 @@ export interface SloStore {
   get(id: string): Promise<SloRecord | undefined>;
   /** Inserts, or updates the SLO with the same entity ref and name (keeping its id). */
   upsert(input: SloInput, now?: number): Promise<SloRecord>;
-  /** Deletes an SLO; false when there was none. */
+  /** Deletes an SLO and everything stored for it (SLI data); false when there was none. */
   delete(id: string): Promise<boolean>;
 }
 
@@ -98,7 +98,10 @@ export class KnexSloStore implements SloStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    const deleted = await this.db('slos').where({ id }).delete();
-    return deleted > 0;
+    return this.db.transaction(async trx => {
+      await trx('sli_buckets').where({ slo_id: id }).delete();
+      const deleted = await trx('slos').where({ id }).delete();
+      return deleted > 0;
+    });
   }
 }

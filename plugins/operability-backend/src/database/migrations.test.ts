@@ -44,7 +44,9 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       directory: migrationsDirectory,
     });
     expect(pending).toEqual([]);
-    expect(await tableNames(knex)).toEqual(expect.arrayContaining(['slos']));
+    expect(await tableNames(knex)).toEqual(
+      expect.arrayContaining(['slos', 'sli_buckets']),
+    );
 
     for (let i = 0; i < migrationFiles.length; i++) {
       await knex.migrate.down({ directory: migrationsDirectory });

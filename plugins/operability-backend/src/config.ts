@@ -1,0 +1,113 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  type SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { readDurationFromConfig, type Config } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import { validateSliLevels, type SliLevel } from './database/SliStore';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Defaults of every `operability.*` key this plugin reads (also in config.d.ts). */
+export const DEFAULTS = {
+  sliLevels: [
+    { widthMs: MINUTE, retentionMs: 8 * DAY },
+    { widthMs: HOUR, retentionMs: 100 * DAY },
+    { widthMs: DAY, retentionMs: 400 * DAY },
+  ],
+  pushMaxBuckets: 10_000,
+  pushMaxFutureMs: MINUTE,
+  retentionSchedule: {
+    frequency: { hours: 1 },
+    timeout: { minutes: 15 },
+    initialDelay: { minutes: 1 },
+  },
+} as const;
+
+/** Reads a duration given as `'1m'`, `'P1D'` or `{ minutes: 1 }`, in milliseconds. */
+export function readDurationMs(
+  config: Config | undefined,
+  key: string,
+  fallbackMs: number,
+): number {
+  if (!config?.has(key)) {
+    return fallbackMs;
+  }
+  const ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
+  if (!(ms > 0)) {
+    throw new Error(`Invalid duration at '${key}': must be longer than zero`);
+  }
+  return ms;
+}
+
+/** A task schedule from config (`operability.<key>`), or the default. */
+export function readSchedule(
+  config: Config,
+  key: string,
+  fallback: SchedulerServiceTaskScheduleDefinition,
+): SchedulerServiceTaskScheduleDefinition {
+  return config.has(key)
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        config.getConfig(key),
+      )
+    : fallback;
+}
+
+/** The SLI store's settings: resolutions (base first) and push limits. */
+export interface SliConfig {
+  levels: SliLevel[];
+  push: {
+    /** Most buckets one push may carry. */
+    maxBuckets: number;
+    /** How far past now a bucket may start (clock skew allowance). */
+    maxFutureMs: number;
+  };
+  retentionSchedule: SchedulerServiceTaskScheduleDefinition;
+}
+
+/** Reads `operability.sli`, with defaults sized for a 90-day view. */
+export function readSliConfig(root: Config): SliConfig {
+  const sli = root.getOptionalConfig('operability.sli');
+  const [base, ...defaultRollups] = DEFAULTS.sliLevels;
+  const levels: SliLevel[] = [
+    {
+      widthMs: readDurationMs(sli, 'bucket', base.widthMs),
+      retentionMs: readDurationMs(sli, 'retention', base.retentionMs),
+    },
+  ];
+  const rollups = sli?.getOptionalConfigArray('rollups');
+  if (rollups) {
+    for (const rollup of rollups) {
+      levels.push({
+        widthMs: readDurationMs(rollup, 'bucket', HOUR),
+        retentionMs: readDurationMs(rollup, 'retention', 100 * DAY),
+      });
+    }
+  } else {
+    levels.push(...defaultRollups);
+  }
+  try {
+    validateSliLevels(levels);
+  } catch (error) {
+    throw new Error(`Invalid config at 'operability.sli': ${error}`);
+  }
+  return {
+    levels,
+    push: {
+      maxBuckets:
+        sli?.getOptionalNumber('push.maxBuckets') ?? DEFAULTS.pushMaxBuckets,
+      maxFutureMs: readDurationMs(
+        sli?.getOptionalConfig('push'),
+        'maxFuture',
+        DEFAULTS.pushMaxFutureMs,
+      ),
+    },
+    retentionSchedule: readSchedule(
+      root,
+      'operability.sli.retentionSchedule',
+      DEFAULTS.retentionSchedule,
+    ),
+  };
+}
