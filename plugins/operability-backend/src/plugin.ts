@@ -4,10 +4,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import { operabilityPermissions } from '@airworthy/plugin-operability-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { readSliConfig } from './config';
 import { createOperabilityStore } from './database/OperabilityStore';
 import { createRouter } from './router';
 import { EntityAccess } from './services/EntityAccess';
+import { SliService } from './services/SliService';
 import { SloRegistry } from './services/SloRegistry';
+import { scheduleSliRetention } from './tasks/sliRetention';
 
 /**
  * The operability backend plugin: SLOs, SLI data, incidents and operability scores of
@@ -23,8 +26,10 @@ export const operabilityPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         database: coreServices.database,
+        scheduler: coreServices.scheduler,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
@@ -32,16 +37,33 @@ export const operabilityPlugin = createBackendPlugin({
         config,
         logger,
         database,
+        scheduler,
         httpAuth,
         httpRouter,
+        permissions,
         permissionsRegistry,
         catalog,
       }) {
-        const store = await createOperabilityStore(database);
-        const entityAccess = new EntityAccess(catalog);
-        const sloRegistry = new SloRegistry(store);
+        const sliConfig = readSliConfig(config);
+        const store = await createOperabilityStore(database, {
+          sliLevels: sliConfig.levels,
+        });
+        const entityAccess = new EntityAccess(catalog, permissions);
+        const sloRegistry = new SloRegistry(store, entityAccess);
+        const sliService = new SliService({
+          store,
+          config: sliConfig,
+          logger,
+        });
 
         permissionsRegistry.addPermissions(operabilityPermissions);
+
+        await scheduleSliRetention({
+          scheduler,
+          logger,
+          store,
+          schedule: sliConfig.retentionSchedule,
+        });
 
         httpRouter.use(
           await createRouter({
@@ -50,6 +72,7 @@ export const operabilityPlugin = createBackendPlugin({
             httpAuth,
             entityAccess,
             sloRegistry,
+            sliService,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

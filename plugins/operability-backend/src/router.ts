@@ -7,8 +7,10 @@ import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import type { HealthResponse } from '@airworthy/plugin-operability-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { createSliRoutes } from './routes/sliRoutes';
 import { createSloRoutes } from './routes/sloRoutes';
 import type { EntityAccess } from './services/EntityAccess';
+import type { SliService } from './services/SliService';
 import type { SloRegistry } from './services/SloRegistry';
 
 export interface RouterOptions {
@@ -17,6 +19,7 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   entityAccess: EntityAccess;
   sloRegistry: SloRegistry;
+  sliService: SliService;
 }
 
 /**
@@ -36,6 +39,7 @@ export async function createRouter(
   });
 
   router.use(createSloRoutes(options));
+  router.use(createSliRoutes(options));
 
   router.use(
     MiddlewareFactory.create({

@@ -13,7 +13,8 @@ import { operabilityPlugin } from '../plugin';
  * Returns a function that starts a test backend with the operability plugin, a catalog
  * holding the given entities, and a SQLite database owned by TestDatabases (which closes
  * it after the test file; the default test database leaves its pool open and jest then
- * reports a worker that failed to exit). Call at the top level of a test file.
+ * reports a worker that failed to exit). Call at the top level of a test file. The started
+ * backend carries its `knex` client, to arrange and inspect stored data.
  */
 export function createOperabilityTestBackend() {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -43,6 +44,6 @@ export function createOperabilityTestBackend() {
       ],
     });
     started.push(backend);
-    return backend;
+    return Object.assign(backend, { knex });
   };
 }

@@ -7,15 +7,25 @@ import { OperabilityClient } from './client';
 describe('OperabilityClient', () => {
   let server: Server;
   let baseUrl: string;
-  const requests: Array<{ method?: string; url?: string }> = [];
+  const requests: Array<{ method?: string; url?: string; body?: string }> = [];
   let respond: (req: IncomingMessage) => { status: number; body: unknown };
 
   beforeAll(async () => {
     server = createServer((req, res) => {
-      requests.push({ method: req.method, url: req.url });
-      const { status, body } = respond(req);
-      res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(body));
+      let received = '';
+      req.on('data', chunk => {
+        received += chunk;
+      });
+      req.on('end', () => {
+        requests.push({
+          method: req.method,
+          url: req.url,
+          ...(received ? { body: received } : {}),
+        });
+        const { status, body } = respond(req);
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(body));
+      });
     });
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${
@@ -80,6 +90,22 @@ describe('OperabilityClient', () => {
     expect(error.body.error.message).toBe(
       'No entity component:default/x in the catalog',
     );
+  });
+
+  it('pushes SLI buckets as JSON to the SLO path', async () => {
+    const answer = { sloId: 'a b', inserted: 1, replaced: 0, unchanged: 0 };
+    respond = () => ({ status: 200, body: answer });
+    const push = {
+      buckets: [{ start: '2026-11-25T10:00:00Z', good: 9, total: 10 }],
+    };
+    await expect(client().pushSli('a b', push)).resolves.toEqual(answer);
+    expect(requests).toEqual([
+      {
+        method: 'POST',
+        url: '/api/operability/slos/a%20b/sli',
+        body: JSON.stringify(push),
+      },
+    ]);
   });
 
   it('reads health', async () => {

@@ -1,6 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { entityPath } from './entityRefs';
+import type { SliPushRequest, SliPushResponse } from './sli';
 import type { EntitySlosResponse, HealthResponse } from './types';
 
 /** The plugin id, used for discovery (`/api/operability`). @public */
@@ -28,6 +29,12 @@ export interface OperabilityApi {
     entityRef: string | CompoundEntityRef,
     options?: RequestOptions,
   ): Promise<EntitySlosResponse>;
+  /** Pushes good/total counts of an SLO's buckets (idempotent). */
+  pushSli(
+    sloId: string,
+    request: SliPushRequest,
+    options?: RequestOptions,
+  ): Promise<SliPushResponse>;
 }
 
 /**
@@ -56,6 +63,20 @@ export class OperabilityClient implements OperabilityApi {
     options?: RequestOptions,
   ): Promise<EntitySlosResponse> {
     return this.get(`${entityPath(entityRef)}/slos`, undefined, options);
+  }
+
+  pushSli(
+    sloId: string,
+    request: SliPushRequest,
+    options?: RequestOptions,
+  ): Promise<SliPushResponse> {
+    return this.request(
+      'POST',
+      `slos/${encodeURIComponent(sloId)}/sli`,
+      undefined,
+      request,
+      options,
+    );
   }
 
   /** GET `path` (relative to the plugin's base URL) with optional query parameters. */

@@ -2,3 +2,5 @@ export * from './client';
 export * from './entityRefs';
 export * from './types';
 export * from './zod';
+export * from './sli';
+export * from './slos';

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * One bucket of SLI data as pushed: the good and total events counted in the bucket that
+ * starts at `start` (ISO 8601, aligned to the store's bucket width, 1 minute by default).
+ * @public
+ */
+export const sliBucketInputSchema = z
+  .object({
+    start: z.iso.datetime({
+      offset: true,
+      message:
+        'must be an ISO 8601 date-time with a time zone, e.g. "2026-11-25T10:00:00Z"',
+    }),
+    good: z
+      .number({ message: 'must be a number' })
+      .nonnegative('must be zero or more'),
+    total: z
+      .number({ message: 'must be a number' })
+      .nonnegative('must be zero or more'),
+  })
+  .strict()
+  .refine(b => b.good <= b.total, {
+    message: 'good must not exceed total',
+    path: ['good'],
+  });
+
+/** A pushed SLI bucket. @public */
+export type SliBucketInput = z.infer<typeof sliBucketInputSchema>;
+
+/** Body of `POST /slos/{id}/sli`. @public */
+export const sliPushRequestSchema = z
+  .object({
+    buckets: z
+      .array(sliBucketInputSchema)
+      .min(1, 'must hold at least one bucket'),
+  })
+  .strict();
+
+/** Body of `POST /slos/{id}/sli`. @public */
+export type SliPushRequest = z.infer<typeof sliPushRequestSchema>;
+
+/** Answer of `POST /slos/{id}/sli`: what the push changed. @public */
+export interface SliPushResponse {
+  sloId: string;
+  /** Buckets that were not stored before. */
+  inserted: number;
+  /** Stored buckets whose counts the push replaced. */
+  replaced: number;
+  /** Buckets identical to the stored ones (a repeated push changes nothing). */
+  unchanged: number;
+}
