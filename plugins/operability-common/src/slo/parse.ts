@@ -1,0 +1,115 @@
+import type { SloValidationError } from '../api/types';
+import type { Slo, SloSpecFormat } from './model';
+import { OpenSloDocumentSet } from './openslo';
+import { DocumentProblems, isRecord } from './validation';
+import { readYamlDocuments, SloFile } from './yamlDocuments';
+
+/** One document the parser read, and whether it is valid. @public */
+export interface SloDocumentSummary {
+  file: string;
+  /** Index of the YAML document in its file, from 0. */
+  document: number;
+  /** The format recognized, if any. */
+  format?: SloSpecFormat;
+  /** OpenSLO `kind`, when the document has one. */
+  kind?: string;
+  /** `metadata.name` (OpenSLO) or `service` (Sloth), when present. */
+  name?: string;
+  /** True when no problem was found in the document. */
+  valid: boolean;
+}
+
+/** Result of `parseSloFiles`. @public */
+export interface SloParseResult {
+  /** The SLOs of the valid documents, one per objective, in file and document order. */
+  slos: Slo[];
+  /** Every problem found, in file and document order. */
+  errors: SloValidationError[];
+  /** Every non-empty document read. */
+  documents: SloDocumentSummary[];
+}
+
+/** Options of `parseSloFiles`. @public */
+export interface SloParseOptions {
+  /** The SLO period of Sloth specs, which do not write one (Sloth's default: `30d`). */
+  slothPeriod?: string;
+}
+
+/**
+ * Parses OpenSLO v1 documents (any kind, in multi-document YAML files) and Sloth
+ * `prometheus/v1` specs into normalized SLOs. References (`indicatorRef`, `metricSourceRef`,
+ * `alertPolicyRef`, `conditionRef`, `targetRef`) are resolved within all the files given. Every
+ * problem is reported, each with its file, document index, field path and a message that says
+ * what to fix; documents with problems (and SLOs that refer to them) yield no SLO.
+ * @public
+ */
+export function parseSloFiles(
+  files: ReadonlyArray<SloFile>,
+  _options: SloParseOptions = {},
+): SloParseResult {
+  const errors: SloValidationError[] = [];
+  const openSlo = new OpenSloDocumentSet(errors);
+  const summaries: Array<{
+    summary: SloDocumentSummary;
+    problems: DocumentProblems;
+  }> = [];
+
+  for (const file of files) {
+    for (const doc of readYamlDocuments(file, errors)) {
+      const value = doc.value;
+      const summary: SloDocumentSummary = {
+        file: doc.file,
+        document: doc.document,
+        valid: false,
+      };
+      let problems: DocumentProblems;
+      if (isRecord(value) && ('apiVersion' in value || 'kind' in value)) {
+        summary.format = 'openslo/v1';
+        if (typeof value.kind === 'string') summary.kind = value.kind;
+        if (
+          isRecord(value.metadata) &&
+          typeof value.metadata.name === 'string'
+        ) {
+          summary.name = value.metadata.name;
+        }
+        problems = openSlo.add(doc);
+      } else {
+        problems = new DocumentProblems(doc.file, doc.document, errors);
+        problems.add(
+          [],
+          'is not an SLO spec: expected an OpenSLO document (apiVersion: openslo/v1, with kind, metadata and spec)',
+        );
+      }
+      summaries.push({ summary, problems });
+    }
+  }
+
+  const slos = openSlo.resolve();
+
+  errors.sort(
+    (a, b) =>
+      files.findIndex(f => f.file === a.file) -
+        files.findIndex(f => f.file === b.file) ||
+      (a.document ?? -1) - (b.document ?? -1),
+  );
+  return {
+    slos,
+    errors,
+    documents: summaries.map(({ summary, problems }) => ({
+      ...summary,
+      valid: problems.count === 0,
+    })),
+  };
+}
+
+/**
+ * Parses one YAML text (one or more documents) as `parseSloFiles` does.
+ * @public
+ */
+export function parseSloYaml(
+  content: string,
+  file = 'slos.yaml',
+  options?: SloParseOptions,
+): SloParseResult {
+  return parseSloFiles([{ file, content }], options);
+}
