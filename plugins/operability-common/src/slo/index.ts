@@ -12,5 +12,7 @@ export {
   type OpenSloKind,
 } from './opensloSchemas';
 export * from './parse';
+export { SLOTH_DEFAULT_PERIOD, SLOTH_VERSION } from './sloth';
+export * from './timeslices';
 export * from './windows';
 export type { SloFile } from './yamlDocuments';

@@ -1,6 +1,7 @@
 import type { SloValidationError } from '../api/types';
 import type { Slo, SloSpecFormat } from './model';
 import { OpenSloDocumentSet } from './openslo';
+import { parseSlothDocument, SLOTH_DEFAULT_PERIOD } from './sloth';
 import { DocumentProblems, isRecord } from './validation';
 import { readYamlDocuments, SloFile } from './yamlDocuments';
 
@@ -45,9 +46,10 @@ export interface SloParseOptions {
  */
 export function parseSloFiles(
   files: ReadonlyArray<SloFile>,
-  _options: SloParseOptions = {},
+  options: SloParseOptions = {},
 ): SloParseResult {
   const errors: SloValidationError[] = [];
+  const sloth: Slo[] = [];
   const openSlo = new OpenSloDocumentSet(errors);
   const summaries: Array<{
     summary: SloDocumentSummary;
@@ -73,18 +75,37 @@ export function parseSloFiles(
           summary.name = value.metadata.name;
         }
         problems = openSlo.add(doc);
+      } else if (isRecord(value) && 'version' in value) {
+        summary.format = 'sloth/prometheus/v1';
+        if (typeof value.service === 'string') summary.name = value.service;
+        problems = new DocumentProblems(doc.file, doc.document, errors);
+        sloth.push(
+          ...parseSlothDocument(
+            doc,
+            problems,
+            options.slothPeriod ?? SLOTH_DEFAULT_PERIOD,
+          ),
+        );
       } else {
         problems = new DocumentProblems(doc.file, doc.document, errors);
         problems.add(
           [],
-          'is not an SLO spec: expected an OpenSLO document (apiVersion: openslo/v1, with kind, metadata and spec)',
+          'is not an SLO spec: expected an OpenSLO document (apiVersion: openslo/v1, with kind, metadata and spec) or a Sloth spec (version: prometheus/v1, with service and slos)',
         );
       }
       summaries.push({ summary, problems });
     }
   }
 
-  const slos = openSlo.resolve();
+  const slos = uniqueRefs(
+    [...openSlo.resolve(), ...sloth].sort(
+      (a, b) =>
+        files.findIndex(f => f.file === a.origin.file) -
+          files.findIndex(f => f.file === b.origin.file) ||
+        a.origin.document - b.origin.document,
+    ),
+    summaries,
+  );
 
   errors.sort(
     (a, b) =>
@@ -100,6 +121,38 @@ export function parseSloFiles(
       valid: problems.count === 0,
     })),
   };
+}
+
+/**
+ * Drops SLOs whose `ref` an earlier SLO has (an OpenSLO SLO and a Sloth SLO can collide) and
+ * reports them on their document.
+ */
+function uniqueRefs(
+  slos: Slo[],
+  summaries: ReadonlyArray<{
+    summary: SloDocumentSummary;
+    problems: DocumentProblems;
+  }>,
+): Slo[] {
+  const seen = new Map<string, Slo>();
+  return slos.filter(slo => {
+    const first = seen.get(slo.ref);
+    if (!first) {
+      seen.set(slo.ref, slo);
+      return true;
+    }
+    summaries
+      .find(
+        ({ summary }) =>
+          summary.file === slo.origin.file &&
+          summary.document === slo.origin.document,
+      )
+      ?.problems.add(
+        [],
+        `defines the SLO "${slo.ref}", which ${first.origin.file} document ${first.origin.document} defines too: SLO names must be unique; rename one of them`,
+      );
+    return false;
+  });
 }
 
 /**

@@ -158,6 +158,8 @@ function issueMessage(
       );
       return `must be ${options}, not ${describeValue(issue.input)}`;
     }
+    case 'invalid_key':
+      return issue.issues.map(inner => inner.message).join('; ');
     case 'too_small':
       if (issue.origin === 'array') {
         return `must have at least ${issue.minimum} item${
