@@ -5,7 +5,7 @@
  *   node scripts/run.js dev        install, then start frontend (:3000) and backend (:7007)
  *   node scripts/run.js test       install, then run every test (SQLite, and PostgreSQL when
  *                                  its server binaries are installed)
- *   node scripts/run.js e2e        install, then run the browser tests against a built app
+ *   node scripts/run.js e2e        install, build the app, run the browser tests (Chromium)
  *   node scripts/run.js yarn ARGS  run the committed Yarn with ARGS
  *   node scripts/run.js node-bin   print the bin directory of the Node.js in use
  *
@@ -231,6 +231,16 @@ async function main() {
     }
     case 'e2e': {
       install(env);
+      const chromium = env.CHROMIUM_PATH || '/usr/bin/chromium';
+      if (!fs.existsSync(chromium)) {
+        log(
+          `Chromium not found at ${chromium}: browser tests skipped. Install it ` +
+            '(Debian: apt-get install -y chromium) or set CHROMIUM_PATH.',
+        );
+        process.exit(0);
+      }
+      const built = await yarnChild(['workspace', 'app', 'build'], env);
+      if (built !== 0) fail('building the app failed (see above)');
       process.exit(await yarnChild(['playwright', 'test', ...rest], env));
       break;
     }
