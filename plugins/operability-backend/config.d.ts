@@ -32,5 +32,32 @@ export interface Config {
         maxFuture?: string | HumanDuration;
       };
     };
+    /** Incident history (sources have their own keys, e.g. `operability.incidents.github`). */
+    incidents?: {
+      /** Default length of the statistics period, in days. Default 28. */
+      statsPeriodDays?: number;
+      /**
+       * Severities whose resolved incidents should have a post-mortem: the post-mortem
+       * coverage is computed over them. Default `[critical]`.
+       */
+      postMortemSeverities?: Array<'critical' | 'warning' | 'info' | 'unknown'>;
+      /** How long webhook delivery ids are remembered for deduplication, in days. Default 30. */
+      deliveryRetentionDays?: number;
+      /** When delivery ids are pruned. Default every 6 hours (scope global). */
+      housekeeping?: {
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+      /** Limits of `POST /api/operability/webhooks/{source}` (unauthenticated). */
+      webhooks?: {
+        /** Largest body accepted, e.g. `1mb` (larger ones get 413). Default `1mb`. */
+        maxBodySize?: string;
+        rateLimit?: {
+          /** Deliveries accepted per client address and window. Default 300. */
+          max?: number;
+          /** Window length in seconds. Default 60. */
+          windowSeconds?: number;
+        };
+      };
+    };
   };
 }

@@ -2,13 +2,25 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { operabilityPermissions } from '@airworthy/plugin-operability-common';
+import {
+  MANUAL_INCIDENT_SOURCE,
+  operabilityPermissions,
+} from '@airworthy/plugin-operability-common';
+import {
+  operabilityIncidentsExtensionPoint,
+  type IncidentSource,
+} from '@airworthy/plugin-operability-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readSliConfig } from './config';
 import { createOperabilityStore } from './database/OperabilityStore';
 import { createRouter } from './router';
+import { scheduleIncidentHousekeeping } from './tasks/incidentTasks';
 import { EntityAccess } from './services/EntityAccess';
 import { SliService } from './services/SliService';
+import {
+  IncidentHistory,
+  readIncidentHistoryOptions,
+} from './services/IncidentHistory';
 import { SloRegistry } from './services/SloRegistry';
 import { scheduleSliRetention } from './tasks/sliRetention';
 
@@ -21,6 +33,26 @@ import { scheduleSliRetention } from './tasks/sliRetention';
 export const operabilityPlugin = createBackendPlugin({
   pluginId: 'operability',
   register(env) {
+    const incidentSources = new Map<string, IncidentSource>();
+    env.registerExtensionPoint(operabilityIncidentsExtensionPoint, {
+      addIncidentSource(...sources) {
+        for (const source of sources) {
+          if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(source.id)) {
+            throw new Error(
+              `Incident source id "${source.id}" must be lower-case letters, digits and "-" (at most 32)`,
+            );
+          }
+          if (
+            incidentSources.has(source.id) ||
+            source.id === MANUAL_INCIDENT_SOURCE
+          ) {
+            throw new Error(`Incident source "${source.id}" is added twice`);
+          }
+          incidentSources.set(source.id, source);
+        }
+      },
+    });
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -55,6 +87,19 @@ export const operabilityPlugin = createBackendPlugin({
           config: sliConfig,
           logger,
         });
+        const incidentHistory = new IncidentHistory(
+          store,
+          readIncidentHistoryOptions(config),
+        );
+        for (const source of incidentSources.values()) {
+          await source.connect(incidentHistory.connectionFor(source.id));
+        }
+        await scheduleIncidentHousekeeping({
+          config,
+          logger,
+          scheduler,
+          store,
+        });
 
         permissionsRegistry.addPermissions(operabilityPermissions);
 
@@ -73,9 +118,16 @@ export const operabilityPlugin = createBackendPlugin({
             entityAccess,
             sloRegistry,
             sliService,
+            incidentHistory,
+            incidentSources,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // Webhooks carry their source's credentials (signatures, tokens) instead.
+        httpRouter.addAuthPolicy({
+          path: '/webhooks',
+          allow: 'unauthenticated',
+        });
       },
     });
   },

@@ -1,3 +1,4 @@
+import type { IncidentSource } from '@airworthy/plugin-operability-node';
 import type {
   HttpAuthService,
   LoggerService,
@@ -8,9 +9,12 @@ import type { HealthResponse } from '@airworthy/plugin-operability-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { createSliRoutes } from './routes/sliRoutes';
+import { createIncidentRoutes } from './routes/incidentRoutes';
 import { createSloRoutes } from './routes/sloRoutes';
+import { createWebhookRoutes, readWebhookLimits } from './routes/webhookRoutes';
 import type { EntityAccess } from './services/EntityAccess';
 import type { SliService } from './services/SliService';
+import type { IncidentHistory } from './services/IncidentHistory';
 import type { SloRegistry } from './services/SloRegistry';
 
 export interface RouterOptions {
@@ -20,6 +24,8 @@ export interface RouterOptions {
   entityAccess: EntityAccess;
   sloRegistry: SloRegistry;
   sliService: SliService;
+  incidentHistory: IncidentHistory;
+  incidentSources: ReadonlyMap<string, IncidentSource>;
 }
 
 /**
@@ -31,6 +37,13 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const router = Router();
+  // Webhooks read their raw body (signatures), so they come before the JSON parser.
+  router.use(
+    createWebhookRoutes({
+      sources: options.incidentSources,
+      limits: readWebhookLimits(options.config),
+    }),
+  );
   router.use(express.json({ limit: '1mb' }));
 
   router.get('/health', (_req, res) => {
@@ -40,6 +53,7 @@ export async function createRouter(
 
   router.use(createSloRoutes(options));
   router.use(createSliRoutes(options));
+  router.use(createIncidentRoutes(options));
 
   router.use(
     MiddlewareFactory.create({

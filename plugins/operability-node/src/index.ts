@@ -5,4 +5,6 @@
  * @packageDocumentation
  */
 
-export {};
+export * from './catalog';
+export * from './incidents';
+export * from './webhooks';

@@ -1,5 +1,6 @@
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
+import { KnexIncidentStore, type IncidentStore } from './IncidentStore';
 import { applyDatabaseMigrations } from './migrations';
 import { KnexSliStore, type SliLevel, type SliStore } from './SliStore';
 import { KnexSloStore, type SloStore } from './SloStore';
@@ -11,6 +12,7 @@ import { KnexSloStore, type SloStore } from './SloStore';
 export interface OperabilityStore {
   slos: SloStore;
   sli: SliStore;
+  incidents: IncidentStore;
 }
 
 /** Settings of the stores, read from config. */
@@ -39,5 +41,6 @@ export function createKnexStores(
   return {
     slos: new KnexSloStore(client),
     sli: new KnexSliStore(client, options.sliLevels),
+    incidents: new KnexIncidentStore(client),
   };
 }

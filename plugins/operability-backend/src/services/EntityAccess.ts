@@ -73,6 +73,25 @@ export class EntityAccess {
       );
     }
   }
+
+  /**
+   * Succeeds when the caller may read at least one of the entities; otherwise throws a
+   * NotFoundError with the given message (things tied to unreadable entities do not leak).
+   */
+  async requireAnyEntity(
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+    notFoundMessage: string,
+  ): Promise<void> {
+    if (entityRefs.length) {
+      const { items } = await this.catalog.getEntitiesByRefs(
+        { entityRefs, fields: ['kind', 'metadata.name'] },
+        { credentials },
+      );
+      if (items.some(Boolean)) return;
+    }
+    throw new NotFoundError(notFoundMessage);
+  }
 }
 
 function describe(permissionName: string): string {

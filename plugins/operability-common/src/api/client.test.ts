@@ -113,4 +113,46 @@ describe('OperabilityClient', () => {
     await expect(client().getHealth()).resolves.toEqual({ status: 'ok' });
     expect(requests[0].url).toBe('/api/operability/health');
   });
+
+  it('lists, reads, creates and updates incidents with their query and body', async () => {
+    respond = () => ({ status: 200, body: { ok: true } });
+    const api = client();
+    await api.getEntityIncidents('Component:default/JupyterHub', {
+      severity: ['critical', 'warning'],
+      status: ['open'],
+      from: '2026-11-01T00:00:00Z',
+      limit: 5,
+    });
+    await api.getEntityIncidentStats('component:default/jupyterhub', {
+      to: '2026-11-29T00:00:00Z',
+    });
+    await api.getIncident('a/b');
+    await api.createIncident('component:default/jupyterhub', {
+      title: 'Down',
+      severity: 'critical',
+      startedAt: '2026-11-03T10:00:00Z',
+    });
+    await api.updateIncident('id-1', { resolvedAt: null });
+    expect(requests).toEqual([
+      {
+        method: 'GET',
+        url: '/api/operability/entities/component/default/jupyterhub/incidents?severity=critical&severity=warning&status=open&from=2026-11-01T00%3A00%3A00Z&limit=5',
+      },
+      {
+        method: 'GET',
+        url: '/api/operability/entities/component/default/jupyterhub/incidents/stats?to=2026-11-29T00%3A00%3A00Z',
+      },
+      { method: 'GET', url: '/api/operability/incidents/a%2Fb' },
+      {
+        method: 'POST',
+        url: '/api/operability/entities/component/default/jupyterhub/incidents',
+        body: '{"title":"Down","severity":"critical","startedAt":"2026-11-03T10:00:00Z"}',
+      },
+      {
+        method: 'PATCH',
+        url: '/api/operability/incidents/id-1',
+        body: '{"resolvedAt":null}',
+      },
+    ]);
+  });
 });

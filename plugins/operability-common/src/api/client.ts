@@ -2,6 +2,15 @@ import { ResponseError } from '@backstage/errors';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { entityPath } from './entityRefs';
 import type { SliPushRequest, SliPushResponse } from './sli';
+import type {
+  EntityIncidentsResponse,
+  Incident,
+  IncidentSeverity,
+  IncidentStatsResponse,
+  IncidentStatus,
+  ManualIncidentCreateRequest,
+  ManualIncidentUpdateRequest,
+} from './incidents';
 import type { EntitySlosResponse, HealthResponse } from './types';
 
 /** The plugin id, used for discovery (`/api/operability`). @public */
@@ -22,6 +31,25 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** Filters and page of an entity's incident list. @public */
+export interface IncidentListOptions extends RequestOptions {
+  severity?: IncidentSeverity[];
+  status?: IncidentStatus[];
+  source?: string[];
+  /** Incidents open at any moment of `[from, to)`, ISO 8601. */
+  from?: string;
+  to?: string;
+  /** Page size, 1 to 100 (default 20). */
+  limit?: number;
+  offset?: number;
+}
+
+/** The period of incident statistics (ISO 8601; default: the configured days up to now). @public */
+export interface IncidentStatsOptions extends RequestOptions {
+  from?: string;
+  to?: string;
+}
+
 /** The operability HTTP API. @public */
 export interface OperabilityApi {
   getHealth(options?: RequestOptions): Promise<HealthResponse>;
@@ -35,6 +63,25 @@ export interface OperabilityApi {
     request: SliPushRequest,
     options?: RequestOptions,
   ): Promise<SliPushResponse>;
+  getEntityIncidents(
+    entityRef: string | CompoundEntityRef,
+    options?: IncidentListOptions,
+  ): Promise<EntityIncidentsResponse>;
+  getEntityIncidentStats(
+    entityRef: string | CompoundEntityRef,
+    options?: IncidentStatsOptions,
+  ): Promise<IncidentStatsResponse>;
+  getIncident(id: string, options?: RequestOptions): Promise<Incident>;
+  createIncident(
+    entityRef: string | CompoundEntityRef,
+    incident: ManualIncidentCreateRequest,
+    options?: RequestOptions,
+  ): Promise<Incident>;
+  updateIncident(
+    id: string,
+    update: ManualIncidentUpdateRequest,
+    options?: RequestOptions,
+  ): Promise<Incident>;
 }
 
 /**
@@ -75,6 +122,56 @@ export class OperabilityClient implements OperabilityApi {
       `slos/${encodeURIComponent(sloId)}/sli`,
       undefined,
       request,
+      options,
+    );
+  }
+
+  getEntityIncidents(
+    entityRef: string | CompoundEntityRef,
+    options: IncidentListOptions = {},
+  ): Promise<EntityIncidentsResponse> {
+    const { signal, ...query } = options;
+    return this.get(`${entityPath(entityRef)}/incidents`, query, { signal });
+  }
+
+  getEntityIncidentStats(
+    entityRef: string | CompoundEntityRef,
+    options: IncidentStatsOptions = {},
+  ): Promise<IncidentStatsResponse> {
+    const { signal, ...query } = options;
+    return this.get(`${entityPath(entityRef)}/incidents/stats`, query, {
+      signal,
+    });
+  }
+
+  getIncident(id: string, options?: RequestOptions): Promise<Incident> {
+    return this.get(`incidents/${encodeURIComponent(id)}`, undefined, options);
+  }
+
+  createIncident(
+    entityRef: string | CompoundEntityRef,
+    incident: ManualIncidentCreateRequest,
+    options?: RequestOptions,
+  ): Promise<Incident> {
+    return this.request(
+      'POST',
+      `${entityPath(entityRef)}/incidents`,
+      undefined,
+      incident,
+      options,
+    );
+  }
+
+  updateIncident(
+    id: string,
+    update: ManualIncidentUpdateRequest,
+    options?: RequestOptions,
+  ): Promise<Incident> {
+    return this.request(
+      'PATCH',
+      `incidents/${encodeURIComponent(id)}`,
+      undefined,
+      update,
       options,
     );
   }

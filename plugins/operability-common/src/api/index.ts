@@ -1,5 +1,6 @@
 export * from './client';
 export * from './entityRefs';
+export * from './incidents';
 export * from './types';
 export * from './zod';
 export * from './sli';
