@@ -12,6 +12,7 @@ export {
   type OpenSloKind,
 } from './opensloSchemas';
 export * from './parse';
+export * from './rules';
 export { SLOTH_DEFAULT_PERIOD, SLOTH_VERSION } from './sloth';
 export * from './timeslices';
 export * from './windows';
