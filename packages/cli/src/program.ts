@@ -1,19 +1,17 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json';
+import { registerBudget } from './commands/budget';
+import { CommandContext, EXIT_OK, EXIT_USAGE, Io } from './commands/context';
+import { registerRules } from './commands/rules';
+import { registerValidate } from './commands/validate';
+import { registerWindows } from './commands/windows';
+import { UsageError } from './files';
 
-/** Where a command writes; process.stdout and process.stderr in the real CLI. */
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
+export type { Io } from './commands/context';
+export { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './commands/context';
 
-/** Exit codes: 0 success, 1 the input is invalid (e.g. a failing SLO file), 2 usage error. */
-export const EXIT_OK = 0;
-export const EXIT_INVALID = 1;
-export const EXIT_USAGE = 2;
-
-/** Builds the `airworthy` program; commands are registered here. */
-export function createProgram(io: Io): Command {
+/** Builds the `airworthy` program with its commands. */
+export function createProgram(ctx: CommandContext): Command {
   const program = new Command('airworthy')
     .description(
       'Validate OpenSLO and Sloth specs, compute error budgets and burn-rate alert windows, ' +
@@ -23,23 +21,43 @@ export function createProgram(io: Io): Command {
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
-      writeOut: text => io.out(text),
-      writeErr: text => io.err(text),
+      writeOut: text => ctx.io.out(text),
+      writeErr: text => ctx.io.err(text),
     })
     .exitOverride();
+  registerValidate(program, ctx);
+  registerRules(program, ctx);
+  registerWindows(program, ctx);
+  registerBudget(program, ctx);
+  for (const command of program.commands) {
+    command
+      .helpOption('-h, --help', 'show help')
+      .showHelpAfterError('(run with --help for usage)')
+      .exitOverride()
+      .configureOutput({
+        writeOut: text => ctx.io.out(text),
+        writeErr: text => ctx.io.err(text),
+      });
+  }
   return program;
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function run(argv: string[], io: Io): Promise<number> {
-  const program = createProgram(io);
+  let code = EXIT_OK;
+  const program = createProgram({
+    io,
+    setExitCode: next => {
+      code = next;
+    },
+  });
   if (argv.length === 0) {
     program.outputHelp();
     return EXIT_USAGE;
   }
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT_OK;
+    return code;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (
@@ -49,6 +67,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
       ) {
         return EXIT_OK;
       }
+      return EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      io.err(`error: ${error.message}\n(run with --help for usage)\n`);
       return EXIT_USAGE;
     }
     throw error;
