@@ -172,15 +172,28 @@ function sloDocument(objectives: Slo[]): Json {
   };
 }
 
+/** Options of `toOpenSloYaml`. @public */
+export interface ToOpenSloYamlOptions {
+  /**
+   * Write the DataSources' `connectionDetails`, which may hold credentials (default false: an
+   * export served over HTTP must not carry them).
+   */
+  includeConnectionDetails?: boolean;
+}
+
 /**
  * Writes SLOs as OpenSLO v1 YAML: one SLO document per `name` (its objectives in
  * `objective.index` order), indicators and alert policies inline, and before them one DataSource
  * document per data source the indicators name (`metricSourceRef`). Parsing the output gives the
- * same SLOs back (except `origin`, and the Sloth-only `alerting`). Strings that YAML 1.1 tools
+ * same SLOs back (except `origin`, the Sloth-only `alerting`, and connection details unless
+ * `includeConnectionDetails`). Strings that YAML 1.1 tools
  * would read as dates or booleans are quoted.
  * @public
  */
-export function toOpenSloYaml(slos: ReadonlyArray<Slo>): string {
+export function toOpenSloYaml(
+  slos: ReadonlyArray<Slo>,
+  options: ToOpenSloYamlOptions = {},
+): string {
   const groups = new Map<string, Slo[]>();
   for (const slo of slos) {
     const group = groups.get(slo.name) ?? [];
@@ -207,7 +220,9 @@ export function toOpenSloYaml(slos: ReadonlyArray<Slo>): string {
       spec: compact({
         description: dataSource.description,
         type: dataSource.type,
-        connectionDetails: dataSource.connectionDetails,
+        connectionDetails: options.includeConnectionDetails
+          ? dataSource.connectionDetails
+          : undefined,
       }),
     });
   }

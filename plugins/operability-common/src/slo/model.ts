@@ -47,7 +47,10 @@ export interface SloDataSource {
   description?: string;
   /** Its type, e.g. `Prometheus`. */
   type: string;
-  /** Connection details as written (URLs, credentials references); may be empty. */
+  /**
+   * Connection details as written (URLs, and in some files credentials); may be empty. Treat as
+   * secret: do not send them to browsers (`toOpenSloYaml` leaves them out unless asked).
+   */
   connectionDetails: Record<string, unknown>;
 }
 

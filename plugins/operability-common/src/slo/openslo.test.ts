@@ -413,6 +413,27 @@ ${VALID.replace(/type: Prometheus\n/g, 'metricSourceRef: prom\n').replace(
     expect(yaml).toContain('metricSourceRef: prom');
   });
 
+  it('leaves DataSource connection details (which may hold credentials) out unless asked', () => {
+    const result = parseSloYaml(`apiVersion: openslo/v1
+kind: DataSource
+metadata: { name: prom }
+spec:
+  type: Prometheus
+  connectionDetails: { url: "http://prom:9090", token: s3cret }
+---
+${VALID.replace(/type: Prometheus\n/g, 'metricSourceRef: prom\n')}`);
+    expect(result.errors).toEqual([]);
+    expect(toOpenSloYaml(result.slos)).not.toContain('s3cret');
+    const full = toOpenSloYaml(result.slos, { includeConnectionDetails: true });
+    expect(full).toContain('token: s3cret');
+    expect(parseSloYaml(full).slos).toEqual(
+      result.slos.map(slo => ({
+        ...slo,
+        origin: { ...slo.origin, file: 'slos.yaml' },
+      })),
+    );
+  });
+
   it('reports YAML syntax errors and duplicate keys with line and column, and goes on', () => {
     const result = parseSloYaml(
       `${VALID}---\nkind: [\n---\na: 1\na: 2\n---\n${VALID.replace(
