@@ -89,6 +89,20 @@ describe('OpenSLO v1 parser', () => {
     ]);
   });
 
+  it('reads every example SLO file of the repository without a problem', () => {
+    const files = fs
+      .readdirSync(examples)
+      .filter(name => /\.ya?ml$/.test(name))
+      .map(name => ({
+        file: name,
+        content: fs.readFileSync(path.join(examples, name), 'utf8'),
+      }));
+    expect(files.length).toBeGreaterThan(0);
+    const result = parseSloFiles(files);
+    expect(result.errors).toEqual([]);
+    expect(result.slos.length).toBeGreaterThanOrEqual(files.length);
+  });
+
   it('resolves references across files, and reads calendar windows without implicit timestamps', () => {
     const shared = `apiVersion: openslo/v1
 kind: DataSource
