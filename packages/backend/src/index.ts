@@ -25,5 +25,8 @@ backend.add(
 
 // operability
 backend.add(import('@airworthy/plugin-operability-backend'));
+backend.add(
+  import('@airworthy/plugin-operability-backend-module-alertmanager'),
+);
 
 backend.start();

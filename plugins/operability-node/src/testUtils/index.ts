@@ -1,0 +1,7 @@
+/**
+ * Test helpers for modules of the operability plugin.
+ *
+ * @packageDocumentation
+ */
+
+export * from './testBackend';
