@@ -28,5 +28,6 @@ backend.add(import('@airworthy/plugin-operability-backend'));
 backend.add(
   import('@airworthy/plugin-operability-backend-module-alertmanager'),
 );
+backend.add(import('@airworthy/plugin-operability-backend-module-pagerduty'));
 
 backend.start();

@@ -1,6 +1,9 @@
 import operabilityPlugin from '@airworthy/plugin-operability-backend';
-import { createOperabilityTestBackend } from '@airworthy/plugin-operability-node/testUtils';
-import type { Entity } from '@backstage/catalog-model';
+import {
+  createOperabilityTestBackend,
+  fetchIncidents,
+  testComponent,
+} from '@airworthy/plugin-operability-node/testUtils';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -12,24 +15,11 @@ const fixture = (name: string) =>
 const firing = fixture('firing.json');
 const resolved = fixture('resolved.json');
 
-function component(name: string, selector?: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: selector
-        ? { 'airworthy.dev/alert-selector': selector }
-        : undefined,
-    },
-    spec: {
-      type: 'service',
-      owner: 'group:default/sre',
-      lifecycle: 'production',
-    },
-  };
-}
+const component = (name: string, selector?: string) =>
+  testComponent(
+    name,
+    selector ? { 'airworthy.dev/alert-selector': selector } : undefined,
+  );
 
 const startOperabilityBackend = createOperabilityTestBackend(operabilityPlugin);
 
@@ -59,13 +49,7 @@ function deliver(server: Server, body: Buffer | string, token = TOKEN) {
     .send(Buffer.isBuffer(body) ? body.toString('utf8') : body);
 }
 
-async function incidentsOf(server: Server, name: string) {
-  const res = await request(server).get(
-    `/api/operability/entities/component/default/${name}/incidents`,
-  );
-  expect(res.status).toBe(200);
-  return res.body;
-}
+const incidentsOf = fetchIncidents;
 
 describe('Alertmanager incident source', () => {
   it('opens an incident for every entity whose selector matches the alert', async () => {

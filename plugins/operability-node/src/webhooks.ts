@@ -44,10 +44,23 @@ export function parseWebhookPayload<T extends z.ZodType>(
   } catch {
     throw new InputError('Invalid payload: the body must be UTF-8 JSON');
   }
-  const result = schema.safeParse(json);
+  return validatePayload(schema, json, 'body');
+}
+
+/**
+ * Checks a parsed payload (or a part of one, named by `path` such as `body.event.data`)
+ * against a zod schema; an `InputError` (400) names each field that is wrong.
+ * @public
+ */
+export function validatePayload<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  path: string,
+): z.output<T> {
+  const result = schema.safeParse(value);
   if (!result.success) {
     throw new InputError(
-      `Invalid payload: ${describeZodError(result.error, 'body')}`,
+      `Invalid payload: ${describeZodError(result.error, path)}`,
     );
   }
   return result.data;

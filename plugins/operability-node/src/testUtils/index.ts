@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 
+export * from './entities';
 export * from './testBackend';
