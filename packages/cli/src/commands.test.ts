@@ -6,7 +6,8 @@ import { parse } from 'yaml';
 
 const bin = path.resolve(__dirname, '../bin/airworthy');
 const root = path.resolve(__dirname, '../../..');
-const jupyterhub = path.join(root, 'examples/slos/jupyterhub.yaml');
+const fixtures = 'plugins/operability-common/src/slo/__fixtures__';
+const jupyterhub = path.join(root, fixtures, 'jupyterhub.yaml');
 
 function airworthy(...args: string[]) {
   const result = spawnSync(process.execPath, [bin, ...args], {
@@ -62,6 +63,21 @@ slos:
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('airworthy validate', () => {
+  it('accepts every SLO file of the demo catalog, each on its own', () => {
+    const files = fs
+      .readdirSync(path.join(root, 'examples/slos'))
+      .filter(f => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const result = airworthy('validate', path.join('examples/slos', file));
+      expect({ file, code: result.code, stdout: result.stdout }).toEqual({
+        file,
+        code: 0,
+        stdout: expect.stringMatching(/valid documents? in 1 file/),
+      });
+    }
+  });
+
   it('counts valid documents and exits 0', () => {
     const result = airworthy(
       'validate',
@@ -76,7 +92,7 @@ describe('airworthy validate', () => {
   });
 
   it('reads the YAML files of a directory', () => {
-    const result = airworthy('validate', 'examples/slos');
+    const result = airworthy('validate', fixtures);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('1 valid document in 1 file (1 SLO)\n');
   });

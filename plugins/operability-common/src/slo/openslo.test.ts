@@ -4,7 +4,7 @@ import type { SloValidationError } from '../api/types';
 import { toOpenSloYaml } from './export';
 import { parseSloFiles, parseSloYaml } from './parse';
 
-const examples = path.resolve(__dirname, '../../../../examples/slos');
+const examples = path.resolve(__dirname, '__fixtures__');
 
 /** A valid SLO to break one field at a time. */
 const VALID = `apiVersion: openslo/v1

@@ -11,7 +11,7 @@ import {
   rulesToYaml,
 } from './rules';
 
-const examples = path.resolve(__dirname, '../../../../examples/slos');
+const examples = path.resolve(__dirname, '__fixtures__');
 const jupyterhub = fs.readFileSync(
   path.join(examples, 'jupyterhub.yaml'),
   'utf8',
