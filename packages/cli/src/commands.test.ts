@@ -6,8 +6,12 @@ import { parse } from 'yaml';
 
 const bin = path.resolve(__dirname, '../bin/airworthy');
 const root = path.resolve(__dirname, '../../..');
-const fixtures = 'plugins/operability-common/src/slo/__fixtures__';
-const jupyterhub = path.join(root, fixtures, 'jupyterhub.yaml');
+const fixture = path.join(
+  root,
+  'plugins/operability-common/src/slo/__fixtures__/jupyterhub.yaml',
+);
+/** The JupyterHub SLO (no alert policies, no runbook), copied into the test directory. */
+let jupyterhub: string;
 
 function airworthy(...args: string[]) {
   const result = spawnSync(process.execPath, [bin, ...args], {
@@ -20,6 +24,8 @@ function airworthy(...args: string[]) {
 let dir: string;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'airworthy-cli-'));
+  jupyterhub = path.join(dir, 'jupyterhub.yaml');
+  fs.copyFileSync(fixture, jupyterhub);
   fs.writeFileSync(
     path.join(dir, 'broken.yaml'),
     `apiVersion: openslo/v1
@@ -91,10 +97,16 @@ describe('airworthy validate', () => {
     });
   });
 
-  it('reads the YAML files of a directory', () => {
-    const result = airworthy('validate', fixtures);
+  it('reads the YAML files of a directory: the repository examples are valid', () => {
+    const result = airworthy('validate', 'examples/slos');
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('1 valid document in 1 file (1 SLO)\n');
+    expect(result.stdout).toMatch(
+      /^\d+ valid documents in \d+ files \(\d+ SLOs\)\n$/,
+    );
+    const files = fs
+      .readdirSync(path.join(root, 'examples/slos'))
+      .filter(f => /\.ya?ml$/.test(f));
+    expect(result.stdout).toContain(` in ${files.length} files `);
   });
 
   it('prints one FILE:DOC:PATH: message line per problem and exits 1', () => {

@@ -4,7 +4,12 @@ import type { SloValidationError } from '../api/types';
 import { toOpenSloYaml } from './export';
 import { parseSloFiles, parseSloYaml } from './parse';
 
-const examples = path.resolve(__dirname, '__fixtures__');
+const examples = path.resolve(__dirname, '../../../../examples/slos');
+/** The JupyterHub SLO of the community cloud, as the first example file had it. */
+const JUPYTERHUB = fs.readFileSync(
+  path.join(__dirname, '__fixtures__/jupyterhub.yaml'),
+  'utf8',
+);
 
 /** A valid SLO to break one field at a time. */
 const VALID = `apiVersion: openslo/v1
@@ -47,10 +52,9 @@ function line(e: SloValidationError) {
 }
 
 describe('OpenSLO v1 parser', () => {
-  it('reads the JupyterHub example', () => {
-    const file = path.join(examples, 'jupyterhub.yaml');
+  it('reads the JupyterHub SLO', () => {
     const result = parseSloFiles([
-      { file: 'jupyterhub.yaml', content: fs.readFileSync(file, 'utf8') },
+      { file: 'jupyterhub.yaml', content: JUPYTERHUB },
     ]);
     expect(result.errors).toEqual([]);
     expect(result.slos).toHaveLength(1);
@@ -89,7 +93,7 @@ describe('OpenSLO v1 parser', () => {
     ]);
   });
 
-  it('reads every example SLO file of the repository without a problem', () => {
+  it('reads every example SLO file of the repository, alone and all together', () => {
     const files = fs
       .readdirSync(examples)
       .filter(name => /\.ya?ml$/.test(name))
@@ -98,9 +102,17 @@ describe('OpenSLO v1 parser', () => {
         content: fs.readFileSync(path.join(examples, name), 'utf8'),
       }));
     expect(files.length).toBeGreaterThan(0);
-    const result = parseSloFiles(files);
-    expect(result.errors).toEqual([]);
-    expect(result.slos.length).toBeGreaterThanOrEqual(files.length);
+    let slos = 0;
+    for (const file of files) {
+      const alone = parseSloFiles([file]);
+      expect(alone.errors).toEqual([]);
+      expect(alone.slos.length).toBeGreaterThan(0);
+      slos += alone.slos.length;
+    }
+    // The files repeat a shared DataSource: identical copies are not a conflict.
+    const together = parseSloFiles(files);
+    expect(together.errors).toEqual([]);
+    expect(together.slos).toHaveLength(slos);
   });
 
   it('resolves references across files, and reads calendar windows without implicit timestamps', () => {
@@ -369,7 +381,7 @@ spec:
 
   it('writes the model back as OpenSLO YAML that parses to the same SLOs', () => {
     const inputs = [
-      fs.readFileSync(path.join(examples, 'jupyterhub.yaml'), 'utf8'),
+      JUPYTERHUB,
       VALID.replace(
         '  objectives:\n    - target: 0.999\n',
         `  timeWindow:
@@ -1037,14 +1049,18 @@ spec:
     expect(parseSloYaml(yaml).slos).toEqual([]);
   });
 
-  it('rule: names are unique per kind', () => {
-    const result = parseSloYaml(`${VALID}---\n${VALID}`, 'test.yaml');
+  it('rule: names are unique per kind (identical copies are allowed)', () => {
+    const other = VALID.replace('target: 0.999', 'target: 0.99');
+    const result = parseSloYaml(`${VALID}---\n${other}`, 'test.yaml');
     expect(result.errors.map(line)).toEqual([
       expect.stringMatching(
-        /^1:metadata.name: another SLO named "api-availability" is in test.yaml document 0: names must be unique per kind/,
+        /^1:metadata.name: another SLO named "api-availability", with other content, is in test.yaml document 0: names must be unique per kind \(identical copies are allowed\)/,
       ),
     ]);
     expect(result.slos).toHaveLength(1);
+    const copies = parseSloYaml(`${VALID}---\n${VALID}`, 'test.yaml');
+    expect(copies.errors).toEqual([]);
+    expect(copies.slos).toHaveLength(1);
   });
 
   it('rule: a DataSource and the metric source that names it agree on the type', () => {

@@ -58,6 +58,23 @@ interface Entry {
   resolved?: unknown;
   /** The spec as written. */
   raw: unknown;
+  /** The whole document as written. */
+  value: unknown;
+  /** Set when an identical document of the same kind and name came first. */
+  duplicateOf?: Entry;
+}
+
+/** JSON with sorted keys, to compare documents whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    isRecord(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map(k => [k, v[k]]),
+        )
+      : v,
+  );
 }
 
 /** A reference written in a document: what it names and where. */
@@ -255,6 +272,7 @@ export class OpenSloDocumentSet {
       if (kind === 'SLI') checkSliSpec(raw.spec, ['spec'], problems);
     }
     const entry: Entry = {
+      value,
       raw: raw.spec,
       kind,
       name: rawName ?? '',
@@ -272,10 +290,13 @@ export class OpenSloDocumentSet {
         this.#byKind.set(kind, byName);
       }
       const first = byName.get(rawName);
-      if (first) {
+      if (first && canonical(first.value) === canonical(value)) {
+        // The same document again (files that each carry a shared DataSource): use the first.
+        entry.duplicateOf = first;
+      } else if (first) {
         problems.add(
           ['metadata', 'name'],
-          `another ${kind} named "${rawName}" is in ${first.file} document ${first.document}: names must be unique per kind; rename one of them`,
+          `another ${kind} named "${rawName}", with other content, is in ${first.file} document ${first.document}: names must be unique per kind (identical copies are allowed); rename one of them`,
         );
         entry.spec = undefined;
       } else {
@@ -295,13 +316,14 @@ export class OpenSloDocumentSet {
       'SLI',
       'AlertPolicy',
     ];
+    const distinct = this.#entries.filter(e => !e.duplicateOf);
     for (const kind of order) {
-      for (const entry of this.#entries.filter(e => e.kind === kind)) {
+      for (const entry of distinct.filter(e => e.kind === kind)) {
         this.#resolveEntry(entry);
       }
     }
     const slos: Slo[] = [];
-    for (const entry of this.#entries.filter(e => e.kind === 'SLO')) {
+    for (const entry of distinct.filter(e => e.kind === 'SLO')) {
       slos.push(...this.#buildSlos(entry));
     }
     // Documents with problems were not resolved: still report the references they write that

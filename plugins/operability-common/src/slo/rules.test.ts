@@ -11,9 +11,10 @@ import {
   rulesToYaml,
 } from './rules';
 
-const examples = path.resolve(__dirname, '__fixtures__');
+const examples = path.resolve(__dirname, '../../../../examples/slos');
+/** The JupyterHub SLO of the community cloud, without alert policies or runbook. */
 const jupyterhub = fs.readFileSync(
-  path.join(examples, 'jupyterhub.yaml'),
+  path.join(__dirname, '__fixtures__/jupyterhub.yaml'),
   'utf8',
 );
 
@@ -410,6 +411,25 @@ describeWithPromtool('Prometheus rules, checked by promtool', () => {
       },
     );
     expect(checked.output).toContain('SUCCESS: 120 rules found');
+    expect(checked.status).toBe(0);
+  });
+
+  it('promtool check rules accepts the rules of every example SLO file', () => {
+    const files = fs
+      .readdirSync(examples)
+      .filter(name => /\.ya?ml$/.test(name))
+      .map(name => ({
+        file: name,
+        content: fs.readFileSync(path.join(examples, name), 'utf8'),
+      }));
+    const result = parseSloFiles(files);
+    expect(result.errors).toEqual([]);
+    const { groups } = generatePrometheusRules(result.slos);
+    expect(groups.length).toBeGreaterThan(0);
+    const checked = promtool(['check', 'rules', 'examples.yaml'], {
+      'examples.yaml': rulesToYaml(groups, { format: 'prometheus' }),
+    });
+    expect(checked.output).toMatch(/SUCCESS: \d+ rules found/);
     expect(checked.status).toBe(0);
   });
 
