@@ -28,6 +28,7 @@ backend.add(import('@airworthy/plugin-operability-backend'));
 backend.add(
   import('@airworthy/plugin-operability-backend-module-alertmanager'),
 );
+backend.add(import('@airworthy/plugin-operability-backend-module-github'));
 backend.add(import('@airworthy/plugin-operability-backend-module-pagerduty'));
 
 backend.start();

@@ -1,0 +1,7 @@
+/**
+ * Incidents from GitHub issues for the Airworthy operability plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { operabilityModuleGithub as default } from './module';
