@@ -16,7 +16,7 @@ export interface Config {
       /**
        * Coarser resolutions that base buckets are rolled up into as they are written, from
        * fine to coarse; each width a multiple of the previous one, each retention longer.
-       * Default: `[{ bucket: 1h, retention: 100d }, { bucket: 1d, retention: 400d }]`.
+       * Default: `[{ bucket: 1h, retention: 120d }, { bucket: 1d, retention: 400d }]`.
        */
       rollups?: Array<{
         bucket: string | HumanDuration;

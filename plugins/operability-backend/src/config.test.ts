@@ -6,11 +6,11 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 describe('readSliConfig', () => {
-  it('defaults to minutes for 8 days, hours for 100 days and days for 400 days', () => {
+  it('defaults to minutes for 8 days, hours for 120 days and days for 400 days', () => {
     const config = readSliConfig(new ConfigReader({}));
     expect(config.levels).toEqual([
       { widthMs: MINUTE, retentionMs: 8 * DAY },
-      { widthMs: HOUR, retentionMs: 100 * DAY },
+      { widthMs: HOUR, retentionMs: 120 * DAY },
       { widthMs: DAY, retentionMs: 400 * DAY },
     ]);
     expect(config.push).toEqual({ maxBuckets: 10_000, maxFutureMs: MINUTE });

@@ -14,7 +14,7 @@ const DAY = 24 * HOUR;
 export const DEFAULTS = {
   sliLevels: [
     { widthMs: MINUTE, retentionMs: 8 * DAY },
-    { widthMs: HOUR, retentionMs: 100 * DAY },
+    { widthMs: HOUR, retentionMs: 120 * DAY },
     { widthMs: DAY, retentionMs: 400 * DAY },
   ],
   pushMaxBuckets: 10_000,
@@ -24,6 +24,26 @@ export const DEFAULTS = {
     timeout: { minutes: 15 },
     initialDelay: { minutes: 1 },
   },
+  syncSchedule: {
+    frequency: { minutes: 10 },
+    timeout: { minutes: 10 },
+    initialDelay: { seconds: 10 },
+  },
+  collectionSchedule: {
+    frequency: { minutes: 1 },
+    timeout: { minutes: 30 },
+    initialDelay: { seconds: 30 },
+  },
+  collectionLagMs: 2 * MINUTE,
+  collectionConcurrency: 4,
+  evaluationSchedule: {
+    frequency: { minutes: 1 },
+    timeout: { minutes: 10 },
+    initialDelay: { seconds: 45 },
+  },
+  evaluationConcurrency: 4,
+  snapshotIntervalMs: HOUR,
+  snapshotRetentionMs: 400 * DAY,
 } as const;
 
 /** Reads a duration given as `'1m'`, `'P1D'` or `{ minutes: 1 }`, in milliseconds. */
@@ -82,7 +102,7 @@ export function readSliConfig(root: Config): SliConfig {
     for (const rollup of rollups) {
       levels.push({
         widthMs: readDurationMs(rollup, 'bucket', HOUR),
-        retentionMs: readDurationMs(rollup, 'retention', 100 * DAY),
+        retentionMs: readDurationMs(rollup, 'retention', 120 * DAY),
       });
     }
   } else {
@@ -108,6 +128,83 @@ export function readSliConfig(root: Config): SliConfig {
       root,
       'operability.sli.retentionSchedule',
       DEFAULTS.retentionSchedule,
+    ),
+  };
+}
+
+/** Settings of the GitOps sync of SLO files (`operability.sloFiles`). */
+export interface SloFilesConfig {
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  /** Directories whose files entities with `file:` locations may name (development). */
+  localDirectories: string[];
+}
+
+/** Reads `operability.sloFiles`. */
+export function readSloFilesConfig(root: Config): SloFilesConfig {
+  return {
+    schedule: readSchedule(
+      root,
+      'operability.sloFiles.schedule',
+      DEFAULTS.syncSchedule,
+    ),
+    localDirectories:
+      root.getOptionalStringArray('operability.sloFiles.localDirectories') ??
+      [],
+  };
+}
+
+/** Settings of SLI collection from sources (`operability.collection`). */
+export interface CollectionConfig {
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  lagMs: number;
+  concurrency: number;
+}
+
+/** Reads `operability.collection`. */
+export function readCollectionConfig(root: Config): CollectionConfig {
+  const config = root.getOptionalConfig('operability.collection');
+  return {
+    schedule: readSchedule(
+      root,
+      'operability.collection.schedule',
+      DEFAULTS.collectionSchedule,
+    ),
+    lagMs: readDurationMs(config, 'lag', DEFAULTS.collectionLagMs),
+    concurrency:
+      config?.getOptionalNumber('concurrency') ??
+      DEFAULTS.collectionConcurrency,
+  };
+}
+
+/** Settings of the evaluation task (`operability.evaluation`). */
+export interface EvaluationConfig {
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  concurrency: number;
+  snapshotIntervalMs: number;
+  snapshotRetentionMs: number;
+}
+
+/** Reads `operability.evaluation`. */
+export function readEvaluationConfig(root: Config): EvaluationConfig {
+  const config = root.getOptionalConfig('operability.evaluation');
+  return {
+    schedule: readSchedule(
+      root,
+      'operability.evaluation.schedule',
+      DEFAULTS.evaluationSchedule,
+    ),
+    concurrency:
+      config?.getOptionalNumber('concurrency') ??
+      DEFAULTS.evaluationConcurrency,
+    snapshotIntervalMs: readDurationMs(
+      config,
+      'snapshotInterval',
+      DEFAULTS.snapshotIntervalMs,
+    ),
+    snapshotRetentionMs: readDurationMs(
+      config,
+      'snapshotRetention',
+      DEFAULTS.snapshotRetentionMs,
     ),
   };
 }

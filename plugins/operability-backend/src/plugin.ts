@@ -8,21 +8,33 @@ import {
 } from '@airworthy/plugin-operability-common';
 import {
   operabilityIncidentsExtensionPoint,
+  operabilitySliSourcesExtensionPoint,
   type IncidentSource,
+  type SliSource,
 } from '@airworthy/plugin-operability-node';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { readSliConfig } from './config';
+import {
+  readCollectionConfig,
+  readEvaluationConfig,
+  readSliConfig,
+  readSloFilesConfig,
+} from './config';
 import { createOperabilityStore } from './database/OperabilityStore';
 import { createRouter } from './router';
 import { scheduleIncidentHousekeeping } from './tasks/incidentTasks';
+import { BudgetEvaluator } from './services/BudgetEvaluator';
 import { EntityAccess } from './services/EntityAccess';
+import { RepoSloSync } from './services/RepoSloSync';
+import { SliCollector } from './services/SliCollector';
 import { SliService } from './services/SliService';
 import {
   IncidentHistory,
   readIncidentHistoryOptions,
 } from './services/IncidentHistory';
 import { SloRegistry } from './services/SloRegistry';
-import { scheduleSliRetention } from './tasks/sliRetention';
+import { SloSeries } from './services/SloSeries';
+import { scheduleOperabilityTasks } from './tasks/scheduleTasks';
 
 /**
  * The operability backend plugin: SLOs, SLI data, incidents and operability scores of
@@ -52,6 +64,12 @@ export const operabilityPlugin = createBackendPlugin({
         }
       },
     });
+    const sliSources: SliSource[] = [];
+    env.registerExtensionPoint(operabilitySliSourcesExtensionPoint, {
+      addSliSource(...sources) {
+        sliSources.push(...sources);
+      },
+    });
 
     env.registerInit({
       deps: {
@@ -59,8 +77,10 @@ export const operabilityPlugin = createBackendPlugin({
         logger: coreServices.logger,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        urlReader: coreServices.urlReader,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
@@ -70,18 +90,28 @@ export const operabilityPlugin = createBackendPlugin({
         logger,
         database,
         scheduler,
+        auth,
         httpAuth,
         httpRouter,
+        urlReader,
         permissions,
         permissionsRegistry,
         catalog,
       }) {
         const sliConfig = readSliConfig(config);
+        const sloFilesConfig = readSloFilesConfig(config);
+        const collectionConfig = readCollectionConfig(config);
+        const evaluationConfig = readEvaluationConfig(config);
+
         const store = await createOperabilityStore(database, {
           sliLevels: sliConfig.levels,
         });
         const entityAccess = new EntityAccess(catalog, permissions);
-        const sloRegistry = new SloRegistry(store, entityAccess);
+        const sloRegistry = new SloRegistry(
+          store,
+          entityAccess,
+          () => sliSources,
+        );
         const sliService = new SliService({
           store,
           config: sliConfig,
@@ -100,14 +130,45 @@ export const operabilityPlugin = createBackendPlugin({
           scheduler,
           store,
         });
+        const repoSync = new RepoSloSync({
+          catalog,
+          auth,
+          urlReader,
+          integrations: ScmIntegrations.fromConfig(config),
+          store,
+          logger,
+          localDirectories: sloFilesConfig.localDirectories,
+        });
+        const collector = new SliCollector({
+          store,
+          logger,
+          sliService,
+          sources: () => sliSources,
+          lagMs: collectionConfig.lagMs,
+          concurrency: collectionConfig.concurrency,
+        });
+        const evaluator = new BudgetEvaluator({
+          store,
+          logger,
+          snapshotIntervalMs: evaluationConfig.snapshotIntervalMs,
+          concurrency: evaluationConfig.concurrency,
+        });
 
         permissionsRegistry.addPermissions(operabilityPermissions);
 
-        await scheduleSliRetention({
+        await scheduleOperabilityTasks({
           scheduler,
           logger,
           store,
-          schedule: sliConfig.retentionSchedule,
+          repoSync,
+          collector,
+          evaluator,
+          config: {
+            sli: sliConfig,
+            sloFiles: sloFilesConfig,
+            collection: collectionConfig,
+            evaluation: evaluationConfig,
+          },
         });
 
         httpRouter.use(
@@ -118,6 +179,7 @@ export const operabilityPlugin = createBackendPlugin({
             entityAccess,
             sloRegistry,
             sliService,
+            sloSeries: new SloSeries(store),
             incidentHistory,
             incidentSources,
           }),

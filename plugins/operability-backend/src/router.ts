@@ -10,11 +10,12 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { createSliRoutes } from './routes/sliRoutes';
 import { createIncidentRoutes } from './routes/incidentRoutes';
-import { createSloRoutes } from './routes/sloRoutes';
+import { createSloRoutes, YAML_MEDIA_TYPES } from './routes/sloRoutes';
 import { createWebhookRoutes, readWebhookLimits } from './routes/webhookRoutes';
 import type { EntityAccess } from './services/EntityAccess';
-import type { SliService } from './services/SliService';
 import type { IncidentHistory } from './services/IncidentHistory';
+import type { SliService } from './services/SliService';
+import type { SloSeries } from './services/SloSeries';
 import type { SloRegistry } from './services/SloRegistry';
 
 export interface RouterOptions {
@@ -26,6 +27,7 @@ export interface RouterOptions {
   sliService: SliService;
   incidentHistory: IncidentHistory;
   incidentSources: ReadonlyMap<string, IncidentSource>;
+  sloSeries: SloSeries;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function createRouter(
     }),
   );
   router.use(express.json({ limit: '1mb' }));
+  router.use(express.text({ type: YAML_MEDIA_TYPES, limit: '1mb' }));
 
   router.get('/health', (_req, res) => {
     const body: HealthResponse = { status: 'ok' };

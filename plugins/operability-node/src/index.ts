@@ -8,3 +8,4 @@
 export * from './catalog';
 export * from './incidents';
 export * from './webhooks';
+export * from './sliSources';

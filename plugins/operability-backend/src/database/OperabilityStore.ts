@@ -2,7 +2,13 @@ import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import { KnexIncidentStore, type IncidentStore } from './IncidentStore';
 import { applyDatabaseMigrations } from './migrations';
+import { KnexCollectionStore, type CollectionStore } from './CollectionStore';
+import { KnexEvaluationStore, type EvaluationStore } from './EvaluationStore';
 import { KnexSliStore, type SliLevel, type SliStore } from './SliStore';
+import {
+  KnexSloFileErrorStore,
+  type SloFileErrorStore,
+} from './SloFileErrorStore';
 import { KnexSloStore, type SloStore } from './SloStore';
 
 /**
@@ -13,6 +19,9 @@ export interface OperabilityStore {
   slos: SloStore;
   sli: SliStore;
   incidents: IncidentStore;
+  fileErrors: SloFileErrorStore;
+  collection: CollectionStore;
+  evaluations: EvaluationStore;
 }
 
 /** Settings of the stores, read from config. */
@@ -42,5 +51,8 @@ export function createKnexStores(
     slos: new KnexSloStore(client),
     sli: new KnexSliStore(client, options.sliLevels),
     incidents: new KnexIncidentStore(client),
+    fileErrors: new KnexSloFileErrorStore(client),
+    collection: new KnexCollectionStore(client),
+    evaluations: new KnexEvaluationStore(client),
   };
 }

@@ -1,6 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import fc from 'fast-check';
 import type { Knex } from 'knex';
+import { sloInput } from '../__testUtils__/slos';
 import { applyDatabaseMigrations } from './migrations';
 import { KnexSliStore, validateSliLevels, type SliLevel } from './SliStore';
 import { KnexSloStore } from './SloStore';
@@ -32,22 +33,10 @@ describe.each(databases.eachSupportedId())('KnexSliStore on %s', databaseId => {
     knex = await databases.init(databaseId);
     await applyDatabaseMigrations(knex);
     const slos = new KnexSloStore(knex);
-    const slo = await slos.upsert({
-      entityRef: 'component:default/jupyterhub',
-      name: 'availability',
-      source: 'api',
-      target: 0.98,
-      period: '28d',
-      definition: {},
-    });
-    const other = await slos.upsert({
-      entityRef: 'component:default/thanos',
-      name: 'availability',
-      source: 'api',
-      target: 0.99,
-      period: '28d',
-      definition: {},
-    });
+    const slo = await slos.upsert(sloInput());
+    const other = await slos.upsert(
+      sloInput({ entityRef: 'component:default/thanos' }),
+    );
     return {
       store: new KnexSliStore(knex, levels),
       id: slo.id,
@@ -205,6 +194,13 @@ describe.each(databases.eachSupportedId())('KnexSliStore on %s', databaseId => {
     ).resolves.toMatchObject({ good: 10, total: 20 });
   });
 
+  it('accepts writes back to the longest retention while nothing is sealed', async () => {
+    const { store, id } = await setup();
+    await expect(store.getWritableFrom(id, T0 + 12 * HOUR)).resolves.toBe(
+      T0 - 10 * DAY,
+    );
+  });
+
   it('refuses writes for an SLO that does not exist', async () => {
     const { store } = await setup();
     await expect(
@@ -270,6 +266,9 @@ describe.each(databases.eachSupportedId())('KnexSliStore on %s', databaseId => {
     });
 
     // Minutes inside a rolled-up, expired hour can no longer be written.
+    await expect(store.getWritableFrom(id, now)).resolves.toBe(
+      T0 + 3 * DAY - 2 * HOUR,
+    );
     await expect(
       store.writeBuckets(id, [{ start: T0 + DAY, good: 0, total: 10 }], now),
     ).rejects.toThrow(/rolled up into 60-minute buckets/);

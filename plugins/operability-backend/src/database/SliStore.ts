@@ -95,6 +95,11 @@ export interface SliStore {
   levelFor(t: number, now?: number): SliLevel;
   /** Start of the latest stored base bucket of an SLO. */
   getLatestBucketStart(sloId: string): Promise<number | undefined>;
+  /**
+   * The earliest instant from which base buckets of an SLO can be written: after the last
+   * sealed roll-up bucket and within the longest retention.
+   */
+  getWritableFrom(sloId: string, now?: number): Promise<number>;
   /** Expires buckets past their retention, sealing the roll-ups that now stand for them. */
   applyRetention(now?: number): Promise<{ deleted: number; sealed: number }>;
   /** Removes every bucket of an SLO. */
@@ -542,6 +547,23 @@ export class KnexSliStore implements SliStore {
       .orderBy('bucket_start', 'desc')
       .first('bucket_start');
     return row ? Number(row.bucket_start) : undefined;
+  }
+
+  async getWritableFrom(
+    sloId: string,
+    now: number = Date.now(),
+  ): Promise<number> {
+    let from = this.coverageStart(this.levels.length - 1, now);
+    for (const level of this.levels.slice(1)) {
+      const row = await this.db(TABLE)
+        .where({ slo_id: sloId, resolution_ms: level.widthMs, sealed: true })
+        .max({ start: 'bucket_start' })
+        .first();
+      if (row?.start !== null && row?.start !== undefined) {
+        from = Math.max(from, Number(row.start) + level.widthMs);
+      }
+    }
+    return from;
   }
 
   async applyRetention(

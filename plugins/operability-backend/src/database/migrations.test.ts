@@ -45,7 +45,14 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     });
     expect(pending).toEqual([]);
     expect(await tableNames(knex)).toEqual(
-      expect.arrayContaining(['slos', 'sli_buckets']),
+      expect.arrayContaining([
+        'slos',
+        'sli_buckets',
+        'sli_collection',
+        'slo_file_errors',
+        'slo_evaluations',
+        'slo_snapshots',
+      ]),
     );
 
     for (let i = 0; i < migrationFiles.length; i++) {
@@ -78,5 +85,36 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     await knex.migrate.latest({ directory: migrationsDirectory });
     const rows = await knex('slos').select('id');
     expect(rows).toEqual([{ id: 'a' }]);
+  });
+
+  it('keys SLOs by objective ref from 20261125120000 on, and rolls back to the first objectives', async () => {
+    const knex = await databases.init(databaseId);
+    const registry = '20261125120000_slo_registry.js';
+    for (const file of migrationFiles.filter(f => f < registry)) {
+      await knex.migrate.up({ directory: migrationsDirectory, name: file });
+    }
+    const row = {
+      entity_ref: 'component:default/x',
+      name: 'availability',
+      source: 'api',
+      target: 0.99,
+      period: '28d',
+      definition: '{}',
+      created_at: 1,
+      updated_at: 1,
+    };
+    await knex('slos').insert({ ...row, id: 'a' });
+    await knex.migrate.up({ directory: migrationsDirectory, name: registry });
+
+    expect(await knex('slos').select('id', 'ref')).toEqual([
+      { id: 'a', ref: 'availability' },
+    ]);
+    await knex('slos').insert({ ...row, id: 'b', ref: 'availability/1' });
+    await expect(
+      knex('slos').insert({ ...row, id: 'c', ref: 'availability' }),
+    ).rejects.toThrow();
+
+    await knex.migrate.down({ directory: migrationsDirectory });
+    expect(await knex('slos').select('id')).toEqual([{ id: 'a' }]);
   });
 });

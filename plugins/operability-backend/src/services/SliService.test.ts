@@ -1,27 +1,17 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
-import { readSliConfig } from '../config';
-import { createKnexStores } from '../database/OperabilityStore';
-import { applyDatabaseMigrations } from '../database/migrations';
+import { mockServices } from '@backstage/backend-test-utils';
+import { sloInput } from '../__testUtils__/slos';
+import { createTestStores } from '../__testUtils__/stores';
 import { formatWidth, SliService } from './SliService';
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const createStores = createTestStores();
 const NOW = Date.UTC(2026, 10, 25, 12);
 
 async function setup() {
-  const knex = await databases.init('SQLITE_3');
-  await applyDatabaseMigrations(knex);
-  const config = readSliConfig(new ConfigReader({}));
-  const store = createKnexStores(knex, { sliLevels: config.levels });
+  const { store, sliConfig: config } = await createStores();
   const logger = mockServices.logger.mock();
-  const slo = await store.slos.upsert({
-    entityRef: 'component:default/trino',
-    name: 'availability',
-    source: 'api',
-    target: 0.99,
-    period: '28d',
-    definition: {},
-  });
+  const slo = await store.slos.upsert(
+    sloInput({ entityRef: 'component:default/trino' }),
+  );
   return { service: new SliService({ store, config, logger }), logger, slo };
 }
 

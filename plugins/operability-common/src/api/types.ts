@@ -1,3 +1,6 @@
+import type { BudgetingMethod } from '../slo/model';
+import type { SloCollectionStatus, SloEvaluation } from './slos';
+
 /** Where an SLO definition comes from. @public */
 export type SloSource =
   /** an OpenSLO or Sloth file in the entity's repository (read-only in Backstage) */
@@ -16,6 +19,11 @@ export interface SloIdentity {
   entityRef: string;
   /** `metadata.name` of the OpenSLO SLO. */
   name: string;
+  /**
+   * Key of the objective within the entity: `name` for an SLO's first objective, `name/1`,
+   * `name/2`, ... for further ones (each objective has its own budget).
+   */
+  ref: string;
   displayName?: string;
   description?: string;
   source: SloSource;
@@ -27,9 +35,19 @@ export interface SloIdentity {
   period: string;
 }
 
-/** An SLO of an entity, as listed on the entity page. @public */
-export interface SloSummary extends SloIdentity {
+/**
+ * An SLO of an entity, as listed on the entity page: its identity, status and, once it has
+ * been evaluated, its budget, burn rates and alert rows.
+ * @public
+ */
+export interface SloSummary
+  extends SloIdentity,
+    Partial<Omit<SloEvaluation, 'status'>> {
+  /** `no-data` until the SLO has data and has been evaluated. */
   status: SloStatus;
+  budgetingMethod?: BudgetingMethod;
+  /** Set for SLOs whose SLI data is pulled from a source (e.g. Prometheus). */
+  collection?: SloCollectionStatus;
 }
 
 /** A problem found in an entity's SLO files, with enough context to fix it. @public */

@@ -1,0 +1,150 @@
+import type { Slo } from '@airworthy/plugin-operability-common';
+import type { SliSource } from '@airworthy/plugin-operability-node';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
+import type { CollectionState } from '../database/CollectionStore';
+import type { OperabilityStore } from '../database/OperabilityStore';
+import { alignDown } from '../database/SliStore';
+import type { SloRecord } from '../database/SloStore';
+import type { SliService } from './SliService';
+
+/** What one collection run did. */
+export interface CollectionRunResult {
+  /** SLOs that a source collects. */
+  slos: number;
+  /** Buckets newly stored or replaced. */
+  buckets: number;
+  failed: number;
+}
+
+/** A hash of what is collected for an SLO: a changed query starts collection over. */
+export function indicatorHash(slo: Slo): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        indicator: slo.indicator,
+        op: slo.objective.op,
+        value: slo.objective.value,
+      }),
+    )
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/**
+ * Pulls SLI data from the installed sources into the store. The first time it sees an SLO
+ * (or when its indicator changes) it backfills the SLO's whole period; afterwards it
+ * resumes from the end of the last stored chunk. Each chunk is stored before the next one
+ * is requested, so an interrupted run loses nothing.
+ */
+export class SliCollector {
+  constructor(
+    private readonly options: {
+      store: OperabilityStore;
+      logger: LoggerService;
+      sliService: SliService;
+      sources: () => readonly SliSource[];
+      /** Buckets that end later than now minus this are left for the next run. */
+      lagMs: number;
+      /** SLOs collected at a time. */
+      concurrency: number;
+    },
+  ) {}
+
+  /** The first installed source that collects the SLO. */
+  sourceFor(slo: Slo): SliSource | undefined {
+    return this.options.sources().find(source => source.supports(slo));
+  }
+
+  async collectAll(
+    now: number = Date.now(),
+    signal?: AbortSignal,
+  ): Promise<CollectionRunResult> {
+    const records = await this.options.store.slos.listAll();
+    const limit = pLimit(this.options.concurrency);
+    const result: CollectionRunResult = { slos: 0, buckets: 0, failed: 0 };
+    await Promise.all(
+      records.map(record =>
+        limit(async () => {
+          const source = this.sourceFor(record.definition);
+          if (!source || signal?.aborted) return;
+          result.slos++;
+          try {
+            result.buckets += await this.collect(record, source, now, signal);
+          } catch {
+            result.failed++;
+          }
+        }),
+      ),
+    );
+    return result;
+  }
+
+  /** Collects one SLO up to `now - lag`; returns how many buckets changed. */
+  async collect(
+    record: SloRecord,
+    source: SliSource,
+    now: number,
+    signal?: AbortSignal,
+  ): Promise<number> {
+    const { store, logger, sliService } = this.options;
+    const slo = record.definition;
+    const widthMs = store.sli.levels[0].widthMs;
+    const hash = indicatorHash(slo);
+    const previous = await store.collection.get(record.id);
+    const resume =
+      previous?.source === source.id && previous.indicatorHash === hash
+        ? previous.collectedUntil
+        : undefined;
+
+    const to = alignDown(now - this.options.lagMs, widthMs);
+    const backfillFrom = alignDown(to - slo.timeWindow.durationMs, widthMs);
+    const from = Math.max(
+      resume ?? backfillFrom,
+      alignDown(await store.sli.getWritableFrom(record.id, now), widthMs),
+    );
+    const state: CollectionState = {
+      sloId: record.id,
+      source: source.id,
+      indicatorHash: hash,
+      collectedUntil: resume,
+      lastAttemptAt: now,
+      lastSuccessAt: previous?.lastSuccessAt,
+      lastError: undefined,
+    };
+    if (from >= to) {
+      await store.collection.set({ ...state, lastSuccessAt: now });
+      return 0;
+    }
+
+    let changed = 0;
+    try {
+      for await (const chunk of source.collect({
+        target: { id: record.id, entityRef: record.entityRef, slo },
+        from,
+        to,
+        bucketMs: widthMs,
+        signal,
+      })) {
+        const buckets = chunk.buckets.filter(
+          b => b.start >= chunk.from && b.start < chunk.to,
+        );
+        const written = await store.sli.writeBuckets(record.id, buckets, now);
+        sliService.logReplacements(record, source.id, written.replaced);
+        changed += written.inserted + written.replaced.length;
+        state.collectedUntil = chunk.to;
+        await store.collection.set(state);
+      }
+    } catch (error) {
+      const message = (error as Error).message ?? String(error);
+      await store.collection.set({ ...state, lastError: message });
+      logger.warn(
+        `SLI collection of SLO ${record.id} (${record.entityRef}, ${record.ref}) from ${source.id} failed: ${message}`,
+      );
+      throw error;
+    }
+    await store.collection.set({ ...state, lastSuccessAt: now });
+    return changed;
+  }
+}
