@@ -30,5 +30,6 @@ backend.add(
 );
 backend.add(import('@airworthy/plugin-operability-backend-module-github'));
 backend.add(import('@airworthy/plugin-operability-backend-module-pagerduty'));
+backend.add(import('@airworthy/plugin-operability-backend-module-prometheus'));
 
 backend.start();

@@ -87,6 +87,7 @@ describe('RepoSloSync', () => {
       component(
         'jupyterhub',
         `url:${origin}/hub/catalog-info.yaml`,
+        // eslint-disable-next-line no-script-url
         'slos.yaml, missing.yaml, javascript:alert(1)',
       ),
     ]);
@@ -110,6 +111,7 @@ describe('RepoSloSync', () => {
         message: expect.stringMatching(/^could not be read: .*not found/i),
       },
       {
+        // eslint-disable-next-line no-script-url
         file: 'javascript:alert(1)',
         message:
           'only http(s) URLs and paths relative to the entity are read; other schemes are refused',

@@ -114,7 +114,7 @@ export class SliCollector {
       lastError: undefined,
     };
     if (from >= to) {
-      await store.collection.set({ ...state, lastSuccessAt: now });
+      await store.collection.set({ ...state, lastSuccessAt: Date.now() });
       return 0;
     }
 
@@ -144,7 +144,8 @@ export class SliCollector {
       );
       throw error;
     }
-    await store.collection.set({ ...state, lastSuccessAt: now });
+    // When it finished (in real time), so that readers can tell later evaluations apart.
+    await store.collection.set({ ...state, lastSuccessAt: Date.now() });
     return changed;
   }
 }
