@@ -28,6 +28,7 @@ import { EntityAccess } from './services/EntityAccess';
 import { RepoSloSync } from './services/RepoSloSync';
 import { SliCollector } from './services/SliCollector';
 import { SliService } from './services/SliService';
+import { IncidentBudgetCostCalculator } from './services/IncidentBudgetCost';
 import {
   IncidentHistory,
   readIncidentHistoryOptions,
@@ -120,6 +121,7 @@ export const operabilityPlugin = createBackendPlugin({
         const incidentHistory = new IncidentHistory(
           store,
           readIncidentHistoryOptions(config),
+          new IncidentBudgetCostCalculator(store),
         );
         for (const source of incidentSources.values()) {
           await source.connect(incidentHistory.connectionFor(source.id));

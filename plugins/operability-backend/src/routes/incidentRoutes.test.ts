@@ -75,7 +75,8 @@ describe('incident routes', () => {
     expect(list.status).toBe(200);
     expect(list.body).toEqual({
       entityRef: 'component:default/jupyterhub',
-      items: [created.body],
+      // The entity has no SLOs, so no SLO budget to burn.
+      items: [{ ...created.body, budgetCost: [] }],
       totalItems: 1,
       offset: 0,
       limit: 20,
@@ -147,8 +148,16 @@ describe('incident routes', () => {
       mttr: { count: 2, meanSeconds: 2700, medianSeconds: 2700 },
       incidentMinutes: 65 + 30,
       postMortemCoverage: { eligible: 1, covered: 0, ratio: 0 },
-      budgetCost: [],
     });
+    expect(
+      res.body.budgetCost.map((c: { title: string; budgetCost: [] }) => [
+        c.title,
+        c.budgetCost,
+      ]),
+    ).toEqual([
+      [outage.title, []],
+      ['Trino slow', []],
+    ]);
   });
 
   it('filters the list and pages it', async () => {

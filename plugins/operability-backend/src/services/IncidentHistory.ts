@@ -19,6 +19,7 @@ import type {
   IncidentRecord,
   ManualIncidentFields,
 } from '../database/IncidentStore';
+import type { IncidentBudgetCostCalculator } from './IncidentBudgetCost';
 import { computeIncidentStats } from './incidentStats';
 
 const DAY = 86_400_000;
@@ -98,6 +99,7 @@ export class IncidentHistory {
   constructor(
     private readonly store: OperabilityStore,
     private readonly options: IncidentHistoryOptions,
+    private readonly budgetCost: IncidentBudgetCostCalculator,
   ) {
     this.now = options.now ?? Date.now;
   }
@@ -129,9 +131,17 @@ export class IncidentHistory {
       },
       { offset: query.offset, limit: query.limit },
     );
+    const costs = await this.budgetCost.forIncidents(
+      entityRef,
+      items,
+      this.now(),
+    );
     return {
       entityRef,
-      items: items.map(toIncident),
+      items: items.map(record => ({
+        ...toIncident(record),
+        budgetCost: costs.get(record.id) ?? [],
+      })),
       totalItems,
       offset: query.offset,
       limit: query.limit,
@@ -163,6 +173,10 @@ export class IncidentHistory {
       from,
       to,
     );
+    const started = incidents.filter(
+      i => i.startedAt >= from && i.startedAt < to,
+    );
+    const costs = await this.budgetCost.forIncidents(entityRef, started, now);
     return {
       ...computeIncidentStats({
         entityRef,
@@ -172,7 +186,16 @@ export class IncidentHistory {
         now,
         postMortemSeverities: this.options.postMortemSeverities,
       }),
-      budgetCost: [],
+      budgetCost: started.map(incident => ({
+        incidentId: incident.id,
+        title: incident.title,
+        startedAt: new Date(incident.startedAt).toISOString(),
+        resolvedAt:
+          incident.resolvedAt === undefined
+            ? undefined
+            : new Date(incident.resolvedAt).toISOString(),
+        budgetCost: costs.get(incident.id) ?? [],
+      })),
     };
   }
 

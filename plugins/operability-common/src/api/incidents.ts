@@ -43,22 +43,31 @@ export interface IncidentLinks {
 }
 
 /**
- * The budget of one SLO that an incident burned: the bad events counted while the incident
- * was open, as a share of the bad events the SLO's period allows.
+ * The budget of one SLO (objective) that an incident burned: the bad events counted while the
+ * incident was open, as a share of the bad events the SLO's period allows.
  * @public
  */
 export interface IncidentBudgetCost {
   sloId: string;
-  sloName: string;
+  /** The objective's key within the entity (`name`, or `name/1`, ... for further objectives). */
+  sloRef: string;
   /** The SLO period whose budget the share refers to, e.g. `28d`. */
   period: string;
-  /** Good and total events counted from the incident's start to its end (or now). */
+  /**
+   * The window measured (ISO 8601): the incident's start to its end (or now), aligned
+   * outward to the SLI store's buckets.
+   */
+  from: string;
+  to: string;
+  /** Good and total events counted in that window. */
   good: number;
   total: number;
   /**
-   * Bad events during the incident divided by the bad events the period allows
-   * (`(1 - target) × total events of the period ending at the incident's end`); 1 means the
-   * incident alone burned the whole budget. Absent when the period has no events.
+   * Bad events during the incident divided by the error budget of the SLO's period ending at
+   * the incident's end, in events (`(1 - target) ×` the events of that period, projected to a
+   * whole period for a calendar period still under way); 1 means the incident alone burned
+   * the whole budget. Absent when the period has no events, and for Timeslices SLOs (whose
+   * budget is counted in slices, not events).
    */
   share?: number;
 }
