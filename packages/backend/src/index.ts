@@ -19,9 +19,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permissions
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Owners and the SRE groups of operability.permissions may write operability data;
+// everything else is allowed (see src/permissionPolicy.ts).
+backend.add(import('./permissionPolicy'));
 
 // operability
 backend.add(import('@airworthy/plugin-operability-backend'));

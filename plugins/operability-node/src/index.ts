@@ -9,3 +9,4 @@ export * from './catalog';
 export * from './incidents';
 export * from './webhooks';
 export * from './sliSources';
+export * from './permissions';
