@@ -32,6 +32,49 @@ export interface Config {
         maxFuture?: string | HumanDuration;
       };
     };
+    /** GitOps: the OpenSLO or Sloth files entities name in `airworthy.dev/slo-files`. */
+    sloFiles?: {
+      /** How often every entity's SLO files are read again (scope global). Default: every 10 minutes. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Local directories whose files entities registered from `file:` locations may name
+       * (development, e.g. the demo catalog). Relative to the backend's working directory.
+       * Default: none (only URLs, through Backstage's URL reader and `backend.reading.allow`).
+       */
+      localDirectories?: string[];
+    };
+    /** Collection of SLI data from installed sources (e.g. the Prometheus module). */
+    collection?: {
+      /** How often every SLO is collected (scope global). Default: every minute. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Buckets ending later than now minus this are left to the next run. Default: `2m`. */
+      lag?: string | HumanDuration;
+      /** SLOs collected at a time. Default: 4. */
+      concurrency?: number;
+    };
+    /** Evaluation of every SLO: budget, burn rates, alert rows, status. */
+    evaluation?: {
+      /** How often every SLO is evaluated (scope global). Default: every minute. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** SLOs evaluated at a time. Default: 4. */
+      concurrency?: number;
+      /** Minimum time between two stored snapshots of an SLO. Default: `1h`. */
+      snapshotInterval?: string | HumanDuration;
+      /** How long snapshots are kept. Default: `400d`. */
+      snapshotRetention?: string | HumanDuration;
+    };
+    /**
+     * Who may write operability data, for permission policies built with
+     * `OperabilityPermissionPolicy` or `decideOperabilityPermission` of
+     * `@airworthy/plugin-operability-node`.
+     */
+    permissions?: {
+      /**
+       * Groups whose members may write the operability data (SLOs, SLI data, incidents,
+       * exemptions) of every entity, e.g. `[group:default/sre]`; an entity's owners always may.
+       */
+      sreGroups?: string[];
+    };
     /** Incident history (sources have their own keys, e.g. `operability.incidents.github`). */
     incidents?: {
       /** Default length of the statistics period, in days. Default 28. */
