@@ -5,6 +5,7 @@ import {
   ANNOTATION_SLO_FILES,
   getSloFileRefs,
   isOperabilityAvailable,
+  sloPhaseOf,
 } from './annotations';
 
 function entity(annotations?: Record<string, string>): Entity {
@@ -49,5 +50,22 @@ describe('annotations', () => {
         }),
       ),
     ).toEqual(['slos.yaml', 'https://example.com/a.yaml', 'b.yaml']);
+  });
+});
+
+describe('sloPhaseOf', () => {
+  it('is informing only when the SLO says so; enforcing otherwise', () => {
+    expect(sloPhaseOf({ 'airworthy.dev/phase': 'informing' })).toBe(
+      'informing',
+    );
+    expect(sloPhaseOf({ 'airworthy.dev/phase': ' Informing ' })).toBe(
+      'informing',
+    );
+    expect(sloPhaseOf({ 'airworthy.dev/phase': 'enforcing' })).toBe(
+      'enforcing',
+    );
+    expect(sloPhaseOf({ 'airworthy.dev/phase': 'draft' })).toBe('enforcing');
+    expect(sloPhaseOf({})).toBe('enforcing');
+    expect(sloPhaseOf(undefined)).toBe('enforcing');
   });
 });

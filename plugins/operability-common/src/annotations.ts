@@ -35,6 +35,42 @@ export const ANNOTATION_EXEMPTIONS = 'airworthy.dev/exemptions';
 /** `"true"` to serve the entity's operability badge without credentials. @public */
 export const ANNOTATION_PUBLIC_BADGE = 'airworthy.dev/public-badge';
 
+/**
+ * The phase of an SLO, set in the SLO's own `metadata.annotations` (OpenSLO), not on the
+ * entity: `informing` (a permissive phase: the budget is measured, its policy does not apply
+ * yet) or `enforcing`. An SLO without it is enforcing.
+ * @public
+ */
+export const ANNOTATION_SLO_PHASE = 'airworthy.dev/phase';
+
+/** The phases of an SLO (`airworthy.dev/phase`). @public */
+export const SLO_PHASES = ['informing', 'enforcing'] as const;
+
+/** The phase of an SLO. @public */
+export type SloPhase = (typeof SLO_PHASES)[number];
+
+/**
+ * The phase of an SLO from its annotations: `informing` only when the annotation says so
+ * (case and surrounding blanks ignored), else `enforcing`.
+ * @public
+ */
+export function sloPhaseOf(
+  annotations: Record<string, string> | undefined,
+): SloPhase {
+  return annotations?.[ANNOTATION_SLO_PHASE]?.trim().toLocaleLowerCase(
+    'en-US',
+  ) === 'informing'
+    ? 'informing'
+    : 'enforcing';
+}
+
+/**
+ * Where the entity's on-call rotation is, when it is not a PagerDuty or Opsgenie service:
+ * a URL or a name (a link of type `oncall` in `metadata.links` serves too).
+ * @public
+ */
+export const ANNOTATION_ON_CALL = 'airworthy.dev/on-call';
+
 /** The PagerDuty service of the entity (the annotation PagerDuty's own plugin uses). @public */
 export const ANNOTATION_PAGERDUTY_SERVICE_ID = 'pagerduty.com/service-id';
 

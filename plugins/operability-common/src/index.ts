@@ -8,4 +8,5 @@
 export * from './annotations';
 export * from './api';
 export * from './permissions';
+export * from './score';
 export * from './slo';

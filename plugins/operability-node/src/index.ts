@@ -7,6 +7,7 @@
 
 export * from './catalog';
 export * from './incidents';
+export * from './scoreChecks';
 export * from './webhooks';
 export * from './sliSources';
 export * from './permissions';

@@ -155,4 +155,67 @@ describe('OperabilityClient', () => {
       },
     ]);
   });
+
+  it('sends the score, portfolio and exemption requests', async () => {
+    respond = req =>
+      req.method === 'DELETE'
+        ? { status: 204, body: '' }
+        : { status: 200, body: { ok: true } };
+    const api = client();
+    await api.getEntityScore('component:default/Trino');
+    await api.getEntityScoreHistory('component:default/trino', { days: 28 });
+    await api.getScoreSettings();
+    await api.getPortfolio({
+      owner: ['group:default/sre'],
+      tag: ['python', 'sql'],
+      groupBy: 'owner',
+      limit: 10,
+    });
+    await api.putExemption('component:default/trino', 'on-call', {
+      reason: 'No rotation yet',
+      expiresAt: '2027-01-31',
+    });
+    await expect(
+      api.deleteExemption('component:default/trino', 'on-call'),
+    ).resolves.toBeUndefined();
+    expect(requests).toEqual([
+      {
+        method: 'GET',
+        url: '/api/operability/entities/component/default/trino/score',
+      },
+      {
+        method: 'GET',
+        url: '/api/operability/entities/component/default/trino/score/history?days=28',
+      },
+      { method: 'GET', url: '/api/operability/score/checks' },
+      {
+        method: 'GET',
+        url: '/api/operability/portfolio?owner=group%3Adefault%2Fsre&tag=python&tag=sql&groupBy=owner&limit=10',
+      },
+      {
+        method: 'PUT',
+        url: '/api/operability/entities/component/default/trino/exemptions/on-call',
+        body: '{"reason":"No rotation yet","expiresAt":"2027-01-31"}',
+      },
+      {
+        method: 'DELETE',
+        url: '/api/operability/entities/component/default/trino/exemptions/on-call',
+      },
+    ]);
+  });
+
+  it('gets the portfolio as CSV text and builds badge URLs', async () => {
+    respond = () => ({ status: 200, body: 'entityRef,score' });
+    const api = client();
+    // The test server always answers JSON: the client hands back the text as received.
+    expect(await api.getPortfolioCsv({ level: ['crawl'] })).toBe(
+      '"entityRef,score"',
+    );
+    expect(requests[0].url).toBe(
+      '/api/operability/portfolio?level=crawl&format=csv',
+    );
+    expect(await api.getBadgeUrl('component:default/JupyterHub')).toBe(
+      `${baseUrl}/badges/component/default/jupyterhub.svg`,
+    );
+  });
 });

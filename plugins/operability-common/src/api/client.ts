@@ -11,6 +11,17 @@ import type {
   ManualIncidentCreateRequest,
   ManualIncidentUpdateRequest,
 } from './incidents';
+import type {
+  EntityExemptionsResponse,
+  EntityScoreResponse,
+  ExemptionWriteRequest,
+  PortfolioGrouping,
+  PortfolioResponse,
+  PortfolioSortKey,
+  ScoreHistoryResponse,
+  ScoreSettingsResponse,
+} from './scores';
+import type { ScoreExemption } from '../score/model';
 import type { EntitySlosResponse, HealthResponse } from './types';
 
 /** The plugin id, used for discovery (`/api/operability`). @public */
@@ -50,6 +61,22 @@ export interface IncidentStatsOptions extends RequestOptions {
   to?: string;
 }
 
+/** Filters, grouping, sorting and page of the portfolio (see `portfolioQuerySchema`). @public */
+export interface PortfolioOptions extends RequestOptions {
+  owner?: string[];
+  system?: string[];
+  domain?: string[];
+  tag?: string[];
+  level?: string[];
+  kind?: string[];
+  groupBy?: PortfolioGrouping;
+  sort?: PortfolioSortKey;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+  trendDays?: number;
+}
+
 /** The operability HTTP API. @public */
 export interface OperabilityApi {
   getHealth(options?: RequestOptions): Promise<HealthResponse>;
@@ -82,6 +109,40 @@ export interface OperabilityApi {
     update: ManualIncidentUpdateRequest,
     options?: RequestOptions,
   ): Promise<Incident>;
+  /** The entity's operability score, checks, exemptions and trends. */
+  getEntityScore(
+    entityRef: string | CompoundEntityRef,
+    options?: RequestOptions,
+  ): Promise<EntityScoreResponse>;
+  /** Daily snapshots of the entity's score over the last `days` (default 90). */
+  getEntityScoreHistory(
+    entityRef: string | CompoundEntityRef,
+    options?: RequestOptions & { days?: number },
+  ): Promise<ScoreHistoryResponse>;
+  /** The checks and levels in force. */
+  getScoreSettings(options?: RequestOptions): Promise<ScoreSettingsResponse>;
+  getPortfolio(options?: PortfolioOptions): Promise<PortfolioResponse>;
+  /** The portfolio as CSV text (every matching row unless a page is given). */
+  getPortfolioCsv(options?: PortfolioOptions): Promise<string>;
+  getEntityExemptions(
+    entityRef: string | CompoundEntityRef,
+    options?: RequestOptions,
+  ): Promise<EntityExemptionsResponse>;
+  /** Grants (or replaces) the entity's API exemption from a check. */
+  putExemption(
+    entityRef: string | CompoundEntityRef,
+    check: string,
+    exemption: ExemptionWriteRequest,
+    options?: RequestOptions,
+  ): Promise<ScoreExemption>;
+  /** Revokes the entity's API exemption from a check. */
+  deleteExemption(
+    entityRef: string | CompoundEntityRef,
+    check: string,
+    options?: RequestOptions,
+  ): Promise<void>;
+  /** The URL of the entity's badge (served without credentials to entities that opt in). */
+  getBadgeUrl(entityRef: string | CompoundEntityRef): Promise<string>;
 }
 
 /**
@@ -176,6 +237,86 @@ export class OperabilityClient implements OperabilityApi {
     );
   }
 
+  getEntityScore(
+    entityRef: string | CompoundEntityRef,
+    options?: RequestOptions,
+  ): Promise<EntityScoreResponse> {
+    return this.get(`${entityPath(entityRef)}/score`, undefined, options);
+  }
+
+  getEntityScoreHistory(
+    entityRef: string | CompoundEntityRef,
+    options: RequestOptions & { days?: number } = {},
+  ): Promise<ScoreHistoryResponse> {
+    const { signal, ...query } = options;
+    return this.get(`${entityPath(entityRef)}/score/history`, query, {
+      signal,
+    });
+  }
+
+  getScoreSettings(options?: RequestOptions): Promise<ScoreSettingsResponse> {
+    return this.get('score/checks', undefined, options);
+  }
+
+  getPortfolio(options: PortfolioOptions = {}): Promise<PortfolioResponse> {
+    const { signal, ...query } = options;
+    return this.get('portfolio', query, { signal });
+  }
+
+  async getPortfolioCsv(options: PortfolioOptions = {}): Promise<string> {
+    const { signal, ...query } = options;
+    const response = await this.send(
+      'GET',
+      'portfolio',
+      { ...query, format: 'csv' },
+      undefined,
+      { signal },
+    );
+    return response.text();
+  }
+
+  getEntityExemptions(
+    entityRef: string | CompoundEntityRef,
+    options?: RequestOptions,
+  ): Promise<EntityExemptionsResponse> {
+    return this.get(`${entityPath(entityRef)}/exemptions`, undefined, options);
+  }
+
+  putExemption(
+    entityRef: string | CompoundEntityRef,
+    check: string,
+    exemption: ExemptionWriteRequest,
+    options?: RequestOptions,
+  ): Promise<ScoreExemption> {
+    return this.request(
+      'PUT',
+      `${entityPath(entityRef)}/exemptions/${encodeURIComponent(check)}`,
+      undefined,
+      exemption,
+      options,
+    );
+  }
+
+  deleteExemption(
+    entityRef: string | CompoundEntityRef,
+    check: string,
+    options?: RequestOptions,
+  ): Promise<void> {
+    return this.request(
+      'DELETE',
+      `${entityPath(entityRef)}/exemptions/${encodeURIComponent(check)}`,
+      undefined,
+      undefined,
+      options,
+    );
+  }
+
+  async getBadgeUrl(entityRef: string | CompoundEntityRef): Promise<string> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(OPERABILITY_PLUGIN_ID);
+    const path = entityPath(entityRef).replace(/^entities\//, 'badges/');
+    return `${baseUrl}/${path}.svg`;
+  }
+
   /** GET `path` (relative to the plugin's base URL) with optional query parameters. */
   protected async get<T>(
     path: string,
@@ -193,6 +334,19 @@ export class OperabilityClient implements OperabilityApi {
     body?: unknown,
     options?: RequestOptions,
   ): Promise<T> {
+    const response = await this.send(method, path, query, body, options);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  /** Sends a request; throws `ResponseError` on non-2xx. */
+  protected async send(
+    method: string,
+    path: string,
+    query?: Record<string, string | number | boolean | string[] | undefined>,
+    body?: unknown,
+    options?: RequestOptions,
+  ): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl(OPERABILITY_PLUGIN_ID);
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query ?? {})) {
@@ -215,7 +369,6 @@ export class OperabilityClient implements OperabilityApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    return response;
   }
 }

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  instantSchema,
+  offsetParam,
+  queryList,
+  wholeNumberParam,
+} from './queryParams';
 
 /**
  * Severities of an incident, normalized across sources: `critical` (users are affected, page
@@ -214,28 +220,6 @@ const statusSchema = z.enum(INCIDENT_STATUSES, {
   error: `must be one of ${INCIDENT_STATUSES.join(', ')}`,
 });
 
-/** An ISO 8601 instant with a time zone, parsed to epoch milliseconds. */
-const instantSchema = z
-  .string()
-  .refine(
-    s => z.iso.datetime({ offset: true }).safeParse(s).success,
-    'must be an ISO 8601 date and time with a time zone, e.g. 2026-11-25T12:00:00Z',
-  )
-  .transform(s => Date.parse(s));
-
-/** A query parameter given once, repeated, or comma-separated, as a list of values. */
-function queryList<T extends z.ZodType<unknown, string>>(item: T) {
-  return z
-    .union([z.string(), z.array(z.string())])
-    .transform(v =>
-      (Array.isArray(v) ? v : [v])
-        .flatMap(s => s.split(','))
-        .map(s => s.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(item).max(20, 'must list at most 20 values'));
-}
-
 /** Sources are named like plugin ids: lower-case letters, digits and dashes. @public */
 export const incidentSourceNameSchema = z
   .string()
@@ -274,18 +258,8 @@ export const incidentListQuerySchema = z
     source: queryList(incidentSourceNameSchema).optional(),
     from: instantSchema.optional(),
     to: instantSchema.optional(),
-    limit: z.coerce
-      .number({ error: 'must be a number' })
-      .int('must be a whole number')
-      .min(1, 'must be at least 1')
-      .max(100, 'must be at most 100')
-      .default(20),
-    offset: z.coerce
-      .number({ error: 'must be a number' })
-      .int('must be a whole number')
-      .min(0, 'must be at least 0')
-      .max(1_000_000, 'must be at most 1000000')
-      .default(0),
+    limit: wholeNumberParam(1, 100).default(20),
+    offset: offsetParam,
   })
   .strict()
   .superRefine(checkRange);

@@ -5,3 +5,4 @@ export * from './types';
 export * from './zod';
 export * from './sli';
 export * from './slos';
+export * from './scores';
