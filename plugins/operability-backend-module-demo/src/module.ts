@@ -1,16 +1,137 @@
 import {
+  ANNOTATION_ALERT_SELECTOR,
+  ANNOTATION_PAGERDUTY_SERVICE_ID,
+} from '@airworthy/plugin-operability-common';
+import { operabilitySliSourcesExtensionPoint } from '@airworthy/plugin-operability-node';
+import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { buildDeliveries, type DemoEntity } from './deliveries';
+import { sendDeliveries } from './deliver';
+import { DemoSliSource } from './DemoSliSource';
+import { TIME } from './scenario';
 
+/** Equality matchers of an alert selector (`a=b,c=d`), as labels; other matchers are skipped. */
+export function selectorLabels(selector: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const part of selector.split(',')) {
+    const match = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"?([^"=!~]*)"?\s*$/.exec(
+      part,
+    );
+    if (match) labels[match[1]] = match[2];
+  }
+  return labels;
+}
+
+/**
+ * The embedded demo: a community cloud out of the box. It serves generated SLI data for
+ * the demo SLOs (as an SLI source), and at start-up delivers the incidents of the last 90
+ * days through the real paths: signed webhooks of Alertmanager, GitHub and PagerDuty, and
+ * manual incidents through the API. Off unless `operability.demo.enabled` is true.
+ *
+ * @public
+ */
 export const operabilityModuleDemo = createBackendModule({
   pluginId: 'operability',
   moduleId: 'demo',
   register(reg) {
     reg.registerInit({
-      deps: { logger: coreServices.logger },
-      async init({ logger }) {
-        logger.info('Hello World!');
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+        sliSources: operabilitySliSourcesExtensionPoint,
+      },
+      async init({
+        config,
+        logger,
+        lifecycle,
+        discovery,
+        auth,
+        catalog,
+        sliSources,
+      }) {
+        const demo = config.getOptionalConfig('operability.demo');
+        if (!demo?.getOptionalBoolean('enabled')) return;
+        const anchor = Math.floor(Date.now() / TIME.HOUR) * TIME.HOUR;
+
+        if (demo.getOptionalBoolean('sli') ?? true) {
+          sliSources.addSliSource(
+            new DemoSliSource({ anchor, minuteHistoryMs: 7 * TIME.DAY }),
+          );
+        }
+
+        if (demo.getOptionalBoolean('incidents') ?? true) {
+          const incidents = config.getOptionalConfig('operability.incidents');
+          const secrets = {
+            alertmanagerToken:
+              incidents?.getOptionalString('alertmanager.token'),
+            githubWebhookSecret: incidents?.getOptionalString(
+              'github.webhookSecret',
+            ),
+            pagerdutyWebhookSecret: incidents?.getOptionalStringArray(
+              'pagerduty.webhookSecrets',
+            )?.[0],
+          };
+          lifecycle.addStartupHook(() => {
+            // In the background: start-up does not wait for the demo.
+            (async () => {
+              const { items } = await catalog.getEntities(
+                {
+                  filter: { kind: 'Component' },
+                  fields: [
+                    'kind',
+                    'metadata.name',
+                    'metadata.namespace',
+                    'metadata.annotations',
+                  ],
+                },
+                { credentials: await auth.getOwnServiceCredentials() },
+              );
+              const entities = new Map<string, DemoEntity>();
+              for (const entity of items) {
+                const annotations = entity.metadata.annotations ?? {};
+                const selector = annotations[ANNOTATION_ALERT_SELECTOR];
+                entities.set(entity.metadata.name, {
+                  entityRef: stringifyEntityRef(entity),
+                  alertLabels: selector ? selectorLabels(selector) : undefined,
+                  pagerdutyServiceId:
+                    annotations[ANNOTATION_PAGERDUTY_SERVICE_ID],
+                });
+              }
+              const deliveries = buildDeliveries({
+                anchor,
+                now: Date.now(),
+                entities,
+                secrets,
+              });
+              const result = await sendDeliveries({
+                deliveries,
+                discovery,
+                auth,
+                logger,
+              });
+              logger.info(
+                `Demo incidents delivered: ${result.accepted} accepted, ${result.refused} refused (of ${deliveries.length})`,
+              );
+            })().catch(error =>
+              logger.error(
+                `Demo incidents were not delivered: ${
+                  (error as Error).message
+                }`,
+              ),
+            );
+          });
+        }
+        logger.info(
+          'Airworthy demo is on: generated SLI data and demo incidents',
+        );
       },
     });
   },

@@ -95,8 +95,12 @@ export interface DemoOutage {
   pattern: 'steady' | 'flapping';
   /** Share of events that fail, per SLO name, while the outage lasts. */
   bad: Record<string, number>;
-  severity: 'critical' | 'high' | 'medium' | 'low';
-  /** Entities named by the incident records (catalog names of Components). */
+  severity: 'critical' | 'warning' | 'info';
+  /**
+   * Entities the incident records name (catalog names of Components); the first is the one
+   * a GitHub issue is filed for (`[INCIDENT][cluster/entity] title`), the others are seen
+   * through their alerts and PagerDuty services.
+   */
   entities: string[];
   /** Clusters, for titles and labels. */
   clusters: string[];
@@ -166,13 +170,13 @@ export const OUTAGES: DemoOutage[] = [
   {
     id: 'morty-down',
     modelledOn: 'sup-643',
-    title: '[INCIDENT][Emea/Morty] - Morty cluster is down',
+    title: 'Morty cluster is down; its S3 buckets fail',
     description: 'The EMEA cluster is unreachable; its S3 buckets fail.',
     startOffset: -47 * DAY - 5 * HOUR,
     duration: 8 * HOUR,
     pattern: 'steady',
     bad: { 'ceph-s3-availability': 0.2 },
-    severity: 'high',
+    severity: 'warning',
     entities: ['ceph-object-storage'],
     clusters: ['morty'],
     sources: ['github', 'alertmanager'],
@@ -188,7 +192,7 @@ export const OUTAGES: DemoOutage[] = [
     duration: 20 * 60_000,
     pattern: 'steady',
     bad: { 'vault-availability': 0.5 },
-    severity: 'high',
+    severity: 'critical',
     entities: ['vault'],
     clusters: ['infra'],
     sources: ['alertmanager'],
@@ -198,7 +202,7 @@ export const OUTAGES: DemoOutage[] = [
   {
     id: 'object-storage-down',
     modelledOn: 'sup-490',
-    title: 'smaug cluster object storage is down / prow is down',
+    title: 'Object storage is down on smaug; prow cannot sync',
     description: 'The S3 gateway answers 504; tide cannot sync.',
     startOffset: -34 * DAY + 3 * HOUR,
     duration: 6 * HOUR,
@@ -215,8 +219,7 @@ export const OUTAGES: DemoOutage[] = [
   {
     id: 'network-switches',
     modelledOn: 'ops-459',
-    title:
-      '[INCIDENT][MOC Environment] - MOC Clusters Infra / Smaug potential networking issues',
+    title: 'Networking issues on the MOC clusters infra and smaug',
     description:
       'Ageing switches to the public network drop connections; services on smaug and ' +
       'infra fail intermittently.',
@@ -232,7 +235,7 @@ export const OUTAGES: DemoOutage[] = [
       'jupyterhub-availability': 0.1,
       'trino-availability': 0.3,
     },
-    severity: 'high',
+    severity: 'critical',
     entities: [
       'argocd',
       'grafana',
@@ -250,7 +253,7 @@ export const OUTAGES: DemoOutage[] = [
   {
     id: 'zero-down',
     modelledOn: 'ops-377',
-    title: '[INCIDENT][CLUSTERS/Zero] - Cluster is down',
+    title: 'Zero cluster is down; the dashboard fails for users routed there',
     description:
       'Nodes of the Zero cluster are down; the dashboard fails for users routed there. ' +
       'Rolling node reboots did not help; closed without resolution when Zero was retired.',
@@ -258,7 +261,7 @@ export const OUTAGES: DemoOutage[] = [
     duration: 9 * DAY,
     pattern: 'steady',
     bad: { 'odh-dashboard-availability': 0.05 },
-    severity: 'high',
+    severity: 'warning',
     entities: ['odh-dashboard'],
     clusters: ['zero'],
     sources: ['github', 'alertmanager'],
@@ -268,7 +271,7 @@ export const OUTAGES: DemoOutage[] = [
   {
     id: 'osc-console-down',
     modelledOn: 'sup-642',
-    title: '[INCIDENT][OSC-Cl1] - OSC-CL1 Console down',
+    title: 'OSC-CL1 console down, routes behind it failing',
     description: 'The osc-cl1 console and the routes behind it fail.',
     startOffset: -19 * DAY + 8.5 * HOUR,
     duration: 2.5 * HOUR,
@@ -280,7 +283,7 @@ export const OUTAGES: DemoOutage[] = [
       'jupyterhub-availability': 0.5,
       'kfp-tekton-pipeline-success': 0.6,
     },
-    severity: 'high',
+    severity: 'warning',
     entities: ['trino', 'superset', 'jupyterhub', 'kfp-tekton'],
     clusters: ['osc-cl1'],
     sources: ['github', 'pagerduty'],
@@ -291,7 +294,7 @@ export const OUTAGES: DemoOutage[] = [
     id: 'certificate-expired',
     modelledOn: 'ops-435',
     title:
-      '[INCIDENT][infra/keycloak] Authentication down on clusters infra, smaug, rick, balrog',
+      'Authentication down on clusters infra, smaug, rick, balrog: certificate expired',
     description:
       'The certificate of the identity provider expired; logins fail on four clusters ' +
       'until a new certificate is deployed by hand.',
@@ -319,7 +322,7 @@ export const OUTAGES: DemoOutage[] = [
     duration: 2 * HOUR,
     pattern: 'steady',
     bad: { 'thanos-query-latency': 0.15 },
-    severity: 'medium',
+    severity: 'warning',
     entities: ['thanos'],
     clusters: ['smaug'],
     sources: ['alertmanager'],
@@ -329,15 +332,14 @@ export const OUTAGES: DemoOutage[] = [
   {
     id: 'jupyterhub-drill',
     modelledOn: 'ops-399',
-    title:
-      '[INCIDENT][DEMO/JUPYTER HUB] - Drill: hub probe failing (not a real incident)',
+    title: 'Drill: hub probe failing (not a real incident)',
     description:
       'A game day: the hub probe is made to fail to exercise the incident process.',
     startOffset: -5 * DAY + 10 * HOUR,
     duration: 10 * 60_000,
     pattern: 'steady',
     bad: { 'jupyterhub-availability': 0.5 },
-    severity: 'low',
+    severity: 'info',
     entities: ['jupyterhub'],
     clusters: ['demo'],
     sources: ['github', 'alertmanager'],
@@ -354,7 +356,7 @@ export const OUTAGES: DemoOutage[] = [
     duration: 2 * DAY,
     pattern: 'steady',
     bad: { 'kafka-produce-availability': 0.0035, 'kafka-consumer-lag': 0.02 },
-    severity: 'medium',
+    severity: 'warning',
     entities: ['kafka'],
     clusters: ['smaug'],
     sources: ['pagerduty', 'alertmanager'],

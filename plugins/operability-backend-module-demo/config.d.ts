@@ -1,0 +1,17 @@
+export interface Config {
+  operability?: {
+    /**
+     * The embedded demo (app-config.yaml turns it on; keep it off in production): generated
+     * SLI data for the SLOs of examples/slos and incidents delivered through the real webhook
+     * and API paths.
+     */
+    demo?: {
+      /** Default false. */
+      enabled?: boolean;
+      /** Generate SLI data for the demo SLOs (off when a real Prometheus serves them). Default true. */
+      sli?: boolean;
+      /** Deliver the demo incidents at start-up. Default true. */
+      incidents?: boolean;
+    };
+  };
+}
