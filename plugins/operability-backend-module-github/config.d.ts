@@ -42,6 +42,11 @@ export interface Config {
         initialLookbackDays?: number;
         /** When to reconcile. Default every 30 minutes (scope global). */
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        /**
+         * Whether the scheduled reconciliation runs. Default true; the embedded demo turns it
+         * off (it has no GitHub to reach) and relies on the webhook alone.
+         */
+        reconcile?: boolean;
       };
     };
   };

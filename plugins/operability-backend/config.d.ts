@@ -51,6 +51,11 @@ export interface Config {
       lag?: string | HumanDuration;
       /** SLOs collected at a time. Default: 4. */
       concurrency?: number;
+      /**
+       * How far back the first collection of an SLO reaches, e.g. `90d` to fill a 90-day
+       * view at once; the SLO's period when that is longer. Default: the SLO's period.
+       */
+      backfill?: string | HumanDuration;
     };
     /** Evaluation of every SLO: budget, burn rates, alert rows, status. */
     evaluation?: {

@@ -109,11 +109,20 @@ export const operabilityModuleGithub = createBackendModule({
       async init({ config, logger, auth, scheduler, catalog, incidents }) {
         const settings = readSettings(config);
         let client: GithubIssuesClient | undefined;
-        try {
-          client = GithubIssuesClient.fromConfig(config, settings.host);
-        } catch (e) {
-          logger.warn(
-            `GitHub incidents are not reconciled: ${(e as Error).message}`,
+        if (
+          config.getOptionalBoolean('operability.incidents.github.reconcile') ??
+          true
+        ) {
+          try {
+            client = GithubIssuesClient.fromConfig(config, settings.host);
+          } catch (e) {
+            logger.warn(
+              `GitHub incidents are not reconciled: ${(e as Error).message}`,
+            );
+          }
+        } else {
+          logger.info(
+            'GitHub incidents are not reconciled (operability.incidents.github.reconcile is false); the webhook alone records them',
           );
         }
         if (!settings.webhookSecret) {

@@ -214,6 +214,8 @@ describe('PrometheusSliSource', () => {
             spec:
               query: b`);
     expect(s.supports(datadog)).toBe(false);
+    // Without any configured instance, Prometheus SLOs are left to other sources.
+    expect(source({ instances: [] }).supports(badTotal)).toBe(false);
 
     const named = slo(
       `      ratioMetric:

@@ -160,9 +160,16 @@ export class PrometheusSliSource implements SliSource {
     return [...this.clients.keys()];
   }
 
+  /**
+   * Prometheus SLOs, once at least one instance is configured: without any, the SLOs are left
+   * to other sources (e.g. the demo's generated data) rather than failing on every run. With
+   * instances configured, an SLO naming an unknown one is claimed and fails with a message
+   * that says what to configure.
+   */
   supports(slo: Slo): boolean {
     const sources = metricSourcesOf(slo.indicator);
     return (
+      this.clients.size > 0 &&
       sources.length > 0 &&
       sources.every(s => s.type.toLocaleLowerCase('en-US') === 'prometheus')
     );

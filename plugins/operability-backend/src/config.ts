@@ -158,6 +158,11 @@ export interface CollectionConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
   lagMs: number;
   concurrency: number;
+  /**
+   * How far back collection reaches the first time it sees an SLO; the SLO's own period
+   * when that is longer. 0 (the default) backfills exactly the period.
+   */
+  backfillMs: number;
 }
 
 /** Reads `operability.collection`. */
@@ -173,6 +178,7 @@ export function readCollectionConfig(root: Config): CollectionConfig {
     concurrency:
       config?.getOptionalNumber('concurrency') ??
       DEFAULTS.collectionConcurrency,
+    backfillMs: readDurationMs(config, 'backfill', 0),
   };
 }
 

@@ -148,6 +148,7 @@ export const operabilityPlugin = createBackendPlugin({
           sources: () => sliSources,
           lagMs: collectionConfig.lagMs,
           concurrency: collectionConfig.concurrency,
+          backfillMs: collectionConfig.backfillMs,
         });
         const evaluator = new BudgetEvaluator({
           store,

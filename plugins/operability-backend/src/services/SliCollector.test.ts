@@ -49,7 +49,7 @@ class CountingSource implements SliSource {
   }
 }
 
-async function setup(source: CountingSource) {
+async function setup(source: CountingSource, backfillMs?: number) {
   const { store, sliConfig: config } = await createStores();
   const logger = mockServices.logger.mock();
   const record = await store.slos.upsert(sloInput({}, { duration: '1d' }));
@@ -60,6 +60,7 @@ async function setup(source: CountingSource) {
     sources: () => [source],
     lagMs: 2 * MINUTE,
     concurrency: 2,
+    backfillMs,
   });
   return { store, record, collector, logger };
 }
@@ -90,6 +91,26 @@ describe('SliCollector', () => {
       lastSuccessAt: expect.any(Number),
       lastError: undefined,
     });
+  });
+
+  it('reaches back further than the period when a longer backfill is configured', async () => {
+    const source = new CountingSource(600);
+    const { store, record, collector } = await setup(source, 3 * DAY);
+
+    await collector.collectAll(NOW);
+    const end = NOW - 2 * MINUTE;
+    expect(source.requests).toEqual([{ from: end - 3 * DAY, to: end }]);
+    await expect(
+      store.sli.getCounts(record.id, end - 3 * DAY, end, NOW),
+    ).resolves.toMatchObject({ total: 3 * 14_400 });
+  });
+
+  it('never backfills less than the period, whatever the configuration', async () => {
+    const source = new CountingSource(600);
+    const { collector } = await setup(source, HOUR);
+    await collector.collectAll(NOW);
+    const end = NOW - 2 * MINUTE;
+    expect(source.requests).toEqual([{ from: end - DAY, to: end }]);
   });
 
   it('keeps the chunks stored before a failure and resumes after the last one', async () => {

@@ -34,7 +34,7 @@ export function indicatorHash(slo: Slo): string {
 
 /**
  * Pulls SLI data from the installed sources into the store. The first time it sees an SLO
- * (or when its indicator changes) it backfills the SLO's whole period; afterwards it
+ * (or when its indicator changes) it backfills the SLO's whole period (or `backfillMs` when longer); afterwards it
  * resumes from the end of the last stored chunk. Each chunk is stored before the next one
  * is requested, so an interrupted run loses nothing.
  */
@@ -49,6 +49,8 @@ export class SliCollector {
       lagMs: number;
       /** SLOs collected at a time. */
       concurrency: number;
+      /** First collection reaches back this far, or the SLO's period when that is longer. */
+      backfillMs?: number;
     },
   ) {}
 
@@ -99,7 +101,10 @@ export class SliCollector {
         : undefined;
 
     const to = alignDown(now - this.options.lagMs, widthMs);
-    const backfillFrom = alignDown(to - slo.timeWindow.durationMs, widthMs);
+    const backfillFrom = alignDown(
+      to - Math.max(slo.timeWindow.durationMs, this.options.backfillMs ?? 0),
+      widthMs,
+    );
     const from = Math.max(
       resume ?? backfillFrom,
       alignDown(await store.sli.getWritableFrom(record.id, now), widthMs),
