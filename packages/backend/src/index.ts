@@ -31,5 +31,8 @@ backend.add(
 backend.add(import('@airworthy/plugin-operability-backend-module-github'));
 backend.add(import('@airworthy/plugin-operability-backend-module-pagerduty'));
 backend.add(import('@airworthy/plugin-operability-backend-module-prometheus'));
+// The embedded demo (generated SLI data, incidents through the webhooks); on only where
+// operability.demo.enabled is true, as in app-config.yaml.
+backend.add(import('@airworthy/plugin-operability-backend-module-demo'));
 
 backend.start();

@@ -27,6 +27,33 @@ export function selectorLabels(selector: string): Record<string, string> {
 }
 
 /**
+ * Polls until `list` returns something, and then once more after a pause so that the
+ * catalog's processing (annotations, relations) has settled; gives up after `timeoutMs`.
+ */
+export async function waitForComponents<T>(
+  list: () => Promise<T[]>,
+  options: { intervalMs?: number; timeoutMs?: number } = {},
+): Promise<T[]> {
+  const intervalMs = options.intervalMs ?? 3000;
+  const deadline = Date.now() + (options.timeoutMs ?? 5 * TIME.MINUTE);
+  const pause = () => new Promise(resolve => setTimeout(resolve, intervalMs));
+  for (;;) {
+    let items: T[] = [];
+    try {
+      items = await list();
+    } catch {
+      // The catalog may not answer yet during start-up.
+    }
+    if (items.length > 0) {
+      await pause();
+      return list();
+    }
+    if (Date.now() >= deadline) return [];
+    await pause();
+  }
+}
+
+/**
  * The embedded demo: a community cloud out of the box. It serves generated SLI data for
  * the demo SLOs (as an SLI source), and at start-up delivers the incidents of the last 90
  * days through the real paths: signed webhooks of Alertmanager, GitHub and PagerDuty, and
@@ -63,7 +90,7 @@ export const operabilityModuleDemo = createBackendModule({
 
         if (demo.getOptionalBoolean('sli') ?? true) {
           sliSources.addSliSource(
-            new DemoSliSource({ anchor, minuteHistoryMs: 7 * TIME.DAY }),
+            new DemoSliSource({ anchor, minuteHistoryMs: 9 * TIME.DAY }),
           );
         }
 
@@ -82,18 +109,29 @@ export const operabilityModuleDemo = createBackendModule({
           lifecycle.addStartupHook(() => {
             // In the background: start-up does not wait for the demo.
             (async () => {
-              const { items } = await catalog.getEntities(
-                {
-                  filter: { kind: 'Component' },
-                  fields: [
-                    'kind',
-                    'metadata.name',
-                    'metadata.namespace',
-                    'metadata.annotations',
-                  ],
-                },
-                { credentials: await auth.getOwnServiceCredentials() },
-              );
+              // The catalog ingests the demo locations shortly after start-up; the
+              // webhooks map incidents to entities through it, so wait for them.
+              const items = await waitForComponents(async () => {
+                const response = await catalog.getEntities(
+                  {
+                    filter: { kind: 'Component' },
+                    fields: [
+                      'kind',
+                      'metadata.name',
+                      'metadata.namespace',
+                      'metadata.annotations',
+                    ],
+                  },
+                  { credentials: await auth.getOwnServiceCredentials() },
+                );
+                return response.items;
+              });
+              if (items.length === 0) {
+                logger.warn(
+                  'Demo incidents were not delivered: the catalog has no Component after 5 minutes',
+                );
+                return;
+              }
               const entities = new Map<string, DemoEntity>();
               for (const entity of items) {
                 const annotations = entity.metadata.annotations ?? {};
