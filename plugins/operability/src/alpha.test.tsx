@@ -1,3 +1,4 @@
+import { ANNOTATION_ALERT_SELECTOR } from '@airworthy/plugin-operability-common';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
@@ -6,53 +7,62 @@ import {
 } from '@backstage/frontend-test-utils';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
-import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import plugin, { entitySloCard } from './alpha';
+import plugin, { entityIncidentsCard, entitySloCard } from './alpha';
 import { operabilityApiRef } from './api';
 import {
   createTestClient,
-  TEST_BASE_URL,
+  emptyEntityHandlers,
   testComponent,
 } from './__testUtils__';
 
-const server = setupServer();
+const server = setupServer(...emptyEntityHandlers);
 registerMswTestHooks(server);
+
+function renderExtension(tester: { reactElement(): JSX.Element }) {
+  return renderInTestApp(
+    <EntityProvider entity={testComponent()}>
+      {tester.reactElement()}
+    </EntityProvider>,
+    { apis: [[operabilityApiRef, createTestClient()]] },
+  );
+}
 
 describe('new frontend system extensions', () => {
   it('is the operability plugin', () => {
     expect(plugin.id).toBe('operability');
   });
 
-  it('shows the SLO card on Components only', () => {
-    const tester = createExtensionTester(entitySloCard);
-    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction)!;
-    expect(filter(testComponent())).toBe(true);
-    expect(filter({ ...testComponent(), kind: 'System' })).toBe(false);
-  });
+  it.each([
+    ['SLO', () => createExtensionTester(entitySloCard)],
+    ['incidents', () => createExtensionTester(entityIncidentsCard)],
+  ])(
+    'shows the %s card on Components and on entities with an Airworthy annotation',
+    (_, createTester) => {
+      const tester = createTester();
+      const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction)!;
+      expect(filter(testComponent())).toBe(true);
+      expect(filter({ ...testComponent(), kind: 'System' })).toBe(false);
+      expect(
+        filter({
+          ...testComponent({ [ANNOTATION_ALERT_SELECTOR]: 'service=thanos' }),
+          kind: 'Resource',
+        }),
+      ).toBe(true);
+    },
+  );
 
   it('renders the SLO card with its empty state', async () => {
-    server.use(
-      http.get(
-        `${TEST_BASE_URL}/entities/component/default/jupyterhub/slos`,
-        () =>
-          HttpResponse.json({
-            entityRef: 'component:default/jupyterhub',
-            items: [],
-            errors: [],
-          }),
-      ),
-    );
-    const tester = createExtensionTester(entitySloCard);
-    renderInTestApp(
-      <EntityProvider entity={testComponent()}>
-        {tester.reactElement()}
-      </EntityProvider>,
-      { apis: [[operabilityApiRef, createTestClient()]] },
-    );
-
+    renderExtension(createExtensionTester(entitySloCard));
     expect(
       await screen.findByText('No SLOs for this component yet'),
+    ).toBeInTheDocument();
+  });
+
+  it('renders the incidents card with its empty state', async () => {
+    renderExtension(createExtensionTester(entityIncidentsCard));
+    expect(
+      await screen.findByText('No incident source for this component yet'),
     ).toBeInTheDocument();
   });
 });

@@ -6,6 +6,9 @@ import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { OperabilityClient } from '@airworthy/plugin-operability-common';
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { operabilityApiRef } from './api';
+import { operabilityEntityFilter } from './filters';
+
+export { operabilityEntityFilter } from './filters';
 
 /** The operability backend's API. @alpha */
 export const operabilityApi = ApiBlueprint.make({
@@ -18,13 +21,28 @@ export const operabilityApi = ApiBlueprint.make({
     }),
 });
 
-/** Entity card: the SLOs of the entity, or how to add them. Shown on Components. @alpha */
+/**
+ * Entity card: the SLOs of the entity, or how to add them. Shown on Components and on
+ * entities with an Airworthy annotation (`operabilityEntityFilter`). @alpha
+ */
 export const entitySloCard = EntityCardBlueprint.make({
   name: 'slos',
   params: {
-    filter: { kind: 'component' },
+    filter: operabilityEntityFilter,
     loader: () =>
       import('./components/EntitySloCard').then(m => <m.EntitySloCard />),
+  },
+});
+
+/** Entity card: MTTA, MTTR and the incidents of the entity. @alpha */
+export const entityIncidentsCard = EntityCardBlueprint.make({
+  name: 'incidents',
+  params: {
+    filter: operabilityEntityFilter,
+    loader: () =>
+      import('./components/EntityIncidentsCard').then(m => (
+        <m.EntityIncidentsCard />
+      )),
   },
 });
 
@@ -33,5 +51,5 @@ export default createFrontendPlugin({
   pluginId: 'operability',
   title: 'Operability',
   info: { packageJson: () => import('../package.json') },
-  extensions: [operabilityApi, entitySloCard],
+  extensions: [operabilityApi, entitySloCard, entityIncidentsCard],
 });

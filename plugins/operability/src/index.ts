@@ -5,6 +5,11 @@
  * @packageDocumentation
  */
 
-export { operabilityPlugin, EntitySloCard } from './plugin';
+export {
+  operabilityPlugin,
+  EntityIncidentsCard,
+  EntitySloCard,
+} from './plugin';
+export { isOperabilityRelevant } from './filters';
 export { operabilityApiRef } from './api';
 export { isOperabilityAvailable } from '@airworthy/plugin-operability-common';

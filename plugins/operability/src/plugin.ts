@@ -24,3 +24,19 @@ export const EntitySloCard = operabilityPlugin.provide(
     },
   }),
 );
+
+/**
+ * Entity card: MTTA, MTTR and the incidents of the entity, filtered by severity, status and
+ * source. @public
+ */
+export const EntityIncidentsCard = operabilityPlugin.provide(
+  createComponentExtension({
+    name: 'EntityIncidentsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityIncidentsCard').then(
+          m => m.EntityIncidentsCard,
+        ),
+    },
+  }),
+);

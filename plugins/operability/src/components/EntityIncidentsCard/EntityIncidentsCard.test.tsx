@@ -1,0 +1,214 @@
+import {
+  ANNOTATION_GITHUB_INCIDENTS,
+  type Incident,
+  type IncidentStatsResponse,
+} from '@airworthy/plugin-operability-common';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  registerMswTestHooks,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { operabilityApiRef } from '../../api';
+import {
+  createTestClient,
+  TEST_BASE_URL,
+  testComponent,
+  testIncident,
+} from '../../__testUtils__';
+import { EntityIncidentsCard } from './EntityIncidentsCard';
+
+/** A script URL, which must never become a link. */
+const SCRIPT_URL = `${'javascript'}:alert(1)`;
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const base = `${TEST_BASE_URL}/entities/component/default/jupyterhub/incidents`;
+
+const incident = testIncident;
+
+const stats: IncidentStatsResponse = {
+  entityRef: 'component:default/jupyterhub',
+  from: '2026-11-01T00:00:00Z',
+  to: '2026-11-29T00:00:00Z',
+  count: 4,
+  countsBySeverity: { critical: 2, warning: 1, info: 1, unknown: 0 },
+  countsByStatus: { open: 1, acknowledged: 0, resolved: 3 },
+  countsBySource: { github: 1, alertmanager: 2, manual: 1 },
+  mtta: { count: 2, meanSeconds: 300, medianSeconds: 300 },
+  mttr: { count: 3, meanSeconds: 3400, medianSeconds: 3600 },
+  incidentMinutes: 220,
+  timeBetweenIncidents: { count: 3, meanSeconds: 50000, medianSeconds: 40000 },
+  postMortemCoverage: {
+    severities: ['critical'],
+    eligible: 2,
+    covered: 1,
+    ratio: 0.5,
+  },
+  budgetCost: [],
+};
+
+/** Answers list requests from `all`, filtered and paged like the backend; records queries. */
+function serve(all: Incident[]) {
+  const queries: URLSearchParams[] = [];
+  server.use(
+    http.get(`${base}/stats`, () => HttpResponse.json(stats)),
+    http.get(base, ({ request }) => {
+      const params = new URL(request.url).searchParams;
+      queries.push(params);
+      const severity = params.getAll('severity');
+      const items = all.filter(
+        i => severity.length === 0 || severity.includes(i.severity),
+      );
+      const offset = Number(params.get('offset') ?? 0);
+      const limit = Number(params.get('limit') ?? 20);
+      return HttpResponse.json({
+        entityRef: 'component:default/jupyterhub',
+        items: items.slice(offset, offset + limit),
+        totalItems: items.length,
+        offset,
+        limit,
+      });
+    }),
+  );
+  return queries;
+}
+
+function renderCard(annotations: Record<string, string> = {}) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[operabilityApiRef, createTestClient()]]}>
+      <EntityProvider entity={testComponent(annotations)}>
+        <EntityIncidentsCard />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('EntityIncidentsCard', () => {
+  it('shows MTTA, MTTR and the incidents, with untrusted text as text and only http(s) links', async () => {
+    serve([
+      incident(1, {
+        title: '<img src=x onerror="alert(1)"> Hub down',
+        links: {
+          issue: SCRIPT_URL,
+          postMortem: 'https://github.com/operate-first/sre/pm/1',
+        },
+        budgetCost: [
+          {
+            sloId: 's',
+            sloName: 'jupyterhub-availability',
+            period: '28d',
+            good: 0,
+            total: 60,
+            share: 0.0744,
+          },
+        ],
+      }),
+    ]);
+    await renderCard();
+
+    const mtta = await screen.findByRole('group', { name: 'MTTA' });
+    expect(mtta).toHaveTextContent('5m');
+    expect(mtta).toHaveTextContent('median 5m, 2 acknowledged incidents');
+    expect(screen.getByRole('group', { name: 'MTTR' })).toHaveTextContent(
+      '56m 40s',
+    );
+    expect(
+      screen.getByRole('group', { name: 'Post-mortems' }),
+    ).toHaveTextContent('50%1 of 2 critical');
+
+    const title = await screen.findByText(
+      '<img src=x onerror="alert(1)"> Hub down',
+    );
+    expect(title.querySelector('img')).toBeNull();
+    expect(document.querySelector('img[src="x"]')).toBeNull();
+    expect(screen.getByRole('link', { name: /Post-mortem/ })).toHaveAttribute(
+      'href',
+      'https://github.com/operate-first/sre/pm/1',
+    );
+    expect(screen.queryByRole('link', { name: /Issue/ })).toBeNull();
+    expect(document.querySelector('a[href^="javascript"]')).toBeNull();
+    expect(
+      screen.getByText('7.4% of jupyterhub-availability (28d)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('1h 5m')).toBeInTheDocument();
+  });
+
+  it('filters by severity on the server and starts again at the first page', async () => {
+    const queries = serve([
+      ...Array.from({ length: 7 }, (_, i) => incident(i + 1)),
+      incident(8, { severity: 'warning', title: 'Slow spawns' }),
+    ]);
+    await renderCard();
+    expect(await screen.findByText('Incident 1')).toBeInTheDocument();
+    expect(screen.getByText('1-5 of 8')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: /next page/i }));
+    expect(await screen.findByText('Incident 6')).toBeInTheDocument();
+    expect(queries.at(-1)?.get('offset')).toBe('5');
+
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Severity/ }));
+    const listbox = within(screen.getByRole('listbox'));
+    await userEvent.click(listbox.getByRole('option', { name: /warning/ }));
+
+    expect(await screen.findByText('Slow spawns')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(queries.at(-1)?.getAll('severity')).toEqual(['warning']),
+    );
+    expect(queries.at(-1)?.get('offset')).toBe('0');
+    expect(screen.getByText('1-1 of 1')).toBeInTheDocument();
+  });
+
+  it('tells the user which annotation to add when no source is named', async () => {
+    serve([]);
+    await renderCard();
+    expect(
+      await screen.findByText('No incident source for this component yet'),
+    ).toBeInTheDocument();
+    const snippet = screen.getByText(
+      (_, el) =>
+        el?.tagName === 'CODE' &&
+        Boolean(
+          el.textContent?.includes(
+            `${ANNOTATION_GITHUB_INCIDENTS}: my-org/my-repo:incident`,
+          ),
+        ),
+    );
+    expect(snippet).toBeInTheDocument();
+  });
+
+  it('says that none were recorded when a source is named', async () => {
+    serve([]);
+    await renderCard({
+      [ANNOTATION_GITHUB_INCIDENTS]: 'operate-first/operations:incident',
+    });
+    expect(
+      await screen.findByText(/No incidents recorded/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the backend error', async () => {
+    server.use(
+      http.get(`${base}/stats`, () => HttpResponse.json(stats)),
+      http.get(base, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'InputError', message: 'limit must be at most 100' },
+            request: { method: 'GET', url: '/x' },
+            response: { statusCode: 400 },
+          },
+          { status: 400 },
+        ),
+      ),
+    );
+    await renderCard();
+    expect(
+      (await screen.findAllByText(/limit must be at most 100/)).length,
+    ).toBeGreaterThan(0);
+  });
+});

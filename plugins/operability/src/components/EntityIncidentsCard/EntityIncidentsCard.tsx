@@ -1,0 +1,363 @@
+import {
+  ANNOTATION_ALERT_SELECTOR,
+  ANNOTATION_GITHUB_INCIDENTS,
+  ANNOTATION_PAGERDUTY_SERVICE_ID,
+  type DurationStats,
+  type EntityIncidentsResponse,
+  type IncidentStatsResponse,
+} from '@airworthy/plugin-operability-common';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import {
+  CodeSnippet,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TablePagination from '@material-ui/core/TablePagination';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { operabilityApiRef } from '../../api';
+import {
+  formatDate,
+  formatDuration,
+  formatInstant,
+  formatPercent,
+  formatSeconds,
+  plural,
+} from '../../lib/format';
+import {
+  describeBudgetCost,
+  incidentDurationMs,
+  incidentFilterChoices,
+  incidentLinks,
+  NO_INCIDENT_FILTERS,
+  type IncidentFilters,
+} from '../../lib/incidents';
+import {
+  MultiSelect,
+  SafeLink,
+  SeverityChip,
+  StatTile,
+  ToneChip,
+} from '../common';
+
+const PAGE_SIZES = [5, 10, 20, 50];
+
+/** The YAML that connects an entity to incident sources. */
+export function incidentAnnotationSnippet(entity: Entity): string {
+  return [
+    'metadata:',
+    `  name: ${entity.metadata.name}`,
+    '  annotations:',
+    `    ${ANNOTATION_GITHUB_INCIDENTS}: my-org/my-repo:incident`,
+    `    ${ANNOTATION_ALERT_SELECTOR}: service=${entity.metadata.name}`,
+  ].join('\n');
+}
+
+function hasIncidentSource(entity: Entity): boolean {
+  const annotations = entity.metadata.annotations ?? {};
+  return [
+    ANNOTATION_GITHUB_INCIDENTS,
+    ANNOTATION_ALERT_SELECTOR,
+    ANNOTATION_PAGERDUTY_SERVICE_ID,
+  ].some(a => Boolean(annotations[a]?.trim()));
+}
+
+/** Mean and median of a duration statistic (MTTA, MTTR). */
+function DurationTile(props: {
+  label: string;
+  stats: DurationStats;
+  counted: string;
+}) {
+  const { stats } = props;
+  return (
+    <StatTile
+      label={props.label}
+      value={formatSeconds(stats.meanSeconds)}
+      detail={
+        stats.count
+          ? `median ${formatSeconds(stats.medianSeconds)}, ${plural(
+              stats.count,
+              `${props.counted} incident`,
+            )}`
+          : `no ${props.counted} incident`
+      }
+    />
+  );
+}
+
+function StatsTiles(props: { stats: IncidentStatsResponse }) {
+  const { stats } = props;
+  const coverage = stats.postMortemCoverage;
+  return (
+    <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
+      <StatTile
+        label="Incidents"
+        value={stats.count}
+        detail={`${stats.countsBySeverity.critical ?? 0} critical, ${
+          stats.countsByStatus.resolved ?? 0
+        } resolved`}
+      />
+      <DurationTile label="MTTA" stats={stats.mtta} counted="acknowledged" />
+      <DurationTile label="MTTR" stats={stats.mttr} counted="resolved" />
+      <StatTile
+        label="Post-mortems"
+        value={formatPercent(coverage.ratio, 0)}
+        detail={
+          coverage.eligible
+            ? `${coverage.covered} of ${
+                coverage.eligible
+              } ${coverage.severities.join('/')}`
+            : `no resolved ${coverage.severities.join('/')} incident`
+        }
+      />
+      <StatTile
+        label="Incident time"
+        value={formatDuration(stats.incidentMinutes * 60_000)}
+        detail="with at least one incident open"
+      />
+    </Box>
+  );
+}
+
+function IncidentTable(props: {
+  response: EntityIncidentsResponse;
+  nowMs: number;
+}) {
+  const { response, nowMs } = props;
+  return (
+    <Table size="small" aria-label="Incidents">
+      <TableHead>
+        <TableRow>
+          <TableCell>Severity</TableCell>
+          <TableCell>Incident</TableCell>
+          <TableCell>Status</TableCell>
+          <TableCell>Started</TableCell>
+          <TableCell>Duration</TableCell>
+          <TableCell>Budget cost</TableCell>
+          <TableCell>Links</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {response.items.map(incident => {
+          const links = incidentLinks(incident);
+          const cost = describeBudgetCost(incident.budgetCost);
+          return (
+            <TableRow key={incident.id}>
+              <TableCell>
+                <SeverityChip severity={incident.severity} />
+              </TableCell>
+              <TableCell>
+                {/* Untrusted text: rendered as text, never as HTML. */}
+                <Typography variant="body2">{incident.title}</Typography>
+                <Typography variant="caption" color="textSecondary">
+                  {incident.source}
+                  {incident.postMortem ? ' · post-mortem' : ''}
+                </Typography>
+              </TableCell>
+              <TableCell>
+                {incident.status === 'resolved' ? (
+                  'resolved'
+                ) : (
+                  <ToneChip
+                    label={incident.status}
+                    tone={incident.status === 'open' ? 'error' : 'warning'}
+                  />
+                )}
+              </TableCell>
+              <TableCell title={formatInstant(incident.startedAt)}>
+                {formatDate(incident.startedAt)}
+              </TableCell>
+              <TableCell>
+                {formatDuration(incidentDurationMs(incident, nowMs))}
+                {incident.resolvedAt ? '' : ' so far'}
+              </TableCell>
+              <TableCell>{cost.length ? cost.join('; ') : '–'}</TableCell>
+              <TableCell>
+                {links.length
+                  ? links.map((link, i) => (
+                      <span key={link.kind}>
+                        {i > 0 ? ' · ' : ''}
+                        <SafeLink href={link.href}>{link.label}</SafeLink>
+                      </span>
+                    ))
+                  : '–'}
+              </TableCell>
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
+  );
+}
+
+function NoIncidents(props: { entity: Entity; filtered: boolean }) {
+  if (props.filtered) {
+    return (
+      <Typography variant="body2">
+        No incident matches these filters.
+      </Typography>
+    );
+  }
+  if (hasIncidentSource(props.entity)) {
+    return (
+      <Typography variant="body2">
+        No incidents recorded. Incidents appear here as the sources named in
+        this entity's annotations report them.
+      </Typography>
+    );
+  }
+  return (
+    <Box>
+      <Typography variant="subtitle1" gutterBottom>
+        No incident source for this{' '}
+        {props.entity.kind.toLocaleLowerCase('en-US')} yet
+      </Typography>
+      <Typography variant="body2" paragraph>
+        Name where its incidents are reported: GitHub issues with a label (
+        <code>{ANNOTATION_GITHUB_INCIDENTS}</code>), Alertmanager alerts by
+        their labels (<code>{ANNOTATION_ALERT_SELECTOR}</code>) or a PagerDuty
+        service (<code>{ANNOTATION_PAGERDUTY_SERVICE_ID}</code>), in its{' '}
+        <code>catalog-info.yaml</code>:
+      </Typography>
+      <CodeSnippet
+        text={incidentAnnotationSnippet(props.entity)}
+        language="yaml"
+        showCopyCodeButton
+      />
+    </Box>
+  );
+}
+
+/**
+ * The incident history of the current entity: MTTA, MTTR and other figures of the last
+ * period, and the incidents, filtered by severity, status and source, page by page.
+ * @public
+ */
+export function EntityIncidentsCard() {
+  const { entity } = useEntity();
+  const api = useApi(operabilityApiRef);
+  const entityRef = stringifyEntityRef(entity);
+  const [filters, setFilters] = useState<IncidentFilters>(NO_INCIDENT_FILTERS);
+  const [page, setPage] = useState(0);
+  const [pageSize, setPageSize] = useState(5);
+
+  const stats = useAsync(
+    () => api.getEntityIncidentStats(entityRef),
+    [api, entityRef],
+  );
+  const list = useAsync(
+    () =>
+      api.getEntityIncidents(entityRef, {
+        ...filters,
+        limit: pageSize,
+        offset: page * pageSize,
+      }),
+    [api, entityRef, filters, page, pageSize],
+  );
+
+  const setFilter = <K extends keyof IncidentFilters>(
+    key: K,
+    value: IncidentFilters[K],
+  ) => {
+    setFilters(current => ({ ...current, [key]: value }));
+    setPage(0);
+  };
+  const filtered = Object.values(filters).some(v => v.length > 0);
+  const choices = incidentFilterChoices(stats.value?.countsBySource);
+  const nowMs = Date.now();
+
+  let listContent;
+  if (list.error) {
+    listContent = <ResponseErrorPanel error={list.error} />;
+  } else if (!list.value) {
+    listContent = <Progress />;
+  } else if (list.value.totalItems === 0) {
+    listContent = <NoIncidents entity={entity} filtered={filtered} />;
+  } else {
+    listContent = (
+      <>
+        <Box style={{ overflowX: 'auto' }}>
+          <IncidentTable response={list.value} nowMs={nowMs} />
+        </Box>
+        <TablePagination
+          component="div"
+          count={list.value.totalItems}
+          page={page}
+          rowsPerPage={pageSize}
+          rowsPerPageOptions={PAGE_SIZES}
+          onPageChange={(_, p) => setPage(p)}
+          onRowsPerPageChange={event => {
+            setPageSize(Number(event.target.value));
+            setPage(0);
+          }}
+        />
+      </>
+    );
+  }
+
+  return (
+    <InfoCard
+      title="Incidents"
+      subheader={
+        stats.value
+          ? `Figures of ${formatDate(stats.value.from)} to ${formatDate(
+              stats.value.to,
+            )}`
+          : undefined
+      }
+    >
+      {stats.loading && <Progress />}
+      {stats.error && <ResponseErrorPanel error={stats.error} />}
+      {stats.value && <StatsTiles stats={stats.value} />}
+      <Box
+        display="flex"
+        flexWrap="wrap"
+        alignItems="center"
+        style={{ gap: 8 }}
+        mb={1}
+      >
+        <MultiSelect
+          label="Severity"
+          options={choices.severity}
+          value={filters.severity}
+          onChange={v => setFilter('severity', v)}
+        />
+        <MultiSelect
+          label="Status"
+          options={choices.status}
+          value={filters.status}
+          onChange={v => setFilter('status', v)}
+        />
+        <MultiSelect
+          label="Source"
+          options={choices.source}
+          value={filters.source}
+          onChange={v => setFilter('source', v)}
+        />
+        {filtered && (
+          <Button
+            size="small"
+            onClick={() => {
+              setFilters(NO_INCIDENT_FILTERS);
+              setPage(0);
+            }}
+          >
+            Clear filters
+          </Button>
+        )}
+      </Box>
+      {listContent}
+    </InfoCard>
+  );
+}

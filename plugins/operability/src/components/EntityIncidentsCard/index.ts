@@ -1,0 +1,4 @@
+export {
+  EntityIncidentsCard,
+  incidentAnnotationSnippet,
+} from './EntityIncidentsCard';

@@ -1,0 +1,75 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  registerMswTestHooks,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import { setupServer } from 'msw/node';
+import { operabilityApiRef } from './api';
+import { isOperabilityRelevant } from './filters';
+import {
+  EntityIncidentsCard,
+  EntitySloCard,
+  operabilityPlugin,
+} from './plugin';
+import {
+  createTestClient,
+  emptyEntityHandlers,
+  testComponent,
+} from './__testUtils__';
+
+const server = setupServer(...emptyEntityHandlers);
+registerMswTestHooks(server);
+
+function renderLegacy(element: JSX.Element) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[operabilityApiRef, createTestClient()]]}>
+      <EntityProvider entity={testComponent()}>{element}</EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('legacy plugin', () => {
+  it('is the operability plugin and provides its API', () => {
+    expect(operabilityPlugin.getId()).toBe('operability');
+    expect([...operabilityPlugin.getApis()].map(f => f.api.id)).toEqual([
+      'plugin.operability.api',
+    ]);
+  });
+
+  it.each([
+    ['SLO', <EntitySloCard />, 'No SLOs for this component yet'],
+    [
+      'incidents',
+      <EntityIncidentsCard />,
+      'No incident source for this component yet',
+    ],
+  ])('renders the %s card', async (_, element, text) => {
+    await renderLegacy(element);
+    expect(await screen.findByText(text)).toBeInTheDocument();
+  });
+});
+
+describe('isOperabilityRelevant', () => {
+  const entity = (kind: string, annotations: Record<string, string> = {}) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind,
+    metadata: { name: 'x', annotations },
+  });
+
+  it('is true for Components and for entities that name an Airworthy source', () => {
+    expect(isOperabilityRelevant(entity('Component'))).toBe(true);
+    expect(isOperabilityRelevant(entity('System'))).toBe(false);
+    expect(
+      isOperabilityRelevant(
+        entity('Resource', { 'airworthy.dev/slo-files': 'slos.yaml' }),
+      ),
+    ).toBe(true);
+    expect(
+      isOperabilityRelevant(
+        entity('Resource', { 'airworthy.dev/slo-files': ' ' }),
+      ),
+    ).toBe(false);
+  });
+});
