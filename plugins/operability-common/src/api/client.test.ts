@@ -8,6 +8,7 @@ describe('OperabilityClient', () => {
   let server: Server;
   let baseUrl: string;
   const requests: Array<{ method?: string; url?: string; body?: string }> = [];
+  const contentTypes: Array<string | undefined> = [];
   let respond: (req: IncomingMessage) => { status: number; body: unknown };
 
   beforeAll(async () => {
@@ -22,9 +23,17 @@ describe('OperabilityClient', () => {
           url: req.url,
           ...(received ? { body: received } : {}),
         });
+        contentTypes.push(req.headers['content-type']);
         const { status, body } = respond(req);
-        res.writeHead(status, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(body));
+        if (status === 204) {
+          res.writeHead(204).end();
+        } else if (typeof body === 'string') {
+          res.writeHead(status, { 'Content-Type': 'text/plain' });
+          res.end(body);
+        } else {
+          res.writeHead(status, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify(body));
+        }
       });
     });
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
@@ -39,6 +48,7 @@ describe('OperabilityClient', () => {
 
   beforeEach(() => {
     requests.length = 0;
+    contentTypes.length = 0;
   });
 
   function client() {
@@ -207,9 +217,9 @@ describe('OperabilityClient', () => {
   it('gets the portfolio as CSV text and builds badge URLs', async () => {
     respond = () => ({ status: 200, body: 'entityRef,score' });
     const api = client();
-    // The test server always answers JSON: the client hands back the text as received.
+    // The test server sends string bodies as they are: the client hands back the text.
     expect(await api.getPortfolioCsv({ level: ['crawl'] })).toBe(
-      '"entityRef,score"',
+      'entityRef,score',
     );
     expect(requests[0].url).toBe(
       '/api/operability/portfolio?level=crawl&format=csv',
@@ -217,5 +227,46 @@ describe('OperabilityClient', () => {
     expect(await api.getBadgeUrl('component:default/JupyterHub')).toBe(
       `${baseUrl}/badges/component/default/jupyterhub.svg`,
     );
+  });
+
+  it('reads, exports, creates, replaces and deletes SLOs, sending OpenSLO as YAML', async () => {
+    const yaml = 'apiVersion: openslo/v1\nkind: SLO\n';
+    respond = req => {
+      if (req.method === 'DELETE') return { status: 204, body: undefined };
+      if (req.url?.endsWith('/openslo')) return { status: 200, body: yaml };
+      return { status: 200, body: { items: [] } };
+    };
+    const api = client();
+    await api.getSlo('s/1');
+    await api.getSloSeries('s1', {
+      from: '2026-11-01T00:00:00Z',
+      to: '2026-11-29T00:00:00Z',
+      window: '1h',
+    });
+    await expect(api.exportSlo('s1')).resolves.toBe(yaml);
+    await expect(
+      api.createSlos('Component:default/JupyterHub', yaml),
+    ).resolves.toEqual({ items: [] });
+    await api.updateSlo('s1', yaml);
+    await expect(api.deleteSlo('s1')).resolves.toBeUndefined();
+    expect(requests).toEqual([
+      { method: 'GET', url: '/api/operability/slos/s%2F1' },
+      {
+        method: 'GET',
+        url: '/api/operability/slos/s1/series?from=2026-11-01T00%3A00%3A00Z&to=2026-11-29T00%3A00%3A00Z&window=1h',
+      },
+      { method: 'GET', url: '/api/operability/slos/s1/openslo' },
+      {
+        method: 'POST',
+        url: '/api/operability/entities/component/default/jupyterhub/slos',
+        body: yaml,
+      },
+      { method: 'PUT', url: '/api/operability/slos/s1', body: yaml },
+      { method: 'DELETE', url: '/api/operability/slos/s1' },
+    ]);
+    expect(contentTypes.slice(3, 5)).toEqual([
+      'application/yaml',
+      'application/yaml',
+    ]);
   });
 });

@@ -22,6 +22,12 @@ import type {
   ScoreSettingsResponse,
 } from './scores';
 import type { ScoreExemption } from '../score/model';
+import type {
+  SloDetailResponse,
+  SloSeriesQuery,
+  SloSeriesResponse,
+  SloWriteResponse,
+} from './slos';
 import type { EntitySlosResponse, HealthResponse } from './types';
 
 /** The plugin id, used for discovery (`/api/operability`). @public */
@@ -77,6 +83,9 @@ export interface PortfolioOptions extends RequestOptions {
   trendDays?: number;
 }
 
+/** The range and burn-rate window of an SLO's series. @public */
+export interface SloSeriesOptions extends RequestOptions, SloSeriesQuery {}
+
 /** The operability HTTP API. @public */
 export interface OperabilityApi {
   getHealth(options?: RequestOptions): Promise<HealthResponse>;
@@ -84,6 +93,29 @@ export interface OperabilityApi {
     entityRef: string | CompoundEntityRef,
     options?: RequestOptions,
   ): Promise<EntitySlosResponse>;
+  /** One SLO: identity, latest evaluation and normalized definition. */
+  getSlo(id: string, options?: RequestOptions): Promise<SloDetailResponse>;
+  /** An SLO's budget, burn-rate and SLI series (at most 1,000 points each). */
+  getSloSeries(
+    id: string,
+    options?: SloSeriesOptions,
+  ): Promise<SloSeriesResponse>;
+  /** An SLO's definition as OpenSLO YAML. */
+  exportSlo(id: string, options?: RequestOptions): Promise<string>;
+  /** Creates API-managed SLOs of an entity from OpenSLO YAML (one per objective). */
+  createSlos(
+    entityRef: string | CompoundEntityRef,
+    yaml: string,
+    options?: RequestOptions,
+  ): Promise<SloWriteResponse>;
+  /** Replaces an API-managed SLO's definition with OpenSLO YAML. */
+  updateSlo(
+    id: string,
+    yaml: string,
+    options?: RequestOptions,
+  ): Promise<SloWriteResponse>;
+  /** Deletes an API-managed SLO. */
+  deleteSlo(id: string, options?: RequestOptions): Promise<void>;
   /** Pushes good/total counts of an SLO's buckets (idempotent). */
   pushSli(
     sloId: string,
@@ -145,6 +177,29 @@ export interface OperabilityApi {
   getBadgeUrl(entityRef: string | CompoundEntityRef): Promise<string>;
 }
 
+/** A request body sent as OpenSLO YAML text. */
+class YamlBody {
+  constructor(readonly text: string) {}
+}
+
+function requestBody(body: unknown): RequestInit {
+  if (body === undefined) return {};
+  if (body instanceof YamlBody) {
+    return {
+      headers: { 'Content-Type': 'application/yaml' },
+      body: body.text,
+    };
+  }
+  return {
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}
+
+function sloPath(id: string): string {
+  return `slos/${encodeURIComponent(id)}`;
+}
+
 /**
  * Typed client of the operability backend, usable in the browser, in Node.js and in tests.
  * Non-2xx answers throw a `ResponseError` carrying the backend's error body.
@@ -173,6 +228,61 @@ export class OperabilityClient implements OperabilityApi {
     return this.get(`${entityPath(entityRef)}/slos`, undefined, options);
   }
 
+  getSlo(id: string, options?: RequestOptions): Promise<SloDetailResponse> {
+    return this.get(sloPath(id), undefined, options);
+  }
+
+  getSloSeries(
+    id: string,
+    options: SloSeriesOptions = {},
+  ): Promise<SloSeriesResponse> {
+    const { signal, ...query } = options;
+    return this.get(`${sloPath(id)}/series`, { ...query }, { signal });
+  }
+
+  async exportSlo(id: string, options?: RequestOptions): Promise<string> {
+    const response = await this.send(
+      'GET',
+      `${sloPath(id)}/openslo`,
+      undefined,
+      undefined,
+      options,
+    );
+    return response.text();
+  }
+
+  createSlos(
+    entityRef: string | CompoundEntityRef,
+    yaml: string,
+    options?: RequestOptions,
+  ): Promise<SloWriteResponse> {
+    return this.request(
+      'POST',
+      `${entityPath(entityRef)}/slos`,
+      undefined,
+      new YamlBody(yaml),
+      options,
+    );
+  }
+
+  updateSlo(
+    id: string,
+    yaml: string,
+    options?: RequestOptions,
+  ): Promise<SloWriteResponse> {
+    return this.request(
+      'PUT',
+      sloPath(id),
+      undefined,
+      new YamlBody(yaml),
+      options,
+    );
+  }
+
+  deleteSlo(id: string, options?: RequestOptions): Promise<void> {
+    return this.request('DELETE', sloPath(id), undefined, undefined, options);
+  }
+
   pushSli(
     sloId: string,
     request: SliPushRequest,
@@ -180,7 +290,7 @@ export class OperabilityClient implements OperabilityApi {
   ): Promise<SliPushResponse> {
     return this.request(
       'POST',
-      `slos/${encodeURIComponent(sloId)}/sli`,
+      `${sloPath(sloId)}/sli`,
       undefined,
       request,
       options,
@@ -339,7 +449,7 @@ export class OperabilityClient implements OperabilityApi {
     return (await response.json()) as T;
   }
 
-  /** Sends a request; throws `ResponseError` on non-2xx. */
+  /** Sends a request (a `YamlBody` as YAML, anything else as JSON); throws `ResponseError` on non-2xx. */
   protected async send(
     method: string,
     path: string,
@@ -359,12 +469,7 @@ export class OperabilityClient implements OperabilityApi {
     const response = await this.fetchApi.fetch(url, {
       method,
       signal: options?.signal,
-      ...(body === undefined
-        ? {}
-        : {
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify(body),
-          }),
+      ...requestBody(body),
     });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
