@@ -1,6 +1,7 @@
 import {
   OperabilityClient,
   type Incident,
+  type SloSummary,
 } from '@airworthy/plugin-operability-common';
 import type { Entity } from '@backstage/catalog-model';
 import { mockApis, MockFetchApi } from '@backstage/test-utils';
@@ -85,3 +86,87 @@ export const emptyEntityHandlers = [
     }),
   ),
 ];
+
+/**
+ * JupyterHub's availability SLO as the API serves it after an evaluation: 98% over 28 days,
+ * 39,900 good of 40,320 probes (420 bad of 806.4 allowed), the last hour at 1.67x.
+ */
+export function testSloSummary(
+  overrides: Partial<SloSummary> = {},
+): SloSummary {
+  return {
+    id: 'slo-hub',
+    entityRef: 'component:default/jupyterhub',
+    name: 'jupyterhub-availability',
+    ref: 'jupyterhub-availability',
+    displayName: 'JupyterHub availability',
+    source: 'repo',
+    sourceLocation:
+      'https://github.com/operate-first/apps/blob/master/slos/jupyterhub.yaml',
+    target: 0.98,
+    period: '28d',
+    status: 'ok',
+    budgetingMethod: 'Occurrences',
+    evaluatedAt: '2026-11-25T12:00:00.000Z',
+    budget: {
+      from: '2026-10-28T12:00:00.000Z',
+      to: '2026-11-25T12:00:00.000Z',
+      good: 39_900,
+      total: 40_320,
+      sli: 39_900 / 40_320,
+      errorBudget: 0.02,
+      budgetMinutes: 806.4,
+      consumed: 420 / 806.4,
+      remaining: 1 - 420 / 806.4,
+      remainingMinutes: 806.4 - 420,
+      timeToExhaustionMs:
+        ((1 - 420 / 806.4) * 28 * 86_400_000) / (2 / 60 / 0.02),
+      exhaustsAt: new Date(
+        Date.parse('2026-11-25T12:00:00Z') +
+          ((1 - 420 / 806.4) * 28 * 86_400_000) / (2 / 60 / 0.02),
+      ).toISOString(),
+    },
+    burnRates: [
+      {
+        window: '5m',
+        windowMs: 300_000,
+        good: 5,
+        total: 5,
+        errorRatio: 0,
+        burnRate: 0,
+      },
+      {
+        window: '1h',
+        windowMs: 3_600_000,
+        good: 58,
+        total: 60,
+        errorRatio: 2 / 60,
+        burnRate: 2 / 60 / 0.02,
+      },
+    ],
+    alertSeverity: null,
+    alerts: [
+      {
+        severity: 'page',
+        longWindow: '1h',
+        shortWindow: '5m',
+        burnRateFactor: 13.44,
+        errorRatioThreshold: 0.2688,
+        longErrorRatio: 2 / 60,
+        shortErrorRatio: 0,
+        firing: false,
+      },
+      {
+        severity: 'ticket',
+        longWindow: '3d',
+        shortWindow: '6h',
+        burnRateFactor: 0.933333333333,
+        errorRatioThreshold: 0.0186666666667,
+        longErrorRatio: 0.03,
+        shortErrorRatio: 0.025,
+        firing: true,
+      },
+    ],
+    ...overrides,
+  };
+}

@@ -5,7 +5,8 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { operabilityApiRef } from '../../api';
@@ -13,7 +14,9 @@ import {
   createTestClient,
   TEST_BASE_URL,
   testComponent,
+  testSloSummary,
 } from '../../__testUtils__';
+import { sloEditorRouteRef } from '../../routes';
 import { EntitySloCard } from './EntitySloCard';
 
 const server = setupServer();
@@ -33,13 +36,19 @@ function answerNoSlos() {
   );
 }
 
-function renderCard(annotations: Record<string, string> = {}) {
+function renderCard(
+  annotations: Record<string, string> = {},
+  options: { withEditor?: boolean } = {},
+) {
   return renderInTestApp(
     <TestApiProvider apis={[[operabilityApiRef, createTestClient()]]}>
       <EntityProvider entity={testComponent(annotations)}>
         <EntitySloCard />
       </EntityProvider>
     </TestApiProvider>,
+    options.withEditor
+      ? { mountedRoutes: { '/operability/slos': sloEditorRouteRef } }
+      : undefined,
   );
 }
 
@@ -69,31 +78,122 @@ describe('EntitySloCard', () => {
     expect(screen.getByText('slos/a.yaml, slos/b.yaml')).toBeInTheDocument();
   });
 
-  it('lists the SLOs the backend returns', async () => {
+  it('shows each SLO with its status, budget, alert rows and sparkline', async () => {
+    const seriesQueries: URLSearchParams[] = [];
     server.use(
       http.get(slosUrl, () =>
         HttpResponse.json({
           entityRef: 'component:default/jupyterhub',
           errors: [],
           items: [
+            testSloSummary({ status: 'warning', alertSeverity: 'ticket' }),
+          ],
+        }),
+      ),
+      http.get(`${TEST_BASE_URL}/slos/slo-hub/series`, ({ request }) => {
+        seriesQueries.push(new URL(request.url).searchParams);
+        return HttpResponse.json({
+          sloId: 'slo-hub',
+          from: '2026-11-18T12:00:00Z',
+          to: '2026-11-25T12:00:00Z',
+          resolutionMs: 60_000,
+          window: '1h',
+          budgetRemaining: [
+            { t: 1, v: 0.62 },
+            { t: 2, v: 0.55 },
+            { t: 3, v: 0.479 },
+          ],
+          burnRate: [],
+          sli: [],
+        });
+      }),
+    );
+    await renderCard({}, { withEditor: true });
+
+    const slo = await screen.findByRole('region', {
+      name: 'JupyterHub availability',
+    });
+    expect(within(slo).getByText('Warning')).toBeInTheDocument();
+    expect(slo).toHaveTextContent('98% over 28d · from the repository');
+    expect(slo).toHaveTextContent(
+      'Budget: 47.9% left (6h 26m of 13h 26m) · runs out in 8d 1h',
+    );
+    expect(
+      within(slo).getByRole('progressbar', {
+        name: 'Budget remaining of JupyterHub availability',
+      }),
+    ).toHaveAttribute('aria-valuenow', '48');
+
+    const rows = within(
+      within(slo).getByRole('table', { name: /Burn-rate alerts/ }),
+    ).getAllByRole('row');
+    expect(rows[1]).toHaveTextContent('page1h and 5m26.88%3.333%0%quiet');
+    expect(rows[2]).toHaveTextContent('ticket3d and 6h1.867%3%2.5%fires');
+
+    expect(
+      await within(slo).findByRole('img', {
+        name: 'Budget remaining over the last 7 days: from 62% to 47.9%',
+      }),
+    ).toBeInTheDocument();
+    expect(seriesQueries[0].get('from')).toBe('2026-11-18T12:00:00.000Z');
+
+    await userEvent.click(
+      within(slo).getByRole('button', { name: /How this was computed/ }),
+    );
+    const steps = within(slo).getByRole('table', {
+      name: 'How the budget was computed',
+    });
+    expect(
+      within(steps).getByRole('row', { name: /Allowed bad events/ }),
+    ).toHaveTextContent('(1 − target) × total806.4');
+    expect(
+      within(steps).getByRole('row', { name: /^Budget spent/ }),
+    ).toHaveTextContent('52.08%');
+
+    expect(
+      within(slo).getByRole('link', { name: 'View definition' }),
+    ).toHaveAttribute('href', '/operability/slos/slo-hub/edit');
+    expect(screen.getByRole('link', { name: 'New SLO' })).toHaveAttribute(
+      'href',
+      '/operability/slos/new?entity=component%3Adefault%2Fjupyterhub',
+    );
+  });
+
+  it('shows the problems of the SLO files with their file and field', async () => {
+    server.use(
+      http.get(slosUrl, () =>
+        HttpResponse.json({
+          entityRef: 'component:default/jupyterhub',
+          items: [testSloSummary({ status: 'no-data', budget: undefined })],
+          errors: [
             {
-              id: 'a',
-              entityRef: 'component:default/jupyterhub',
-              name: 'availability',
-              displayName: 'Hub availability',
-              source: 'repo',
-              target: 0.98,
-              period: '28d',
-              status: 'ok',
+              file: 'https://github.com/operate-first/apps/blob/master/slos/hub.yaml',
+              document: 1,
+              path: 'spec.objectives[0].target',
+              message: 'must be a ratio in [0, 1), e.g. 0.995',
             },
           ],
         }),
       ),
     );
     await renderCard();
-
-    expect(await screen.findByText('Hub availability')).toBeInTheDocument();
-    expect(screen.getByText('98% over 28d')).toBeInTheDocument();
+    expect(
+      await screen.findByText(/1 problem in the SLO files/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: /slos\/hub.yaml/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/operate-first/apps/blob/master/slos/hub.yaml',
+    );
+    expect(
+      screen.getByText('document 2, spec.objectives[0].target'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/must be a ratio in \[0, 1\)/)).toBeInTheDocument();
+    expect(screen.getByText(/no data yet/)).toBeInTheDocument();
+    // Without the editor page mounted, the card links to no editor.
+    expect(screen.queryByRole('link', { name: 'New SLO' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'View definition' })).toBeNull();
   });
 
   it('shows the backend error instead of an empty state', async () => {

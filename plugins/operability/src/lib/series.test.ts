@@ -1,0 +1,115 @@
+import {
+  budgetForecast,
+  burnRateWindows,
+  chartPoints,
+  rangeBounds,
+  sparkline,
+  thresholdLines,
+  timeTick,
+} from './series';
+
+const NOW = Date.parse('2026-11-25T12:00:00Z');
+const HOUR = 3_600_000;
+
+describe('series shaping', () => {
+  it('computes the bounds of a range ending now', () => {
+    expect(rangeBounds('7d', NOW)).toEqual({
+      from: '2026-11-18T12:00:00.000Z',
+      to: '2026-11-25T12:00:00.000Z',
+      fromMs: NOW - 7 * 24 * HOUR,
+      toMs: NOW,
+    });
+  });
+
+  it('drops points without data and converts ratios to percent', () => {
+    expect(
+      chartPoints(
+        [
+          { t: 1, v: 0.5 },
+          { t: 2, v: null },
+          { t: 3, v: -0.25 },
+        ],
+        { percent: true },
+      ),
+    ).toEqual([
+      { t: 1, v: 50 },
+      { t: 3, v: -25 },
+    ]);
+  });
+
+  it('gives the alert thresholds that apply to a burn-rate window of a 28-day SLO', () => {
+    expect(thresholdLines(0.98, '28d', '1h')).toEqual([
+      { severity: 'page', burnRate: 13.44, label: 'page 13.44× (1h and 5m)' },
+    ]);
+    expect(thresholdLines(0.98, '28d', '6h').map(l => l.label)).toEqual([
+      'page 5.6× (6h and 30m)',
+      'ticket 0.93× (3d and 6h)',
+    ]);
+    expect(thresholdLines(0.98, '28d', '15m')).toEqual([]);
+    expect(burnRateWindows('28d')).toEqual([
+      '5m',
+      '30m',
+      '1h',
+      '2h',
+      '6h',
+      '1d',
+      '3d',
+    ]);
+    // A 1-day period has no room for the 3-day window.
+    expect(burnRateWindows('1d')).toEqual([
+      '5m',
+      '30m',
+      '1h',
+      '2h',
+      '6h',
+      '1d',
+    ]);
+  });
+
+  it('forecasts when the budget runs out at the current burn rate', () => {
+    const budget = {
+      to: '2026-11-25T12:00:00Z',
+      remaining: 0.5,
+      timeToExhaustionMs: 10 * HOUR,
+    };
+    expect(budgetForecast(budget, NOW + 24 * HOUR)).toEqual({
+      exhausted: false,
+      exhaustsAtMs: NOW + 10 * HOUR,
+      line: [
+        { t: NOW, v: 50 },
+        { t: NOW + 10 * HOUR, v: 0 },
+      ],
+    });
+    // Cut at the chart's end: halfway to exhaustion, half the budget is left.
+    expect(budgetForecast(budget, NOW + 5 * HOUR).line[1]).toEqual({
+      t: NOW + 5 * HOUR,
+      v: 25,
+    });
+    expect(
+      budgetForecast({ ...budget, timeToExhaustionMs: null }, NOW + HOUR),
+    ).toEqual({ exhausted: false, line: [] });
+    expect(
+      budgetForecast(
+        { ...budget, remaining: -0.1, timeToExhaustionMs: 0 },
+        NOW,
+      ),
+    ).toEqual({ exhausted: true, exhaustsAtMs: NOW, line: [] });
+  });
+
+  it('keeps at most the points a sparkline needs, with the extremes', () => {
+    const points = Array.from({ length: 1000 }, (_, i) => ({
+      t: i * 60_000,
+      v: i === 500 ? 0.2 : 0.9,
+    }));
+    const line = sparkline(points, 48);
+    expect(line).toHaveLength(48);
+    expect(line[0]).toEqual({ t: 0, v: 90 });
+    expect(line.at(-1)).toEqual({ t: 999 * 60_000, v: 90 });
+    expect(line.some(p => p.v === 20)).toBe(true);
+  });
+
+  it('labels time ticks by the hour within a day, else by date', () => {
+    expect(timeTick('1d')(NOW)).toBe('12:00');
+    expect(timeTick('28d')(NOW)).toBe('11-25');
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * Series shaped for charts: ranges, budget burn-down and burn-rate points, the threshold lines
+ * of the multiwindow alerts, the forecast of when the budget runs out, and sparklines.
+ */
+import {
+  durationToMs,
+  multiwindowTable,
+  type SeriesPoint,
+  type SloBudget,
+} from '@airworthy/plugin-operability-common';
+import { createLTTB } from 'downsample';
+
+/** The ranges the operability tab offers. */
+export const SERIES_RANGES = ['1d', '7d', '28d', '90d'] as const;
+
+/** A range of the operability tab. */
+export type SeriesRange = (typeof SERIES_RANGES)[number];
+
+/**
+ * The burn-rate window shown by default for a range: short enough to show bursts, long enough
+ * that a range's points are not noise.
+ */
+export const DEFAULT_BURN_RATE_WINDOW: Record<SeriesRange, string> = {
+  '1d': '1h',
+  '7d': '1h',
+  '28d': '6h',
+  '90d': '1d',
+};
+
+/** The instants of a range ending now (ISO 8601 and epoch ms). */
+export function rangeBounds(
+  range: SeriesRange,
+  nowMs: number,
+): { from: string; to: string; fromMs: number; toMs: number } {
+  const toMs = nowMs;
+  const fromMs = nowMs - durationToMs(range);
+  return {
+    from: new Date(fromMs).toISOString(),
+    to: new Date(toMs).toISOString(),
+    fromMs,
+    toMs,
+  };
+}
+
+/** A point of a chart: epoch ms and a value, points without data dropped. */
+export interface ChartPoint {
+  t: number;
+  v: number;
+}
+
+/** Drops points without data; values in percent when `percent` is set (0.5 becomes 50). */
+export function chartPoints(
+  points: ReadonlyArray<SeriesPoint>,
+  options: { percent?: boolean } = {},
+): ChartPoint[] {
+  return points.flatMap(p =>
+    p.v === null || !Number.isFinite(p.v)
+      ? []
+      : [{ t: p.t, v: options.percent ? p.v * 100 : p.v }],
+  );
+}
+
+/** A horizontal line of the burn-rate chart: the burn rate at which an alert fires. */
+export interface ThresholdLine {
+  severity: 'page' | 'ticket';
+  burnRate: number;
+  /** `page 13.44× (1h and 5m)` */
+  label: string;
+}
+
+/**
+ * The burn rates at which the multiwindow alerts fire that use a window as their long or
+ * short window: the lines a burn-rate series over that window is compared with.
+ */
+export function thresholdLines(
+  target: number,
+  period: string,
+  window: string,
+): ThresholdLine[] {
+  const windowMs = durationToMs(window);
+  return multiwindowTable(durationToMs(period), target)
+    .filter(
+      row => row.longWindowMs === windowMs || row.shortWindowMs === windowMs,
+    )
+    .map(row => ({
+      severity: row.severity,
+      burnRate: row.burnRateFactor,
+      label: `${row.severity} ${Number(row.burnRateFactor.toFixed(2))}× (${
+        row.longWindow
+      } and ${row.shortWindow})`,
+    }));
+}
+
+/** The burn-rate windows of an SLO's alerts, shortest first (5m ... 3d). */
+export function burnRateWindows(period: string): string[] {
+  const windows = new Map<number, string>();
+  for (const row of multiwindowTable(durationToMs(period))) {
+    windows.set(row.shortWindowMs, row.shortWindow);
+    windows.set(row.longWindowMs, row.longWindow);
+  }
+  return [...windows.entries()].sort((a, b) => a[0] - b[0]).map(e => e[1]);
+}
+
+/** When the budget runs out at the current burn rate, as a line to draw and to say. */
+export interface BudgetForecast {
+  /** The budget is spent already. */
+  exhausted: boolean;
+  /** When it runs out; undefined when the budget does not burn. */
+  exhaustsAtMs?: number;
+  /** From (now, remaining %) to (exhaustion, 0 %), clipped to `untilMs`. */
+  line: ChartPoint[];
+}
+
+/**
+ * The forecast of the budget at the current burn rate (the API extrapolates the last hour's):
+ * a straight line from the remaining budget now to zero at the exhaustion instant, cut at
+ * `untilMs` (the end of the chart) when the budget lasts longer.
+ */
+export function budgetForecast(
+  budget: Pick<SloBudget, 'remaining' | 'timeToExhaustionMs' | 'to'>,
+  untilMs: number,
+): BudgetForecast {
+  const nowMs = Date.parse(budget.to);
+  const remaining = budget.remaining * 100;
+  if (budget.remaining <= 0) {
+    return { exhausted: true, exhaustsAtMs: nowMs, line: [] };
+  }
+  if (budget.timeToExhaustionMs === null) {
+    return { exhausted: false, line: [] };
+  }
+  const exhaustsAtMs = nowMs + budget.timeToExhaustionMs;
+  const end = Math.min(exhaustsAtMs, untilMs);
+  if (end <= nowMs) return { exhausted: false, exhaustsAtMs, line: [] };
+  const endValue =
+    remaining * (1 - (end - nowMs) / (exhaustsAtMs - nowMs || 1));
+  return {
+    exhausted: false,
+    exhaustsAtMs,
+    line: [
+      { t: nowMs, v: remaining },
+      { t: end, v: Math.max(0, endValue) },
+    ],
+  };
+}
+
+const lttb = createLTTB<ChartPoint>({ x: 't', y: 'v' });
+
+/** At most `max` points that keep the shape of a series (LTTB), for sparklines. */
+export function sparkline(
+  points: ReadonlyArray<SeriesPoint>,
+  max = 48,
+): ChartPoint[] {
+  const data = chartPoints(points, { percent: true });
+  if (data.length <= max) return data;
+  return Array.from(lttb(data, max));
+}
+
+/** Ticks of a time axis: `11-03` for ranges of days, `10:00` within a day (UTC). */
+export function timeTick(range: SeriesRange): (t: number) => string {
+  return t => {
+    const iso = new Date(t).toISOString();
+    return range === '1d' ? iso.slice(11, 16) : iso.slice(5, 10);
+  };
+}
