@@ -8,7 +8,12 @@ import {
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { setupServer } from 'msw/node';
-import plugin, { entityIncidentsCard, entitySloCard } from './alpha';
+import plugin, {
+  entityIncidentsCard,
+  entitySloCard,
+  sloEditorPage,
+} from './alpha';
+import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { operabilityApiRef } from './api';
 import {
   createTestClient,
@@ -63,6 +68,17 @@ describe('new frontend system extensions', () => {
     renderExtension(createExtensionTester(entityIncidentsCard));
     expect(
       await screen.findByText('No incident source for this component yet'),
+    ).toBeInTheDocument();
+  });
+
+  it('mounts the SLO editor page at /operability/slos', async () => {
+    const tester = createExtensionTester(sloEditorPage);
+    expect(tester.get(coreExtensionData.routePath)).toBe('/operability/slos');
+    renderInTestApp(tester.reactElement(), {
+      apis: [[operabilityApiRef, createTestClient()]],
+    });
+    expect(
+      await screen.findByText(/Open an SLO from an entity's SLO card/),
     ).toBeInTheDocument();
   });
 });

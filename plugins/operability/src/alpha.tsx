@@ -1,12 +1,23 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import {
+  convertLegacyRouteRef,
+  convertLegacyRouteRefs,
+} from '@backstage/core-compat-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { OperabilityClient } from '@airworthy/plugin-operability-common';
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { operabilityApiRef } from './api';
 import { operabilityEntityFilter } from './filters';
+import {
+  rootRouteRef,
+  sloCreateRouteRef,
+  sloEditorRouteRef,
+  sloEditRouteRef,
+} from './routes';
 
 export { operabilityEntityFilter } from './filters';
 
@@ -46,10 +57,36 @@ export const entityIncidentsCard = EntityCardBlueprint.make({
   },
 });
 
+/**
+ * The SLO editor page at `/operability/slos`: `new?entity=<ref>` creates an SLO,
+ * `<sloId>/edit` edits one. No nav item (it is reached from the SLO card). @alpha
+ */
+export const sloEditorPage = PageBlueprint.make({
+  name: 'slo-editor',
+  params: {
+    path: '/operability/slos',
+    routeRef: convertLegacyRouteRef(sloEditorRouteRef),
+    noHeader: true,
+    loader: () =>
+      import('./components/SloEditorPage').then(m => <m.SloEditorPage />),
+  },
+});
+
 /** The operability plugin for apps on the new frontend system. @alpha */
 export default createFrontendPlugin({
   pluginId: 'operability',
   title: 'Operability',
   info: { packageJson: () => import('../package.json') },
-  extensions: [operabilityApi, entitySloCard, entityIncidentsCard],
+  routes: convertLegacyRouteRefs({
+    root: rootRouteRef,
+    sloEditor: sloEditorRouteRef,
+    sloCreate: sloCreateRouteRef,
+    sloEdit: sloEditRouteRef,
+  }),
+  extensions: [
+    operabilityApi,
+    entitySloCard,
+    entityIncidentsCard,
+    sloEditorPage,
+  ],
 });

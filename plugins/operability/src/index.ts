@@ -9,7 +9,14 @@ export {
   operabilityPlugin,
   EntityIncidentsCard,
   EntitySloCard,
+  SloEditorPage,
 } from './plugin';
+export {
+  rootRouteRef,
+  sloCreateRouteRef,
+  sloEditorRouteRef,
+  sloEditRouteRef,
+} from './routes';
 export { isOperabilityRelevant } from './filters';
 export { operabilityApiRef } from './api';
 export { isOperabilityAvailable } from '@airworthy/plugin-operability-common';

@@ -6,13 +6,16 @@ import {
 } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { setupServer } from 'msw/node';
+import { Route, Routes } from 'react-router-dom';
 import { operabilityApiRef } from './api';
 import { isOperabilityRelevant } from './filters';
 import {
   EntityIncidentsCard,
   EntitySloCard,
   operabilityPlugin,
+  SloEditorPage,
 } from './plugin';
+import { sloEditorRouteRef } from './routes';
 import {
   createTestClient,
   emptyEntityHandlers,
@@ -48,6 +51,25 @@ describe('legacy plugin', () => {
   ])('renders the %s card', async (_, element, text) => {
     await renderLegacy(element);
     expect(await screen.findByText(text)).toBeInTheDocument();
+  });
+});
+
+describe('legacy SLO editor page', () => {
+  it('renders at its mount point', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={[[operabilityApiRef, createTestClient()]]}>
+        <Routes>
+          <Route path="/operability/slos/*" element={<SloEditorPage />} />
+        </Routes>
+      </TestApiProvider>,
+      {
+        routeEntries: ['/operability/slos'],
+        mountedRoutes: { '/operability/slos': sloEditorRouteRef },
+      },
+    );
+    expect(
+      await screen.findByText(/Open an SLO from an entity's SLO card/),
+    ).toBeInTheDocument();
   });
 });
 

@@ -1,9 +1,15 @@
 import {
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
 } from '@backstage/core-plugin-api';
 import { operabilityApiFactory } from './api';
-import { rootRouteRef } from './routes';
+import {
+  rootRouteRef,
+  sloCreateRouteRef,
+  sloEditorRouteRef,
+  sloEditRouteRef,
+} from './routes';
 
 /** The operability plugin for apps on the legacy frontend system. @public */
 export const operabilityPlugin = createPlugin({
@@ -11,6 +17,9 @@ export const operabilityPlugin = createPlugin({
   apis: [operabilityApiFactory],
   routes: {
     root: rootRouteRef,
+    sloEditor: sloEditorRouteRef,
+    sloCreate: sloCreateRouteRef,
+    sloEdit: sloEditRouteRef,
   },
 });
 
@@ -38,5 +47,18 @@ export const EntityIncidentsCard = operabilityPlugin.provide(
           m => m.EntityIncidentsCard,
         ),
     },
+  }),
+);
+
+/**
+ * The SLO editor page, to mount at `/operability/slos`: `new?entity=<ref>` creates an SLO,
+ * `<sloId>/edit` edits one. @public
+ */
+export const SloEditorPage = operabilityPlugin.provide(
+  createRoutableExtension({
+    name: 'SloEditorPage',
+    component: () =>
+      import('./components/SloEditorPage').then(m => m.SloEditorPage),
+    mountPoint: sloEditorRouteRef,
   }),
 );

@@ -19,6 +19,8 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useMemo, useState, type ReactNode } from 'react';
+import { errorMessage } from '../../lib/errors';
+import { errorLocation } from '../../lib/sloCard';
 import {
   applySloFormChange,
   placeSloErrors,
@@ -63,12 +65,7 @@ export interface SloEditorProps {
 }
 
 function describeError(error: SloValidationError): string {
-  const where = [
-    error.document !== undefined ? `document ${error.document + 1}` : '',
-    error.path ?? '',
-  ]
-    .filter(Boolean)
-    .join(', ');
+  const where = errorLocation(error);
   return where ? `${where}: ${error.message}` : error.message;
 }
 
@@ -162,7 +159,7 @@ function SaveBar(props: {
             } catch (e) {
               setResult({
                 ok: false,
-                message: e instanceof Error ? e.message : String(e),
+                message: errorMessage(e),
               });
             } finally {
               setSaving(false);

@@ -1,0 +1,2 @@
+export { SloEditorPage } from './SloEditorPage';
+export { SloEditor, type SloEditorProps } from './SloEditor';
