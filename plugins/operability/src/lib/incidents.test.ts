@@ -83,13 +83,23 @@ describe('incident shaping', () => {
       describeBudgetCost([
         {
           sloId: 's',
-          sloName: 'availability',
+          sloRef: 'availability',
+          from: '2026-11-10T00:00:00Z',
+          to: '2026-11-10T01:00:00Z',
           period: '28d',
           good: 1,
           total: 2,
           share: 0.123,
         },
-        { sloId: 't', sloName: 'latency', period: '28d', good: 0, total: 0 },
+        {
+          sloId: 't',
+          sloRef: 'latency',
+          from: '2026-11-10T00:00:00Z',
+          to: '2026-11-10T01:00:00Z',
+          period: '28d',
+          good: 0,
+          total: 0,
+        },
       ]),
     ).toEqual(['12.3% of availability (28d)']);
   });
@@ -112,7 +122,9 @@ describe('incident shaping', () => {
           budgetCost: [
             {
               sloId: 'avail',
-              sloName: 'availability',
+              sloRef: 'availability',
+              from: '2026-11-10T00:00:00Z',
+              to: '2026-11-10T01:00:00Z',
               period: '28d',
               good: 0,
               total: 60,

@@ -94,7 +94,7 @@ export function describeBudgetCost(
   return (costs ?? []).flatMap(cost =>
     cost.share === undefined
       ? []
-      : [`${formatPercent(cost.share, 1)} of ${cost.sloName} (${cost.period})`],
+      : [`${formatPercent(cost.share, 1)} of ${cost.sloRef} (${cost.period})`],
   );
 }
 

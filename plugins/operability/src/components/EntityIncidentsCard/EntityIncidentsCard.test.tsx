@@ -101,7 +101,9 @@ describe('EntityIncidentsCard', () => {
         budgetCost: [
           {
             sloId: 's',
-            sloName: 'jupyterhub-availability',
+            sloRef: 'jupyterhub-availability',
+            from: '2026-11-10T00:00:00Z',
+            to: '2026-11-10T01:00:00Z',
             period: '28d',
             good: 0,
             total: 60,
