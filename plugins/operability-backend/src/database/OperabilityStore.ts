@@ -1,9 +1,11 @@
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
+import { KnexExemptionStore, type ExemptionStore } from './ExemptionStore';
 import { KnexIncidentStore, type IncidentStore } from './IncidentStore';
 import { applyDatabaseMigrations } from './migrations';
 import { KnexCollectionStore, type CollectionStore } from './CollectionStore';
 import { KnexEvaluationStore, type EvaluationStore } from './EvaluationStore';
+import { KnexScoreStore, type ScoreStore } from './ScoreStore';
 import { KnexSliStore, type SliLevel, type SliStore } from './SliStore';
 import {
   KnexSloFileErrorStore,
@@ -22,6 +24,8 @@ export interface OperabilityStore {
   fileErrors: SloFileErrorStore;
   collection: CollectionStore;
   evaluations: EvaluationStore;
+  scores: ScoreStore;
+  exemptions: ExemptionStore;
 }
 
 /** Settings of the stores, read from config. */
@@ -54,5 +58,7 @@ export function createKnexStores(
     fileErrors: new KnexSloFileErrorStore(client),
     collection: new KnexCollectionStore(client),
     evaluations: new KnexEvaluationStore(client),
+    scores: new KnexScoreStore(client),
+    exemptions: new KnexExemptionStore(client),
   };
 }
