@@ -80,6 +80,65 @@ export interface Config {
        */
       sreGroups?: string[];
     };
+    /** The operability score: checks, levels, scoring schedule, exemptions and badges. */
+    score?: {
+      /**
+       * Changes to the checks (the defaults and those modules add), by `id`. Each entry may
+       * change the category, title, weight, threshold, description and remediation, or
+       * switch the check off with `enabled: false`. Thresholds are in the check's unit:
+       * durations as `15m`, `P1D` or `{ minutes: 15 }`, ratios as 0-1, counts as numbers.
+       */
+      checks?: Array<{
+        /** The check, e.g. `mttr` (see the README for the list). */
+        id: string;
+        /** `false` leaves the check out of every score. Default true. */
+        enabled?: boolean;
+        /** `service-level`, `incident-response`, `operational-readiness` or a new one. */
+        category?: string;
+        title?: string;
+        /** Relative weight, >= 0 (the defaults add up to 100). */
+        weight?: number;
+        /** What earns full credit, e.g. `4h` for MTTR or 0.25 for budget remaining. */
+        threshold?: number | string | HumanDuration;
+        description?: string;
+        /** The hint shown when the check is not fully met. */
+        remediation?: string;
+      }>;
+      /**
+       * Levels, lowest first; the first has threshold 0. Default crawl 0, walk 50, run 80.
+       */
+      levels?: Array<{
+        id: string;
+        title?: string;
+        /** The lowest score (0-100) of the level. */
+        threshold: number;
+      }>;
+      /** Entity kinds that are scored. Default `[Component]`. */
+      kinds?: string[];
+      /** Length of the scoring period (incidents, MTTR), in days. Default 28. */
+      periodDays?: number;
+      /** When every entity is scored (scope global). Default every hour. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Entities scored at a time. Default 4. */
+      concurrency?: number;
+      /** How long daily snapshots are kept, in days (at least 91). Default 400. */
+      snapshotRetentionDays?: number;
+      exemptions?: {
+        /** Longest exemption, in days from now. Default 366. */
+        maxDays?: number;
+      };
+      /** `GET /api/operability/badges/{kind}/{namespace}/{name}.svg` (unauthenticated). */
+      badges?: {
+        /** `Cache-Control: max-age` of a badge, in seconds. Default 300. */
+        maxAgeSeconds?: number;
+        rateLimit?: {
+          /** Badge requests per client address and window. Default 120. */
+          max?: number;
+          /** Window length in seconds. Default 60. */
+          windowSeconds?: number;
+        };
+      };
+    };
     /** Incident history (sources have their own keys, e.g. `operability.incidents.github`). */
     incidents?: {
       /** Default length of the statistics period, in days. Default 28. */

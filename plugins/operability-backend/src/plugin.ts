@@ -8,8 +8,10 @@ import {
 } from '@airworthy/plugin-operability-common';
 import {
   operabilityIncidentsExtensionPoint,
+  operabilityScoreChecksExtensionPoint,
   operabilitySliSourcesExtensionPoint,
   type IncidentSource,
+  type ScoreCheck,
   type SliSource,
 } from '@airworthy/plugin-operability-node';
 import { ScmIntegrations } from '@backstage/integration';
@@ -36,6 +38,13 @@ import {
 import { SloRegistry } from './services/SloRegistry';
 import { SloSeries } from './services/SloSeries';
 import { scheduleOperabilityTasks } from './tasks/scheduleTasks';
+import { Exemptions } from './services/Exemptions';
+import { OperabilityScorer } from './services/OperabilityScorer';
+import { Portfolio } from './services/Portfolio';
+import { ScoreContextFactory } from './services/ScoreContext';
+import { readScoreSettings } from './services/ScoreSettings';
+import { createDefaultScoreChecks } from './services/scoreChecks';
+import { scheduleScoring } from './tasks/scoreTasks';
 
 /**
  * The operability backend plugin: SLOs, SLI data, incidents and operability scores of
@@ -69,6 +78,24 @@ export const operabilityPlugin = createBackendPlugin({
     env.registerExtensionPoint(operabilitySliSourcesExtensionPoint, {
       addSliSource(...sources) {
         sliSources.push(...sources);
+      },
+    });
+
+    const scoreChecks: ScoreCheck[] = createDefaultScoreChecks();
+    env.registerExtensionPoint(operabilityScoreChecksExtensionPoint, {
+      addScoreCheck(...checks) {
+        for (const check of checks) {
+          const { id } = check.definition;
+          if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(id)) {
+            throw new Error(
+              `Score check id "${id}" must be lower-case letters, digits and "-" (at most 64)`,
+            );
+          }
+          if (scoreChecks.some(c => c.definition.id === id)) {
+            throw new Error(`Score check "${id}" is added twice`);
+          }
+          scoreChecks.push(check);
+        }
       },
     });
 
@@ -174,6 +201,24 @@ export const operabilityPlugin = createBackendPlugin({
           },
         });
 
+        const scoreSettings = readScoreSettings(config, scoreChecks);
+        const scorer = new OperabilityScorer({
+          store,
+          settings: scoreSettings,
+          contexts: new ScoreContextFactory({
+            store,
+            sloRegistry,
+            incidentHistory,
+            catalog,
+            auth,
+            periodDays: scoreSettings.periodDays,
+          }),
+          catalog,
+          auth,
+          logger,
+        });
+        await scheduleScoring({ scheduler, logger, scorer });
+
         httpRouter.use(
           await createRouter({
             config,
@@ -185,6 +230,17 @@ export const operabilityPlugin = createBackendPlugin({
             sloSeries: new SloSeries(store),
             incidentHistory,
             incidentSources,
+            score: {
+              catalog,
+              auth,
+              scorer,
+              exemptions: new Exemptions(store, scorer),
+              portfolio: new Portfolio({
+                catalog,
+                scores: store.scores,
+                settings: scoreSettings,
+              }),
+            },
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -193,6 +249,8 @@ export const operabilityPlugin = createBackendPlugin({
           path: '/webhooks',
           allow: 'unauthenticated',
         });
+        // Badges of entities that opt in (airworthy.dev/public-badge); others answer 404.
+        httpRouter.addAuthPolicy({ path: '/badges', allow: 'unauthenticated' });
       },
     });
   },

@@ -1,5 +1,6 @@
 import type { IncidentSource } from '@airworthy/plugin-operability-node';
 import type {
+  AuthService,
   HttpAuthService,
   LoggerService,
   RootConfigService,
@@ -11,12 +12,18 @@ import Router from 'express-promise-router';
 import { createSliRoutes } from './routes/sliRoutes';
 import { createIncidentRoutes } from './routes/incidentRoutes';
 import { createSloRoutes, YAML_MEDIA_TYPES } from './routes/sloRoutes';
+import { createBadgeRoutes } from './routes/badgeRoutes';
+import { createScoreRoutes } from './routes/scoreRoutes';
 import { createWebhookRoutes, readWebhookLimits } from './routes/webhookRoutes';
 import type { EntityAccess } from './services/EntityAccess';
 import type { IncidentHistory } from './services/IncidentHistory';
 import type { SliService } from './services/SliService';
 import type { SloSeries } from './services/SloSeries';
 import type { SloRegistry } from './services/SloRegistry';
+import type { Exemptions } from './services/Exemptions';
+import type { OperabilityScorer } from './services/OperabilityScorer';
+import type { Portfolio } from './services/Portfolio';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 
 export interface RouterOptions {
   config: RootConfigService;
@@ -28,6 +35,13 @@ export interface RouterOptions {
   incidentHistory: IncidentHistory;
   incidentSources: ReadonlyMap<string, IncidentSource>;
   sloSeries: SloSeries;
+  score: {
+    catalog: CatalogService;
+    auth: AuthService;
+    scorer: OperabilityScorer;
+    exemptions: Exemptions;
+    portfolio: Portfolio;
+  };
 }
 
 /**
@@ -57,6 +71,8 @@ export async function createRouter(
   router.use(createSloRoutes(options));
   router.use(createSliRoutes(options));
   router.use(createIncidentRoutes(options));
+  router.use(createScoreRoutes({ ...options, ...options.score }));
+  router.use(createBadgeRoutes(options.score));
 
   router.use(
     MiddlewareFactory.create({

@@ -3,7 +3,7 @@ import type { RootConfigService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
-import { rateLimit } from 'express-rate-limit';
+import { createRateLimiter, readRateLimit } from '../lib/rateLimit';
 
 /** Limits of the webhook routes, from `operability.incidents.webhooks`. */
 export interface WebhookLimits {
@@ -18,20 +18,14 @@ export interface WebhookLimits {
 /** Reads the webhook limits from config, with defaults. */
 export function readWebhookLimits(config: RootConfigService): WebhookLimits {
   const webhooks = config.getOptionalConfig('operability.incidents.webhooks');
-  const max = webhooks?.getOptionalNumber('rateLimit.max') ?? 300;
-  const windowSeconds =
-    webhooks?.getOptionalNumber('rateLimit.windowSeconds') ?? 60;
-  for (const [key, value] of Object.entries({ max, windowSeconds })) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new Error(
-        `operability.incidents.webhooks.rateLimit.${key} must be a whole number >= 1, got ${value}`,
-      );
-    }
-  }
   return {
     maxBodySize: webhooks?.getOptionalString('maxBodySize') ?? '1mb',
-    max,
-    windowSeconds,
+    ...readRateLimit(
+      webhooks,
+      'rateLimit',
+      { max: 300, windowSeconds: 60 },
+      'operability.incidents.webhooks',
+    ),
   };
 }
 
@@ -48,21 +42,7 @@ export function createWebhookRoutes(options: {
   const { sources, limits } = options;
   const router = Router();
 
-  const limiter = rateLimit({
-    windowMs: limits.windowSeconds * 1000,
-    limit: limits.max,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    // Behind a proxy every delivery may share the proxy's address; the limit then applies
-    // to all deliveries together, which is what protects the backend.
-    validate: { xForwardedForHeader: false },
-    message: {
-      error: {
-        name: 'TooManyRequestsError',
-        message: `Too many webhook deliveries: at most ${limits.max} per ${limits.windowSeconds} s; retry later`,
-      },
-    },
-  });
+  const limiter = createRateLimiter(limits, 'webhook deliveries');
 
   router.post(
     '/webhooks/:source',
