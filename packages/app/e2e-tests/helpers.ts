@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -22,4 +22,68 @@ export async function openAsGuest(page: Page, urlPath: string) {
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
   await enter.click();
+}
+
+/** The guest user's Backstage token, for reading the API as the page does. */
+export async function guestToken(request: APIRequestContext): Promise<string> {
+  const response = await request.get('/api/auth/guest/refresh');
+  expect(response.ok()).toBe(true);
+  const body = await response.json();
+  return body.backstageIdentity.token;
+}
+
+/** GET an operability API path as the guest user. */
+export async function getApi<T = any>(
+  request: APIRequestContext,
+  apiPath: string,
+): Promise<T> {
+  const response = await request.get(`/api/operability${apiPath}`, {
+    headers: { authorization: `Bearer ${await guestToken(request)}` },
+  });
+  expect(response.status(), `GET ${apiPath}`).toBe(200);
+  return response.json();
+}
+
+export interface SloSummaryLike {
+  id: string;
+  name: string;
+  displayName?: string;
+  status: string;
+  budget?: {
+    good: number;
+    total: number;
+    remaining: number;
+  };
+}
+
+/**
+ * Waits until the demo's first collection and evaluation have run for an entity's SLOs
+ * (about half a minute after the backend started with app-config.e2e.yaml).
+ */
+export async function waitForEvaluatedSlos(
+  request: APIRequestContext,
+  entityPath: string,
+): Promise<SloSummaryLike[]> {
+  let items: SloSummaryLike[] = [];
+  await expect
+    .poll(
+      async () => {
+        items = (await getApi(request, `/entities/${entityPath}/slos`)).items;
+        return items.length > 0 && items.every(s => (s.budget?.total ?? 0) > 0);
+      },
+      { timeout: 180_000, intervals: [2_000, 5_000] },
+    )
+    .toBe(true);
+  return items;
+}
+
+/** A ratio as the card writes it: at most `digits` decimals, no trailing zeros. */
+export function percentText(ratio: number, digits: number): string {
+  const text = (ratio * 100).toFixed(digits);
+  return `${text.includes('.') ? text.replace(/\.?0+$/, '') : text}%`;
+}
+
+/** A count as the card writes it (en-US separators). */
+export function countText(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
