@@ -23,7 +23,9 @@ test('the SLO card shows the numbers the API serves', async ({
       response.request().method() === 'GET' &&
       response
         .url()
-        .endsWith('/api/operability/entities/component/default/jupyterhub/slos'),
+        .endsWith(
+          '/api/operability/entities/component/default/jupyterhub/slos',
+        ),
   );
   await openAsGuest(page, '/catalog/default/component/jupyterhub');
   const body: { items: SloSummaryLike[] } = await (await received).json();
@@ -38,8 +40,10 @@ test('the SLO card shows the numbers the API serves', async ({
       ? `${percentText(slo.budget!.remaining, 1)} left`
       : 'exhausted',
   );
-  // The multiwindow rows: four, with the 28-day factors.
-  await expect(section.getByText('13.44×')).toBeVisible();
+  // The multiwindow rows: the 1h/5m page fires above 13.44 x (1 - 0.98) = 26.88% errors.
+  const pageRow = section.getByRole('row', { name: /^page 1h and 5m/ });
+  await expect(pageRow).toContainText('26.88%');
+  await expect(section.getByRole('row', { name: /^ticket/ })).toHaveCount(2);
 
   await section.getByText('How this was computed').click();
   const computed = section.getByRole('table', {
