@@ -16,9 +16,8 @@ test('an invalid SLO in the editor shows the engine error at the field', async (
 
   await objective.fill('150');
   await expect(objective).toHaveAttribute('aria-invalid', 'true');
-  const message = page.locator(
-    '#' + (await objective.getAttribute('id')) + '-helper-text',
-  );
+  const helperId = `${await objective.getAttribute('id')}-helper-text`;
+  const message = page.locator(`[id="${helperId}"]`);
   await expect(message).toContainText(/target/i);
   await screenshot(page, 'slo-editor-invalid-form');
 
