@@ -12,6 +12,12 @@ export interface Config {
       sli?: boolean;
       /** Deliver the demo incidents at start-up. Default true. */
       incidents?: boolean;
+      /**
+       * The instant the demo's story ends at (ISO 8601). Default: the hour the backend
+       * started. scripts/demo-prometheus.sh prints the anchor of the history it backfilled,
+       * so that the demo's incidents line up with it.
+       */
+      anchor?: string;
     };
   };
 }

@@ -6,3 +6,12 @@
  */
 
 export { operabilityModuleDemo as default } from './module';
+export {
+  writeDemoOpenMetrics,
+  DEMO_METRICS,
+  type DemoMetric,
+  type DemoOpenMetricsOptions,
+  type DemoOpenMetricsStats,
+} from './openmetrics';
+export { DemoSliSource } from './DemoSliSource';
+export { readDemoSlos } from './exampleSlos';

@@ -1,4 +1,4 @@
-import { selectorLabels, waitForComponents } from './module';
+import { readAnchor, selectorLabels, waitForComponents } from './module';
 
 describe('selectorLabels', () => {
   it('turns the equality matchers of an alert selector into alert labels', () => {
@@ -41,5 +41,25 @@ describe('waitForComponents', () => {
     await expect(
       waitForComponents(async () => [], { intervalMs: 1, timeoutMs: 20 }),
     ).resolves.toEqual([]);
+  });
+});
+
+describe('readAnchor', () => {
+  it('is the current hour unless configured', () => {
+    expect(readAnchor(undefined, Date.parse('2026-11-25T10:52:39Z'))).toBe(
+      Date.parse('2026-11-25T10:00:00Z'),
+    );
+  });
+
+  it('takes a configured ISO instant, such as the one a backfill printed', () => {
+    expect(readAnchor('2026-11-20T08:00:00.000Z')).toBe(
+      Date.parse('2026-11-20T08:00:00Z'),
+    );
+  });
+
+  it('refuses what is not an instant, saying what to write', () => {
+    expect(() => readAnchor('yesterday')).toThrow(
+      'operability.demo.anchor must be an ISO 8601 instant such as 2026-11-25T10:00:00Z, not yesterday',
+    );
   });
 });

@@ -27,6 +27,24 @@ export function selectorLabels(selector: string): Record<string, string> {
 }
 
 /**
+ * The instant the demo's story ends at: `operability.demo.anchor` (an ISO 8601 instant, e.g.
+ * the one a backfilled Prometheus was generated for), or the current hour.
+ */
+export function readAnchor(
+  configured: string | undefined,
+  now = Date.now(),
+): number {
+  if (configured === undefined) return Math.floor(now / TIME.HOUR) * TIME.HOUR;
+  const anchor = Date.parse(configured);
+  if (!Number.isFinite(anchor)) {
+    throw new Error(
+      `operability.demo.anchor must be an ISO 8601 instant such as 2026-11-25T10:00:00Z, not ${configured}`,
+    );
+  }
+  return anchor;
+}
+
+/**
  * Polls until `list` returns something, and then once more after a pause so that the
  * catalog's processing (annotations, relations) has settled; gives up after `timeoutMs`.
  */
@@ -86,15 +104,17 @@ export const operabilityModuleDemo = createBackendModule({
       }) {
         const demo = config.getOptionalConfig('operability.demo');
         if (!demo?.getOptionalBoolean('enabled')) return;
-        const anchor = Math.floor(Date.now() / TIME.HOUR) * TIME.HOUR;
+        const anchor = readAnchor(demo.getOptionalString('anchor'));
 
-        if (demo.getOptionalBoolean('sli') ?? true) {
+        const sli = demo.getOptionalBoolean('sli') ?? true;
+        const deliverIncidents = demo.getOptionalBoolean('incidents') ?? true;
+        if (sli) {
           sliSources.addSliSource(
             new DemoSliSource({ anchor, minuteHistoryMs: 9 * TIME.DAY }),
           );
         }
 
-        if (demo.getOptionalBoolean('incidents') ?? true) {
+        if (deliverIncidents) {
           const incidents = config.getOptionalConfig('operability.incidents');
           const secrets = {
             alertmanagerToken:
@@ -168,7 +188,9 @@ export const operabilityModuleDemo = createBackendModule({
           });
         }
         logger.info(
-          'Airworthy demo is on: generated SLI data and demo incidents',
+          `Airworthy demo is on: ${
+            sli ? 'generated SLI data' : 'no generated SLI data'
+          }, ${deliverIncidents ? 'demo incidents' : 'no demo incidents'}`,
         );
       },
     });
