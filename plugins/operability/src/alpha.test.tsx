@@ -1,5 +1,8 @@
 import { ANNOTATION_ALERT_SELECTOR } from '@airworthy/plugin-operability-common';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
   createExtensionTester,
@@ -10,6 +13,7 @@ import { screen } from '@testing-library/react';
 import { setupServer } from 'msw/node';
 import plugin, {
   entityIncidentsCard,
+  entityOperabilityContent,
   entitySloCard,
   sloEditorPage,
 } from './alpha';
@@ -69,6 +73,25 @@ describe('new frontend system extensions', () => {
     expect(
       await screen.findByText('No incident source for this component yet'),
     ).toBeInTheDocument();
+  });
+
+  it('adds the Operability tab at operability, on Components and annotated entities', async () => {
+    const tester = createExtensionTester(entityOperabilityContent);
+    expect(tester.get(coreExtensionData.routePath)).toBe('operability');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'Operability',
+    );
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(testComponent())).toBe(true);
+    expect(filter({ ...testComponent(), kind: 'System' })).toBe(false);
+    renderExtension(tester);
+    expect(
+      await screen.findByText('No SLOs for this component yet'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Last 28d' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
   });
 
   it('mounts the SLO editor page at /operability/slos', async () => {

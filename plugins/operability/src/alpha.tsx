@@ -7,7 +7,10 @@ import {
   convertLegacyRouteRef,
   convertLegacyRouteRefs,
 } from '@backstage/core-compat-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { OperabilityClient } from '@airworthy/plugin-operability-common';
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { operabilityApiRef } from './api';
@@ -58,6 +61,24 @@ export const entityIncidentsCard = EntityCardBlueprint.make({
 });
 
 /**
+ * Entity content at `operability` (the Operability tab): budget burn-down and forecast, burn
+ * rate with alert thresholds, incidents with the budget each cost, over 1d to 90d. @alpha
+ */
+export const entityOperabilityContent = EntityContentBlueprint.make({
+  name: 'operability',
+  params: {
+    path: 'operability',
+    title: 'Operability',
+    group: 'observability',
+    filter: operabilityEntityFilter,
+    loader: () =>
+      import('./components/EntityOperabilityContent').then(m => (
+        <m.EntityOperabilityContent />
+      )),
+  },
+});
+
+/**
  * The SLO editor page at `/operability/slos`: `new?entity=<ref>` creates an SLO,
  * `<sloId>/edit` edits one. No nav item (it is reached from the SLO card). @alpha
  */
@@ -87,6 +108,7 @@ export default createFrontendPlugin({
     operabilityApi,
     entitySloCard,
     entityIncidentsCard,
+    entityOperabilityContent,
     sloEditorPage,
   ],
 });

@@ -8,6 +8,7 @@
 export {
   operabilityPlugin,
   EntityIncidentsCard,
+  EntityOperabilityContent,
   EntitySloCard,
   SloEditorPage,
 } from './plugin';

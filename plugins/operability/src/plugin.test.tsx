@@ -11,6 +11,7 @@ import { operabilityApiRef } from './api';
 import { isOperabilityRelevant } from './filters';
 import {
   EntityIncidentsCard,
+  EntityOperabilityContent,
   EntitySloCard,
   operabilityPlugin,
   SloEditorPage,
@@ -42,15 +43,37 @@ describe('legacy plugin', () => {
   });
 
   it.each([
-    ['SLO', <EntitySloCard />, 'No SLOs for this component yet'],
+    ['SLO card', <EntitySloCard />, 'No SLOs for this component yet'],
     [
-      'incidents',
+      'incidents card',
       <EntityIncidentsCard />,
       'No incident source for this component yet',
     ],
-  ])('renders the %s card', async (_, element, text) => {
+    ['Operability tab', <EntityOperabilityContent />, 'Operability'],
+  ])('renders the %s', async (_, element, text) => {
     await renderLegacy(element);
     expect(await screen.findByText(text)).toBeInTheDocument();
+  });
+});
+
+describe('package entry point', () => {
+  it('exports the legacy plugin, its extensions, routes and entity tests', async () => {
+    const entry = await import('.');
+    expect(Object.keys(entry).sort()).toEqual([
+      'EntityIncidentsCard',
+      'EntityOperabilityContent',
+      'EntitySloCard',
+      'SloEditorPage',
+      'isOperabilityAvailable',
+      'isOperabilityRelevant',
+      'operabilityApiRef',
+      'operabilityPlugin',
+      'rootRouteRef',
+      'sloCreateRouteRef',
+      'sloEditRouteRef',
+      'sloEditorRouteRef',
+    ]);
+    expect(entry.EntityOperabilityContent).toBe(EntityOperabilityContent);
   });
 });
 

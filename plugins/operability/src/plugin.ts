@@ -51,6 +51,23 @@ export const EntityIncidentsCard = operabilityPlugin.provide(
 );
 
 /**
+ * Entity content (a tab, e.g. at `/operability`): per SLO, the budget burn-down over 1d, 7d,
+ * 28d or 90d with the forecast of exhaustion, the burn rate with the alert thresholds, and the
+ * incidents as shaded spans with the budget each cost. @public
+ */
+export const EntityOperabilityContent = operabilityPlugin.provide(
+  createComponentExtension({
+    name: 'EntityOperabilityContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityOperabilityContent').then(
+          m => m.EntityOperabilityContent,
+        ),
+    },
+  }),
+);
+
+/**
  * The SLO editor page, to mount at `/operability/slos`: `new?entity=<ref>` creates an SLO,
  * `<sloId>/edit` edits one. @public
  */

@@ -1,7 +1,11 @@
 import {
   budgetForecast,
+  burnRateAxisMax,
   burnRateWindows,
   chartPoints,
+  describeForecast,
+  describeSeries,
+  forecastHorizonMs,
   rangeBounds,
   sparkline,
   thresholdLines,
@@ -111,5 +115,50 @@ describe('series shaping', () => {
   it('labels time ticks by the hour within a day, else by date', () => {
     expect(timeTick('1d')(NOW)).toBe('12:00');
     expect(timeTick('28d')(NOW)).toBe('11-25');
+  });
+
+  it('reaches past now by a quarter of the range to show the forecast', () => {
+    expect(forecastHorizonMs('1d')).toBe(6 * HOUR);
+    expect(forecastHorizonMs('28d')).toBe(7 * 24 * HOUR);
+  });
+
+  it('tops the burn-rate axis above the highest point or alert line', () => {
+    const lines = thresholdLines(0.98, '28d', '1h');
+    // The 1h page line (13.44x) is above the points: 13.44 x 1.1 = 14.784, to 2 digits.
+    expect(burnRateAxisMax([{ t: NOW, v: 2 }], lines)).toBe(15);
+    expect(burnRateAxisMax([{ t: NOW, v: 40 }], lines)).toBe(44);
+    // Nothing burns and no line applies: the axis still shows burn rate 1.
+    expect(burnRateAxisMax([], [])).toBe(1.1);
+  });
+
+  it('says the forecast in words', () => {
+    const budget = {
+      to: '2026-11-25T12:00:00Z',
+      remaining: 0.48,
+      timeToExhaustionMs: 26 * HOUR + 30 * 60_000,
+    };
+    expect(describeForecast(budget)).toBe(
+      "At the last hour's burn rate the budget runs out in 1d 2h 30m (2026-11-26 14:30 UTC).",
+    );
+    expect(describeForecast({ ...budget, timeToExhaustionMs: null })).toBe(
+      'The budget is not burning: no bad events in the last hour.',
+    );
+    expect(describeForecast({ ...budget, remaining: -0.2 })).toBe(
+      'The error budget is spent.',
+    );
+  });
+
+  it('sums a series up for screen readers', () => {
+    const points = [
+      { t: NOW - 2 * HOUR, v: 80 },
+      { t: NOW - HOUR, v: 40 },
+      { t: NOW, v: 52 },
+    ];
+    expect(describeSeries('Budget remaining', points, v => `${v}%`)).toBe(
+      'Budget remaining: 80% at 2026-11-25T10:00Z, now 52%; lowest 40% at 2026-11-25T11:00Z, highest 80% at 2026-11-25T10:00Z',
+    );
+    expect(describeSeries('Burn rate', [], String)).toBe(
+      'Burn rate: no data in this range',
+    );
   });
 });

@@ -9,6 +9,7 @@ import {
   type SloBudget,
 } from '@airworthy/plugin-operability-common';
 import { createLTTB } from 'downsample';
+import { formatDuration } from './format';
 
 /** The ranges the operability tab offers. */
 export const SERIES_RANGES = ['1d', '7d', '28d', '90d'] as const;
@@ -161,4 +162,65 @@ export function timeTick(range: SeriesRange): (t: number) => string {
     const iso = new Date(t).toISOString();
     return range === '1d' ? iso.slice(11, 16) : iso.slice(5, 10);
   };
+}
+
+/**
+ * How far past now the budget chart of a range reaches to show the forecast: a quarter of the
+ * range (6 hours on 1d, 7 days on 28d).
+ */
+export function forecastHorizonMs(range: SeriesRange): number {
+  return durationToMs(range) / 4;
+}
+
+/**
+ * The top of the burn-rate axis: the highest point or threshold line, with headroom, and at
+ * least 1 (the burn rate that spends the budget exactly over the period).
+ */
+export function burnRateAxisMax(
+  points: ReadonlyArray<ChartPoint>,
+  lines: ReadonlyArray<ThresholdLine>,
+): number {
+  const highest = Math.max(
+    1,
+    ...points.map(p => p.v),
+    ...lines.map(l => l.burnRate),
+  );
+  return Number((highest * 1.1).toPrecision(2));
+}
+
+/** The forecast said in words, for the tab's heading and for screen readers. */
+export function describeForecast(
+  budget: Pick<SloBudget, 'remaining' | 'timeToExhaustionMs' | 'to'>,
+): string {
+  if (budget.remaining <= 0) return 'The error budget is spent.';
+  if (budget.timeToExhaustionMs === null) {
+    return 'The budget is not burning: no bad events in the last hour.';
+  }
+  const at = Date.parse(budget.to) + budget.timeToExhaustionMs;
+  const iso = new Date(at).toISOString();
+  return `At the last hour's burn rate the budget runs out in ${formatDuration(
+    budget.timeToExhaustionMs,
+  )} (${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC).`;
+}
+
+/** A series summed up for screen readers: `Budget remaining: 80% on 11-01, 52% on 11-25`. */
+export function describeSeries(
+  label: string,
+  points: ReadonlyArray<ChartPoint>,
+  format: (v: number) => string,
+): string {
+  if (points.length === 0) return `${label}: no data in this range`;
+  const first = points[0];
+  const last = points[points.length - 1];
+  let min = first;
+  let max = first;
+  for (const p of points) {
+    if (p.v < min.v) min = p;
+    if (p.v > max.v) max = p;
+  }
+  const at = (p: ChartPoint) =>
+    `${format(p.v)} at ${new Date(p.t).toISOString().slice(0, 16)}Z`;
+  return `${label}: ${at(first)}, now ${format(last.v)}; lowest ${at(
+    min,
+  )}, highest ${at(max)}`;
 }

@@ -1,0 +1,1 @@
+export { EntityOperabilityContent } from './EntityOperabilityContent';
