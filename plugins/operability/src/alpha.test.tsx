@@ -14,14 +14,18 @@ import { setupServer } from 'msw/node';
 import plugin, {
   entityIncidentsCard,
   entityOperabilityContent,
+  entityScoreCard,
   entitySloCard,
+  portfolioPage,
   sloEditorPage,
 } from './alpha';
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { operabilityApiRef } from './api';
+import { http, HttpResponse } from 'msw';
 import {
   createTestClient,
   emptyEntityHandlers,
+  TEST_BASE_URL,
   testComponent,
 } from './__testUtils__';
 
@@ -45,6 +49,7 @@ describe('new frontend system extensions', () => {
   it.each([
     ['SLO', () => createExtensionTester(entitySloCard)],
     ['incidents', () => createExtensionTester(entityIncidentsCard)],
+    ['score', () => createExtensionTester(entityScoreCard)],
   ])(
     'shows the %s card on Components and on entities with an Airworthy annotation',
     (_, createTester) => {
@@ -92,6 +97,38 @@ describe('new frontend system extensions', () => {
       'aria-pressed',
       'true',
     );
+  });
+
+  it('mounts the portfolio page at /operability with a nav entry', async () => {
+    server.use(
+      http.get(`${TEST_BASE_URL}/portfolio`, () =>
+        HttpResponse.json({
+          items: [],
+          totalItems: 0,
+          offset: 0,
+          limit: 25,
+          summary: {
+            count: 0,
+            scored: 0,
+            mean: null,
+            median: null,
+            levels: {},
+          },
+          levels: [],
+          periodDays: 28,
+          trendDays: 28,
+        }),
+      ),
+    );
+    const tester = createExtensionTester(portfolioPage);
+    expect(tester.get(coreExtensionData.routePath)).toBe('/operability');
+    expect(tester.get(coreExtensionData.title)).toBe('Operability');
+    renderInTestApp(tester.reactElement(), {
+      apis: [[operabilityApiRef, createTestClient()]],
+    });
+    expect(
+      await screen.findByText(/No entity matches these filters/),
+    ).toBeInTheDocument();
   });
 
   it('mounts the SLO editor page at /operability/slos', async () => {

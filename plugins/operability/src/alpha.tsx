@@ -13,6 +13,7 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { OperabilityClient } from '@airworthy/plugin-operability-common';
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import AssessmentIcon from '@material-ui/icons/Assessment';
 import { operabilityApiRef } from './api';
 import { operabilityEntityFilter } from './filters';
 import {
@@ -56,6 +57,36 @@ export const entityIncidentsCard = EntityCardBlueprint.make({
     loader: () =>
       import('./components/EntityIncidentsCard').then(m => (
         <m.EntityIncidentsCard />
+      )),
+  },
+});
+
+/** Entity card: the operability score, level, trends and checks with what to do. @alpha */
+export const entityScoreCard = EntityCardBlueprint.make({
+  name: 'score',
+  params: {
+    filter: operabilityEntityFilter,
+    loader: () =>
+      import('./components/EntityOperabilityScoreCard').then(m => (
+        <m.EntityOperabilityScoreCard />
+      )),
+  },
+});
+
+/**
+ * The portfolio page at `/operability`, with a nav item: scores of every entity, filters,
+ * sorting, group roll-ups, distribution by level, comparison, CSV. @alpha
+ */
+export const portfolioPage = PageBlueprint.make({
+  params: {
+    path: '/operability',
+    title: 'Operability',
+    icon: <AssessmentIcon fontSize="inherit" />,
+    routeRef: convertLegacyRouteRef(rootRouteRef),
+    noHeader: true,
+    loader: () =>
+      import('./components/OperabilityPortfolioPage').then(m => (
+        <m.OperabilityPortfolioPage />
       )),
   },
 });
@@ -108,7 +139,9 @@ export default createFrontendPlugin({
     operabilityApi,
     entitySloCard,
     entityIncidentsCard,
+    entityScoreCard,
     entityOperabilityContent,
+    portfolioPage,
     sloEditorPage,
   ],
 });

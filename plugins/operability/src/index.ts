@@ -9,7 +9,9 @@ export {
   operabilityPlugin,
   EntityIncidentsCard,
   EntityOperabilityContent,
+  EntityOperabilityScoreCard,
   EntitySloCard,
+  OperabilityPortfolioPage,
   SloEditorPage,
 } from './plugin';
 export {

@@ -14,6 +14,7 @@ import {
   EntityOperabilityContent,
   EntitySloCard,
   operabilityPlugin,
+  OperabilityPortfolioPage,
   SloEditorPage,
 } from './plugin';
 import { sloEditorRouteRef } from './routes';
@@ -62,7 +63,9 @@ describe('package entry point', () => {
     expect(Object.keys(entry).sort()).toEqual([
       'EntityIncidentsCard',
       'EntityOperabilityContent',
+      'EntityOperabilityScoreCard',
       'EntitySloCard',
+      'OperabilityPortfolioPage',
       'SloEditorPage',
       'isOperabilityAvailable',
       'isOperabilityRelevant',
@@ -74,6 +77,13 @@ describe('package entry point', () => {
       'sloEditorRouteRef',
     ]);
     expect(entry.EntityOperabilityContent).toBe(EntityOperabilityContent);
+    expect(entry.OperabilityPortfolioPage).toBe(OperabilityPortfolioPage);
+    expect(entry.isOperabilityAvailable(testComponent())).toBe(false);
+    expect(
+      entry.isOperabilityAvailable(
+        testComponent({ 'airworthy.dev/slo-files': 'slos.yaml' }),
+      ),
+    ).toBe(true);
   });
 });
 

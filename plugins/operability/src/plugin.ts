@@ -67,6 +67,34 @@ export const EntityOperabilityContent = operabilityPlugin.provide(
   }),
 );
 
+/** Entity card: the operability score, its level, trends and checks with what to do. @public */
+export const EntityOperabilityScoreCard = operabilityPlugin.provide(
+  createComponentExtension({
+    name: 'EntityOperabilityScoreCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityOperabilityScoreCard').then(
+          m => m.EntityOperabilityScoreCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The portfolio page, to mount at `/operability`: scores of every entity, filters, sorting,
+ * group roll-ups, the distribution by level, comparison and CSV download. @public
+ */
+export const OperabilityPortfolioPage = operabilityPlugin.provide(
+  createRoutableExtension({
+    name: 'OperabilityPortfolioPage',
+    component: () =>
+      import('./components/OperabilityPortfolioPage').then(
+        m => m.OperabilityPortfolioPage,
+      ),
+    mountPoint: rootRouteRef,
+  }),
+);
+
 /**
  * The SLO editor page, to mount at `/operability/slos`: `new?entity=<ref>` creates an SLO,
  * `<sloId>/edit` edits one. @public

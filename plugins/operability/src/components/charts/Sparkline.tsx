@@ -9,16 +9,18 @@ export function Sparkline(props: {
   label: string;
   width?: number;
   height?: number;
+  /** How values are said (default: percent, the budget). */
+  format?: (v: number) => string;
 }) {
   const theme = useTheme();
   const { points } = props;
   if (points.length < 2) return null;
   const first = points[0].v;
   const last = points[points.length - 1].v;
-  const description = `${props.label}: from ${formatPercent(
-    first / 100,
-    1,
-  )} to ${formatPercent(last / 100, 1)}`;
+  const format = props.format ?? ((v: number) => formatPercent(v / 100, 1));
+  const description = `${props.label}: from ${format(first)} to ${format(
+    last,
+  )}`;
   return (
     <div role="img" aria-label={description} title={description}>
       <LineChart

@@ -1,0 +1,1 @@
+export { EntityOperabilityScoreCard } from './EntityOperabilityScoreCard';

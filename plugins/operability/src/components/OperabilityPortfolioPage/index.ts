@@ -1,0 +1,1 @@
+export { OperabilityPortfolioPage } from './OperabilityPortfolioPage';
