@@ -130,74 +130,82 @@ function StatsTiles(props: { stats: IncidentStatsResponse }) {
   );
 }
 
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
+
 function IncidentTable(props: {
   response: EntityIncidentsResponse;
   nowMs: number;
 }) {
   const { response, nowMs } = props;
+  // Narrow cards scroll sideways rather than break dates and words letter by letter.
   return (
-    <Table size="small" aria-label="Incidents">
-      <TableHead>
-        <TableRow>
-          <TableCell>Severity</TableCell>
-          <TableCell>Incident</TableCell>
-          <TableCell>Status</TableCell>
-          <TableCell>Started</TableCell>
-          <TableCell>Duration</TableCell>
-          <TableCell>Budget cost</TableCell>
-          <TableCell>Links</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {response.items.map(incident => {
-          const links = incidentLinks(incident);
-          const cost = describeBudgetCost(incident.budgetCost);
-          return (
-            <TableRow key={incident.id}>
-              <TableCell>
-                <SeverityChip severity={incident.severity} />
-              </TableCell>
-              <TableCell>
-                {/* Untrusted text: rendered as text, never as HTML. */}
-                <Typography variant="body2">{incident.title}</Typography>
-                <Typography variant="caption" color="textSecondary">
-                  {incident.source}
-                  {incident.postMortem ? ' · post-mortem' : ''}
-                </Typography>
-              </TableCell>
-              <TableCell>
-                {incident.status === 'resolved' ? (
-                  'resolved'
-                ) : (
-                  <ToneChip
-                    label={incident.status}
-                    tone={incident.status === 'open' ? 'error' : 'warning'}
-                  />
-                )}
-              </TableCell>
-              <TableCell title={formatInstant(incident.startedAt)}>
-                {formatDate(incident.startedAt)}
-              </TableCell>
-              <TableCell>
-                {formatDuration(incidentDurationMs(incident, nowMs))}
-                {incident.resolvedAt ? '' : ' so far'}
-              </TableCell>
-              <TableCell>{cost.length ? cost.join('; ') : '–'}</TableCell>
-              <TableCell>
-                {links.length
-                  ? links.map((link, i) => (
-                      <span key={link.kind}>
-                        {i > 0 ? ' · ' : ''}
-                        <SafeLink href={link.href}>{link.label}</SafeLink>
-                      </span>
-                    ))
-                  : '–'}
-              </TableCell>
-            </TableRow>
-          );
-        })}
-      </TableBody>
-    </Table>
+    <Box style={{ overflowX: 'auto' }}>
+      <Table size="small" aria-label="Incidents">
+        <TableHead>
+          <TableRow>
+            <TableCell style={NOWRAP}>Severity</TableCell>
+            <TableCell style={{ minWidth: 200 }}>Incident</TableCell>
+            <TableCell style={NOWRAP}>Status</TableCell>
+            <TableCell style={NOWRAP}>Started</TableCell>
+            <TableCell style={NOWRAP}>Duration</TableCell>
+            <TableCell>Budget cost</TableCell>
+            <TableCell>Links</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {response.items.map(incident => {
+            const links = incidentLinks(incident);
+            const cost = describeBudgetCost(incident.budgetCost);
+            return (
+              <TableRow key={incident.id}>
+                <TableCell>
+                  <SeverityChip severity={incident.severity} />
+                </TableCell>
+                <TableCell>
+                  {/* Untrusted text: rendered as text, never as HTML. */}
+                  <Typography variant="body2">{incident.title}</Typography>
+                  <Typography variant="caption" color="textSecondary">
+                    {incident.source}
+                    {incident.postMortem ? ' · post-mortem' : ''}
+                  </Typography>
+                </TableCell>
+                <TableCell style={NOWRAP}>
+                  {incident.status === 'resolved' ? (
+                    'resolved'
+                  ) : (
+                    <ToneChip
+                      label={incident.status}
+                      tone={incident.status === 'open' ? 'error' : 'warning'}
+                    />
+                  )}
+                </TableCell>
+                <TableCell
+                  title={formatInstant(incident.startedAt)}
+                  style={NOWRAP}
+                >
+                  {formatDate(incident.startedAt)}
+                </TableCell>
+                <TableCell style={NOWRAP}>
+                  {formatDuration(incidentDurationMs(incident, nowMs))}
+                  {incident.resolvedAt ? '' : ' so far'}
+                </TableCell>
+                <TableCell>{cost.length ? cost.join('; ') : '–'}</TableCell>
+                <TableCell>
+                  {links.length
+                    ? links.map((link, i) => (
+                        <span key={link.kind}>
+                          {i > 0 ? ' · ' : ''}
+                          <SafeLink href={link.href}>{link.label}</SafeLink>
+                        </span>
+                      ))
+                    : '–'}
+                </TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+    </Box>
   );
 }
 

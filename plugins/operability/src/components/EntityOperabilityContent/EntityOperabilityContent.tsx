@@ -212,6 +212,7 @@ function SloPanel(props: {
                   select
                   size="small"
                   label="Burn-rate window"
+                  style={{ minWidth: 150 }}
                   value={burnWindow}
                   onChange={e => setChosenWindow(e.target.value)}
                   inputProps={{ 'aria-label': `Burn-rate window of ${title}` }}

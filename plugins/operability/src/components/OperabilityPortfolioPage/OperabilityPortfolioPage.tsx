@@ -441,110 +441,120 @@ export function OperabilityPortfolioPage() {
             <Grid item xs={12}>
               <InfoCard title="Entities" noPadding>
                 {state.loading && <Progress />}
-                <Table size="small" aria-label="Entities by operability score">
-                  <TableHead>
-                    <TableRow>
-                      <TableCell padding="checkbox">
-                        <span style={{ position: 'absolute', left: -10000 }}>
-                          Compare
-                        </span>
-                      </TableCell>
-                      {COLUMNS.map(column => (
-                        <TableCell
-                          key={column.key}
-                          align={column.align}
-                          sortDirection={
-                            view.sort === column.key ? view.order : false
-                          }
-                        >
-                          <TableSortLabel
-                            active={view.sort === column.key}
-                            direction={
-                              view.sort === column.key
-                                ? view.order
-                                : defaultOrder(column.key)
-                            }
-                            onClick={() => setView(sortedBy(view, column.key))}
-                          >
-                            {column.label}
-                          </TableSortLabel>
-                        </TableCell>
-                      ))}
-                    </TableRow>
-                  </TableHead>
-                  <TableBody>
-                    {response.items.length === 0 && (
+                <Box style={{ overflowX: 'auto' }}>
+                  <Table
+                    size="small"
+                    aria-label="Entities by operability score"
+                  >
+                    <TableHead>
                       <TableRow>
-                        <TableCell colSpan={COLUMNS.length + 1}>
-                          No entity matches these filters. Clear a filter, or
-                          check that the entities are of a scored kind
-                          (operability.score.kinds).
+                        <TableCell padding="checkbox">
+                          <span style={{ position: 'absolute', left: -10000 }}>
+                            Compare
+                          </span>
                         </TableCell>
+                        {COLUMNS.map(column => (
+                          <TableCell
+                            key={column.key}
+                            align={column.align}
+                            style={{ whiteSpace: 'nowrap' }}
+                            sortDirection={
+                              view.sort === column.key ? view.order : false
+                            }
+                          >
+                            <TableSortLabel
+                              active={view.sort === column.key}
+                              direction={
+                                view.sort === column.key
+                                  ? view.order
+                                  : defaultOrder(column.key)
+                              }
+                              onClick={() =>
+                                setView(sortedBy(view, column.key))
+                              }
+                            >
+                              {column.label}
+                            </TableSortLabel>
+                          </TableCell>
+                        ))}
                       </TableRow>
-                    )}
-                    {response.items.map(item => {
-                      const checked = compared.some(
-                        e => e.entityRef === item.entityRef,
-                      );
-                      const name = item.title ?? item.name;
-                      return (
-                        <TableRow key={item.entityRef} selected={checked}>
-                          <TableCell padding="checkbox">
-                            <Checkbox
-                              checked={checked}
-                              disabled={
-                                !checked && compared.length >= MAX_COMPARED
-                              }
-                              onChange={() =>
-                                setCompared(c => toggleCompared(c, item))
-                              }
-                              inputProps={{
-                                'aria-label': `Compare ${item.name}`,
-                              }}
-                            />
-                          </TableCell>
-                          <TableCell>
-                            {entityLink ? (
-                              <Link
-                                to={entityLink({
-                                  kind: item.kind,
-                                  namespace: item.namespace,
-                                  name: item.name,
-                                })}
-                              >
-                                {name}
-                              </Link>
-                            ) : (
-                              name
-                            )}
-                          </TableCell>
-                          <TableCell>{shortRef(item.owner)}</TableCell>
-                          <TableCell align="right">
-                            {formatScore(item.score)}
-                          </TableCell>
-                          <TableCell>{item.level ?? '–'}</TableCell>
-                          <TableCell align="right">
-                            {formatTrend(item.trendDelta)}
-                          </TableCell>
-                          <TableCell align="right">
-                            {formatPercent(item.worstBudgetRemaining, 1)}
-                          </TableCell>
-                          <TableCell align="right">
-                            {formatPercent(item.sloCompliance, 1)}
-                          </TableCell>
-                          <TableCell align="right">
-                            {item.incidents === null
-                              ? '–'
-                              : formatNumber(item.incidents, 0)}
-                          </TableCell>
-                          <TableCell align="right">
-                            {formatSeconds(item.mttrSeconds)}
+                    </TableHead>
+                    <TableBody>
+                      {response.items.length === 0 && (
+                        <TableRow>
+                          <TableCell colSpan={COLUMNS.length + 1}>
+                            No entity matches these filters. Clear a filter, or
+                            check that the entities are of a scored kind
+                            (operability.score.kinds).
                           </TableCell>
                         </TableRow>
-                      );
-                    })}
-                  </TableBody>
-                </Table>
+                      )}
+                      {response.items.map(item => {
+                        const checked = compared.some(
+                          e => e.entityRef === item.entityRef,
+                        );
+                        const name = item.title ?? item.name;
+                        return (
+                          <TableRow key={item.entityRef} selected={checked}>
+                            <TableCell padding="checkbox">
+                              <Checkbox
+                                checked={checked}
+                                disabled={
+                                  !checked && compared.length >= MAX_COMPARED
+                                }
+                                onChange={() =>
+                                  setCompared(c => toggleCompared(c, item))
+                                }
+                                inputProps={{
+                                  'aria-label': `Compare ${item.name}`,
+                                }}
+                              />
+                            </TableCell>
+                            <TableCell>
+                              {entityLink ? (
+                                <Link
+                                  to={entityLink({
+                                    kind: item.kind,
+                                    namespace: item.namespace,
+                                    name: item.name,
+                                  })}
+                                >
+                                  {name}
+                                </Link>
+                              ) : (
+                                name
+                              )}
+                            </TableCell>
+                            <TableCell style={{ whiteSpace: 'nowrap' }}>
+                              {shortRef(item.owner)}
+                            </TableCell>
+                            <TableCell align="right">
+                              {formatScore(item.score)}
+                            </TableCell>
+                            <TableCell>{item.level ?? '–'}</TableCell>
+                            <TableCell align="right">
+                              {formatTrend(item.trendDelta)}
+                            </TableCell>
+                            <TableCell align="right">
+                              {formatPercent(item.worstBudgetRemaining, 1)}
+                            </TableCell>
+                            <TableCell align="right">
+                              {formatPercent(item.sloCompliance, 1)}
+                            </TableCell>
+                            <TableCell align="right">
+                              {item.incidents === null
+                                ? '–'
+                                : formatNumber(item.incidents, 0)}
+                            </TableCell>
+                            <TableCell align="right">
+                              {formatSeconds(item.mttrSeconds)}
+                            </TableCell>
+                          </TableRow>
+                        );
+                      })}
+                    </TableBody>
+                  </Table>
+                </Box>
                 <TablePagination
                   component="div"
                   count={response.totalItems}

@@ -3,6 +3,7 @@ import FormControl from '@material-ui/core/FormControl';
 import InputLabel from '@material-ui/core/InputLabel';
 import ListItemText from '@material-ui/core/ListItemText';
 import MenuItem from '@material-ui/core/MenuItem';
+import OutlinedInput from '@material-ui/core/OutlinedInput';
 import Select from '@material-ui/core/Select';
 import { useUniqueId } from '../../hooks/useUniqueId';
 
@@ -21,13 +22,16 @@ export function MultiSelect<T extends string>(props: {
       size="small"
       style={{ minWidth: props.minWidth ?? 140 }}
     >
-      <InputLabel id={`${id}-label`}>{props.label}</InputLabel>
+      {/* Shrunk: the empty choice is shown as "any", which the label must not cover. */}
+      <InputLabel id={`${id}-label`} shrink>
+        {props.label}
+      </InputLabel>
       <Select
         labelId={`${id}-label`}
         id={id}
         multiple
         value={props.value}
-        label={props.label}
+        input={<OutlinedInput notched label={props.label} />}
         onChange={event => props.onChange(event.target.value as T[])}
         renderValue={selected =>
           (selected as T[]).length ? (selected as T[]).join(', ') : 'any'
