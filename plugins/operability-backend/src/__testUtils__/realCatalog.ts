@@ -252,6 +252,8 @@ export async function waitForStitchedEntities(
  * (`PrivateEntitiesPolicy` by default). Every plugin gets its own database from
  * TestDatabases (SQLite, or PostgreSQL where configured), closed after the test file.
  * Call at the top level of a test file. Resolves once the catalog has stitched every entity.
+ * `supportedIds` lists the databases available here (PostgreSQL where a connection string is
+ * set), for `describe.each`.
  */
 export function createRealCatalogTestBackend(
   databaseIds: TestDatabaseId[] = ['SQLITE_3'],
@@ -263,7 +265,7 @@ export function createRealCatalogTestBackend(
     await Promise.all(started.splice(0).map(backend => backend.stop()));
   });
 
-  return async function startRealCatalogBackend(options: {
+  async function startRealCatalogBackend(options: {
     entities: Entity[];
     config?: JsonObject;
     features?: BackendFeature[];
@@ -304,5 +306,10 @@ export function createRealCatalogTestBackend(
       knex: knexes.get('operability')!,
       catalogKnex: knexes.get('catalog')!,
     });
-  };
+  }
+
+  return Object.assign(startRealCatalogBackend, {
+    /** The given database ids that this machine can run, in the order given. */
+    supportedIds: databases.eachSupportedId().map(([id]) => id),
+  });
 }

@@ -1,5 +1,8 @@
 import { ANNOTATION_PUBLIC_BADGE } from '@airworthy/plugin-operability-common';
-import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  type TestDatabaseId,
+} from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import {
@@ -90,12 +93,19 @@ const ENTITIES: Entity[] = [
   ),
 ];
 
-const startBackend = createRealCatalogTestBackend();
+const startBackend = createRealCatalogTestBackend([
+  'SQLITE_3',
+  'POSTGRES_15',
+  'POSTGRES_16',
+  'POSTGRES_17',
+  'POSTGRES_18',
+]);
 
 /** Starts the backend and scores every component (each read by a user who may read it). */
-async function start() {
+async function start(databaseId: TestDatabaseId = 'SQLITE_3') {
   const backend = await startBackend({
     entities: ENTITIES,
+    databaseId,
     policy: new PrivateEntitiesPolicy(['user:default/bob']),
   });
   const { server } = backend;
@@ -117,9 +127,9 @@ async function start() {
 const names = (body: { items: Array<{ name: string }> }) =>
   body.items.map(i => i.name);
 
-describe('portfolio', () => {
+describe.each(startBackend.supportedIds)('portfolio on %s', databaseId => {
   it('shows users only the entities they may read: in rows, counts, groups and CSV', async () => {
-    const { server } = await start();
+    const { server } = await start(databaseId);
 
     const bob = await request(server)
       .get(`${BASE}/portfolio?sort=name&groupBy=owner`)
@@ -186,7 +196,7 @@ describe('portfolio', () => {
   });
 
   it('filters, groups, sorts and pages, with per-entity facts and per-group statistics', async () => {
-    const { server } = await start();
+    const { server } = await start(databaseId);
     const get = (query: string) =>
       request(server)
         .get(`${BASE}/portfolio?${query}`)
@@ -264,7 +274,7 @@ describe('portfolio', () => {
   });
 
   it('answers bad queries with 400 and a message saying what to fix', async () => {
-    const { server } = await start();
+    const { server } = await start(databaseId);
     for (const [query, message] of [
       [
         'level=gold',
