@@ -76,6 +76,8 @@ function EntityLink(props: { entityRef: string }) {
         namespace: ref.namespace,
         name: ref.name,
       })}
+      // In the page header: the header's own (readable) color, underlined as a link.
+      style={{ color: 'inherit', textDecoration: 'underline' }}
     >
       {label}
     </Link>

@@ -32,6 +32,9 @@ import {
 } from '../../lib/sloPreview';
 import { ToneChip } from '../common';
 
+/** Figures stay on one line; the windows column wraps instead. */
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
+
 function HistoryLine(props: { preview: SloPreview }) {
   const history = props.preview.history;
   if (!history) return null;
@@ -82,7 +85,7 @@ function AlertTable(props: { preview: SloPreview }) {
       <TableHead>
         <TableRow>
           <TableCell>Alert</TableCell>
-          <TableCell>Windows</TableCell>
+          <TableCell style={{ minWidth: 120 }}>Windows</TableCell>
           <TableCell align="right">Burn rate</TableCell>
           <TableCell align="right">Error ratio</TableCell>
           <TableCell align="right">Budget lasts</TableCell>
@@ -106,11 +109,13 @@ function AlertTable(props: { preview: SloPreview }) {
                 ? ` (${formatPercent(row.budgetConsumed, 0)} of budget)`
                 : ''}
             </TableCell>
-            <TableCell align="right">{formatBurnRate(row.burnRate)}</TableCell>
-            <TableCell align="right">
+            <TableCell align="right" style={NOWRAP}>
+              {formatBurnRate(row.burnRate)}
+            </TableCell>
+            <TableCell align="right" style={NOWRAP}>
               {formatPercent(row.errorRatioThreshold, 3)}
             </TableCell>
-            <TableCell align="right">
+            <TableCell align="right" style={NOWRAP}>
               {formatDuration(row.exhaustsInMs)}
             </TableCell>
           </TableRow>
