@@ -1,5 +1,6 @@
 import type { PortfolioEntity } from '@airworthy/plugin-operability-common';
 import {
+  categoryRows,
   comparisonRows,
   formatTrend,
   levelDistribution,
@@ -154,5 +155,34 @@ describe('portfolio shaping', () => {
     expect(compared).toHaveLength(MAX_COMPARED);
     compared = toggleCompared(compared, entity('b'));
     expect(compared.map(e => e.name)).toEqual(['a', 'c', 'd', 'e']);
+  });
+
+  it('compares the category scores of the entities', () => {
+    const category = (id: string, title: string, score: number | null) => ({
+      id,
+      title,
+      score,
+    });
+    expect(
+      categoryRows([
+        {
+          categories: [
+            category('service-level', 'Service level', 80),
+            category('incident-response', 'Incident response', null),
+          ],
+        },
+        undefined,
+        {
+          categories: [
+            category('service-level', 'Service level', 95.25),
+            category('operational-readiness', 'Operational readiness', 50),
+          ],
+        },
+      ]),
+    ).toEqual([
+      { label: 'Service level', values: ['80', '–', '95.3'], best: 2 },
+      { label: 'Incident response', values: ['–', '–', '–'] },
+      { label: 'Operational readiness', values: ['–', '–', '50'], best: 2 },
+    ]);
   });
 });

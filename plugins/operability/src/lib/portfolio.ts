@@ -256,22 +256,74 @@ export function comparisonRows(
   ];
   for (const measure of MEASURES) {
     const values = entities.map(measure.value);
-    const known = values.filter((v): v is number => v !== null);
-    let best: number | undefined;
-    if (entities.length > 1 && known.length > 0) {
-      const target = measure.higherIsBetter
-        ? Math.max(...known)
-        : Math.min(...known);
-      const winners = values.flatMap((v, i) => (v === target ? [i] : []));
-      if (winners.length === 1) best = winners[0];
-    }
-    rows.push({
-      label: measure.label,
-      values: values.map(measure.format),
-      ...(best === undefined ? {} : { best }),
-    });
+    rows.push(
+      comparisonRow(measure.label, values, measure.format, {
+        higherIsBetter: measure.higherIsBetter,
+      }),
+    );
   }
   return rows;
+}
+
+/**
+ * One measure of the comparison: the values written for people, and the index of the single
+ * best one (none on a tie, or when only one entity is compared).
+ */
+export function comparisonRow(
+  label: string,
+  values: ReadonlyArray<number | null>,
+  format: (v: number | null) => string,
+  options: { higherIsBetter: boolean },
+): ComparisonRow {
+  const known = values.filter((v): v is number => v !== null);
+  let best: number | undefined;
+  if (values.length > 1 && known.length > 0) {
+    const target = options.higherIsBetter
+      ? Math.max(...known)
+      : Math.min(...known);
+    const winners = values.flatMap((v, i) => (v === target ? [i] : []));
+    if (winners.length === 1) best = winners[0];
+  }
+  return {
+    label,
+    values: values.map(format),
+    ...(best === undefined ? {} : { best }),
+  };
+}
+
+/**
+ * The category scores of the compared entities (from their score responses, in the same
+ * order), one row per category in the order they first appear; `–` where an entity has no
+ * score for a category (none of its checks applies, or it could not be loaded).
+ */
+export function categoryRows(
+  scores: ReadonlyArray<
+    | {
+        categories: ReadonlyArray<{
+          id: string;
+          title: string;
+          score: number | null;
+        }>;
+      }
+    | undefined
+  >,
+): ComparisonRow[] {
+  const categories = new Map<string, string>();
+  for (const score of scores) {
+    for (const c of score?.categories ?? []) {
+      if (!categories.has(c.id)) categories.set(c.id, c.title);
+    }
+  }
+  return [...categories.entries()].map(([id, title]) =>
+    comparisonRow(
+      title,
+      scores.map(
+        score => score?.categories.find(c => c.id === id)?.score ?? null,
+      ),
+      formatScore,
+      { higherIsBetter: true },
+    ),
+  );
 }
 
 /** Adds or removes an entity from the comparison; refuses a sixth. */

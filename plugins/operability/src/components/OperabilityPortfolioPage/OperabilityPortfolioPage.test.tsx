@@ -110,6 +110,22 @@ function serve() {
         ? new HttpResponse(body, { headers: { 'Content-Type': 'text/csv' } })
         : HttpResponse.json(body);
     }),
+    // Category scores for the comparison: project-NN scores 100 - NN in service level.
+    http.get(
+      `${TEST_BASE_URL}/entities/component/default/:name/score`,
+      ({ params }) =>
+        HttpResponse.json({
+          entityRef: `component:default/${params.name}`,
+          categories: [
+            {
+              id: 'service-level',
+              title: 'Service level',
+              score: 100 - Number(String(params.name).slice(-2)),
+              weight: 40,
+            },
+          ],
+        }),
+    ),
   );
 }
 
@@ -220,6 +236,10 @@ describe('OperabilityPortfolioPage', () => {
     const comparison = screen.getByLabelText('Comparison');
     const scoreRow = within(comparison).getByRole('row', { name: /^Score/ });
     expect(scoreRow).toHaveTextContent('99 (best)');
+    const categoryRow = await within(comparison).findByRole('row', {
+      name: /^Service level/,
+    });
+    expect(categoryRow).toHaveTextContent('Service level100 (best)999897');
 
     await userEvent.click(
       screen.getByRole('button', {

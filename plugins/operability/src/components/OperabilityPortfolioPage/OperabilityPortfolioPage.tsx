@@ -42,6 +42,7 @@ import { operabilityApiRef } from '../../api';
 import { useOptionalRouteRef } from '../../hooks/useOptionalRouteRef';
 import { formatNumber, formatPercent, formatSeconds } from '../../lib/format';
 import {
+  categoryRows,
   comparisonRows,
   defaultOrder,
   formatScore,
@@ -190,9 +191,27 @@ function Comparison(props: {
   onRemove: (entity: PortfolioEntity) => void;
 }) {
   const theme = useTheme();
-  const rows = comparisonRows(props.compared);
+  const api = useApi(operabilityApiRef);
+  const refs = props.compared.map(e => e.entityRef).join(' ');
+  // Category scores come with each entity's score: at most five requests, each alone may fail.
+  const scores = useAsync(
+    () =>
+      Promise.all(
+        refs
+          .split(' ')
+          .map(ref => api.getEntityScore(ref).catch(() => undefined)),
+      ),
+    [api, refs],
+  );
+  const rows = [
+    ...comparisonRows(props.compared),
+    ...(scores.value && scores.value.length === props.compared.length
+      ? categoryRows(scores.value)
+      : []),
+  ];
   return (
     <InfoCard title={`Comparing ${props.compared.length} of ${MAX_COMPARED}`}>
+      {scores.loading && <Progress />}
       <Table size="small" aria-label="Comparison">
         <TableHead>
           <TableRow>
