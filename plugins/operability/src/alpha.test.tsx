@@ -21,11 +21,10 @@ import plugin, {
 } from './alpha';
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { operabilityApiRef } from './api';
-import { http, HttpResponse } from 'msw';
 import {
   createTestClient,
   emptyEntityHandlers,
-  TEST_BASE_URL,
+  emptyPortfolioHandler,
   testComponent,
 } from './__testUtils__';
 
@@ -80,6 +79,14 @@ describe('new frontend system extensions', () => {
     ).toBeInTheDocument();
   });
 
+  it('renders the score card, saying when the entity is not scored yet', async () => {
+    renderExtension(createExtensionTester(entityScoreCard));
+    expect(await screen.findByText('Operability score')).toBeInTheDocument();
+    expect(
+      await screen.findByText(/has not been scored yet/),
+    ).toBeInTheDocument();
+  });
+
   it('adds the Operability tab at operability, on Components and annotated entities', async () => {
     const tester = createExtensionTester(entityOperabilityContent);
     expect(tester.get(coreExtensionData.routePath)).toBe('operability');
@@ -100,26 +107,7 @@ describe('new frontend system extensions', () => {
   });
 
   it('mounts the portfolio page at /operability with a nav entry', async () => {
-    server.use(
-      http.get(`${TEST_BASE_URL}/portfolio`, () =>
-        HttpResponse.json({
-          items: [],
-          totalItems: 0,
-          offset: 0,
-          limit: 25,
-          summary: {
-            count: 0,
-            scored: 0,
-            mean: null,
-            median: null,
-            levels: {},
-          },
-          levels: [],
-          periodDays: 28,
-          trendDays: 28,
-        }),
-      ),
-    );
+    server.use(emptyPortfolioHandler);
     const tester = createExtensionTester(portfolioPage);
     expect(tester.get(coreExtensionData.routePath)).toBe('/operability');
     expect(tester.get(coreExtensionData.title)).toBe('Operability');

@@ -12,15 +12,17 @@ import { isOperabilityRelevant } from './filters';
 import {
   EntityIncidentsCard,
   EntityOperabilityContent,
+  EntityOperabilityScoreCard,
   EntitySloCard,
   operabilityPlugin,
   OperabilityPortfolioPage,
   SloEditorPage,
 } from './plugin';
-import { sloEditorRouteRef } from './routes';
+import { rootRouteRef, sloEditorRouteRef } from './routes';
 import {
   createTestClient,
   emptyEntityHandlers,
+  emptyPortfolioHandler,
   testComponent,
 } from './__testUtils__';
 
@@ -51,9 +53,34 @@ describe('legacy plugin', () => {
       'No incident source for this component yet',
     ],
     ['Operability tab', <EntityOperabilityContent />, 'Operability'],
+    [
+      'score card',
+      <EntityOperabilityScoreCard />,
+      /This entity is not scored\. .*has not been scored yet/,
+    ],
   ])('renders the %s', async (_, element, text) => {
     await renderLegacy(element);
     expect(await screen.findByText(text)).toBeInTheDocument();
+  });
+});
+
+describe('legacy portfolio page', () => {
+  it('renders the portfolio with its empty state', async () => {
+    server.use(emptyPortfolioHandler);
+    await renderInTestApp(
+      <TestApiProvider apis={[[operabilityApiRef, createTestClient()]]}>
+        <Routes>
+          <Route path="/operability" element={<OperabilityPortfolioPage />} />
+        </Routes>
+      </TestApiProvider>,
+      {
+        routeEntries: ['/operability'],
+        mountedRoutes: { '/operability': rootRouteRef },
+      },
+    );
+    expect(
+      await screen.findByText(/No entity matches these filters/),
+    ).toBeInTheDocument();
   });
 });
 

@@ -61,7 +61,26 @@ export function testIncident(
   };
 }
 
-/** msw handlers of JupyterHub without SLOs, without incidents and with failing statistics. */
+/** msw handler of a portfolio in which no entity matches. */
+export const emptyPortfolioHandler = http.get(
+  `${TEST_BASE_URL}/portfolio`,
+  () =>
+    HttpResponse.json({
+      items: [],
+      totalItems: 0,
+      offset: 0,
+      limit: 25,
+      summary: { count: 0, scored: 0, mean: null, median: null, levels: {} },
+      levels: [],
+      periodDays: 28,
+      trendDays: 28,
+    }),
+);
+
+/**
+ * msw handlers of JupyterHub without SLOs, without incidents, with failing statistics and
+ * not scored yet.
+ */
 export const emptyEntityHandlers = [
   http.get(`${ENTITY_BASE}/slos`, () =>
     HttpResponse.json({
@@ -74,6 +93,18 @@ export const emptyEntityHandlers = [
     HttpResponse.json(
       { error: { name: 'Error', message: 'statistics unavailable' } },
       { status: 500 },
+    ),
+  ),
+  http.get(`${ENTITY_BASE}/score`, () =>
+    HttpResponse.json(
+      {
+        error: {
+          name: 'NotFoundError',
+          message: 'component:default/jupyterhub has not been scored yet',
+        },
+        response: { statusCode: 404 },
+      },
+      { status: 404 },
     ),
   ),
   http.get(`${ENTITY_BASE}/incidents`, () =>
