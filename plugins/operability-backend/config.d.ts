@@ -123,6 +123,13 @@ export interface Config {
       concurrency?: number;
       /** How long daily snapshots are kept, in days (at least 91). Default 400. */
       snapshotRetentionDays?: number;
+      /**
+       * Days of score history to fill from stored SLI and incident data when their daily
+       * snapshots are missing (after installation, or for entities new to the catalog), so
+       * that trends do not start empty. 0 (the default) fills none; less than
+       * snapshotRetentionDays.
+       */
+      backfillDays?: number;
       exemptions?: {
         /** Longest exemption, in days from now. Default 366. */
         maxDays?: number;

@@ -212,6 +212,7 @@ export const operabilityPlugin = createBackendPlugin({
             catalog,
             auth,
             periodDays: scoreSettings.periodDays,
+            evaluator,
           }),
           catalog,
           auth,

@@ -87,6 +87,41 @@ describe.each(databases.eachSupportedId())('ScoreStore on %s', databaseId => {
     expect((await scores.get(ref))?.score).toBe(55);
   });
 
+  it('adds history snapshots only to days without one, and lists the days held', async () => {
+    const { scores } = await createStore();
+    const a = 'component:default/a';
+    const b = 'component:default/b';
+    await scores.save(record(a, 70, 'walk', TODAY - DAY + 1000), TODAY - DAY);
+    await scores.saveHistorySnapshot(
+      record(a, 10, 'crawl', TODAY - 1),
+      TODAY - DAY,
+    );
+    await scores.saveHistorySnapshot(
+      record(a, 20, 'crawl', TODAY - DAY - 1),
+      TODAY - 2 * DAY,
+    );
+    await scores.saveHistorySnapshot(
+      record(b, 30, 'crawl', TODAY - DAY - 1),
+      TODAY - 2 * DAY,
+    );
+    expect(await scores.history(a, TODAY - 10 * DAY)).toEqual([
+      { entityRef: a, day: TODAY - 2 * DAY, score: 20, level: 'crawl' },
+      { entityRef: a, day: TODAY - DAY, score: 70, level: 'walk' },
+    ]);
+    // History never becomes the latest score.
+    expect((await scores.get(a))?.score).toBe(70);
+    expect(await scores.get(b)).toBeUndefined();
+    expect(await scores.snapshotDays(TODAY - 2 * DAY, TODAY - DAY)).toEqual(
+      new Map([
+        [a, new Set([TODAY - 2 * DAY, TODAY - DAY])],
+        [b, new Set([TODAY - 2 * DAY])],
+      ]),
+    );
+    expect(await scores.snapshotDays(TODAY - DAY, TODAY)).toEqual(
+      new Map([[a, new Set([TODAY - DAY])]]),
+    );
+  });
+
   it('finds, per entity, the newest snapshot on or before a day', async () => {
     const { scores } = await createStore();
     const a = 'component:default/a';

@@ -50,6 +50,16 @@ export interface ScoreStore {
    * earlier snapshot of the same day), in one transaction.
    */
   save(record: ScoreRecord, day: number): Promise<void>;
+  /**
+   * Stores a score computed as of a past day as that day's snapshot only, unless the day
+   * already has one (a score computed on the day itself is never replaced).
+   */
+  saveHistorySnapshot(record: ScoreRecord, day: number): Promise<void>;
+  /** The days in [fromDay, toDay] on which each entity has a snapshot. */
+  snapshotDays(
+    fromDay: number,
+    toDay: number,
+  ): Promise<Map<string, Set<number>>>;
   get(entityRef: string): Promise<ScoreRecord | undefined>;
   /** Summaries of the given entities' scores, optionally only those at the given levels. */
   summaries(
@@ -122,6 +132,17 @@ function chunks<T>(items: readonly T[], size = REFS_PER_QUERY): T[][] {
   return result;
 }
 
+/** The snapshot row of a score on a UTC day. */
+function snapshotRow(record: ScoreRecord, day: number) {
+  return {
+    entity_ref: record.entityRef,
+    day,
+    score: record.score,
+    level: record.level,
+    computed_at: record.computedAt,
+  };
+}
+
 /** ScoreStore on knex: SQLite and PostgreSQL. */
 export class KnexScoreStore implements ScoreStore {
   constructor(private readonly db: Knex) {}
@@ -144,16 +165,34 @@ export class KnexScoreStore implements ScoreStore {
         .onConflict('entity_ref')
         .merge();
       await trx('operability_score_snapshots')
-        .insert({
-          entity_ref: record.entityRef,
-          day,
-          score: record.score,
-          level: record.level,
-          computed_at: record.computedAt,
-        })
+        .insert(snapshotRow(record, day))
         .onConflict(['entity_ref', 'day'])
         .merge(['score', 'level', 'computed_at']);
     });
+  }
+
+  async saveHistorySnapshot(record: ScoreRecord, day: number): Promise<void> {
+    await this.db('operability_score_snapshots')
+      .insert(snapshotRow(record, day))
+      .onConflict(['entity_ref', 'day'])
+      .ignore();
+  }
+
+  async snapshotDays(
+    fromDay: number,
+    toDay: number,
+  ): Promise<Map<string, Set<number>>> {
+    const rows: Array<{ entity_ref: string; day: number | string }> =
+      await this.db('operability_score_snapshots')
+        .whereBetween('day', [fromDay, toDay])
+        .select('entity_ref', 'day');
+    const result = new Map<string, Set<number>>();
+    for (const row of rows) {
+      let days = result.get(row.entity_ref);
+      if (!days) result.set(row.entity_ref, (days = new Set()));
+      days.add(Number(row.day));
+    }
+    return result;
   }
 
   async get(entityRef: string): Promise<ScoreRecord | undefined> {

@@ -75,11 +75,16 @@ export class BudgetEvaluator {
     },
   ) {}
 
-  /** Evaluates one SLO at `now` (windows end at the last bucket boundary). */
+  /**
+   * Evaluates one SLO at `now` (windows end at the last bucket boundary). `clock` is the
+   * current time, which decides the resolutions the store still holds; it differs from
+   * `now` only when evaluating as of an instant in the past (score history).
+   */
   async evaluate(
     record: SloRecord,
     now: number,
     previous?: SloEvaluation,
+    clock: number = now,
   ): Promise<SloEvaluation> {
     const { sli } = this.options.store;
     const slo = record.definition;
@@ -94,14 +99,19 @@ export class BudgetEvaluator {
       windows.map(async ({ windowMs }) => {
         counts.set(
           windowMs,
-          await sli.getCounts(record.id, end - windowMs, end, now),
+          await sli.getCounts(record.id, end - windowMs, end, clock),
         );
       }),
     );
     const exhaustion =
       counts.get(EXHAUSTION_WINDOW_MS) ??
-      (await sli.getCounts(record.id, end - EXHAUSTION_WINDOW_MS, end, now));
-    const periodCounts = await sli.getCounts(record.id, period.start, end, now);
+      (await sli.getCounts(record.id, end - EXHAUSTION_WINDOW_MS, end, clock));
+    const periodCounts = await sli.getCounts(
+      record.id,
+      period.start,
+      end,
+      clock,
+    );
 
     // Calendar windows never regain budget before the period resets.
     const samePeriod =

@@ -165,18 +165,25 @@ export class OperabilityScorer {
     });
   }
 
-  /** Scores one entity at `now` and stores the result. */
+  /**
+   * Scores one entity at `now` and stores the result as its latest score and its snapshot
+   * of the day. With `history`, `now` is an instant in the past: the score is computed from
+   * the data as of then and stored only as that day's snapshot, if the day has none.
+   */
   async scoreEntity(
     entity: Entity,
     options: {
       now?: number;
       lookup?: ReturnType<ScoreContextFactory['createLookup']>;
       exemptionRecords?: ExemptionRecord[];
+      history?: boolean;
     } = {},
   ): Promise<ScoreRecord> {
     const { contexts, store, logger } = this.options;
     const now = options.now ?? Date.now();
-    const data = contexts.forEntity(entity, now, options.lookup);
+    const data = contexts.forEntity(entity, now, options.lookup, {
+      history: options.history,
+    });
     const { exemptions, errors } = await this.exemptionsOf(
       entity,
       now,
@@ -240,22 +247,17 @@ export class OperabilityScorer {
         exemptionErrors: errors,
       },
     };
-    await store.scores.save(record, utcDay(now));
+    if (options.history) {
+      await store.scores.saveHistorySnapshot(record, utcDay(now));
+    } else {
+      await store.scores.save(record, utcDay(now));
+    }
     return record;
   }
 
-  /**
-   * Scores every entity of the scored kinds (read with the plugin's own credentials), a few
-   * at a time; one entity's failure does not stop the others. Forgets the latest scores of
-   * entities no longer in the catalog and expires old snapshots.
-   */
-  async scoreAll(now: number = Date.now()): Promise<{
-    scored: number;
-    failed: number;
-    removed: number;
-    expired: number;
-  }> {
-    const { catalog, auth, store, logger, contexts } = this.options;
+  /** Every entity of the scored kinds, read with the plugin's own credentials. */
+  private async scoredEntities(): Promise<Entity[]> {
+    const { catalog, auth } = this.options;
     const credentials = await auth.getOwnServiceCredentials();
     const entities: Entity[] = [];
     let cursor: string | undefined;
@@ -274,7 +276,22 @@ export class OperabilityScorer {
       entities.push(...page.items);
       cursor = page.pageInfo.nextCursor;
     } while (cursor);
+    return entities;
+  }
 
+  /**
+   * Scores every entity of the scored kinds (read with the plugin's own credentials), a few
+   * at a time; one entity's failure does not stop the others. Forgets the latest scores of
+   * entities no longer in the catalog and expires old snapshots.
+   */
+  async scoreAll(now: number = Date.now()): Promise<{
+    scored: number;
+    failed: number;
+    removed: number;
+    expired: number;
+  }> {
+    const { store, logger, contexts } = this.options;
+    const entities = await this.scoredEntities();
     const refs = entities.map(refOf);
     const exemptions = await store.exemptions.listFor(refs);
     const lookup = contexts.createLookup();
@@ -303,6 +320,73 @@ export class OperabilityScorer {
       utcDay(now) - this.settings.snapshotRetentionDays * DAY,
     );
     return { scored, failed, removed, expired };
+  }
+
+  /**
+   * Fills the daily snapshots of the last `score.backfillDays` days that are missing (after
+   * a first installation, or for entities new to the catalog) with scores computed as of
+   * the end of each day, so that trends start from the SLI and incident history already
+   * stored rather than from the day of installation. A day is left for a later run while
+   * an SLO of the entity is still being collected up to that day. Oldest day first.
+   */
+  async backfillHistory(now: number = Date.now()): Promise<{
+    scored: number;
+    failed: number;
+    pending: number;
+  }> {
+    const days = this.settings.backfillDays;
+    const result = { scored: 0, failed: 0, pending: 0 };
+    if (days === 0) return result;
+    const { store, logger, contexts } = this.options;
+    const today = utcDay(now);
+    const firstDay = today - days * DAY;
+    const existing = await store.scores.snapshotDays(firstDay, today - DAY);
+    const entities = await this.scoredEntities();
+    const work = entities
+      .map(entity => ({ entity, ref: refOf(entity) }))
+      .filter(({ ref }) => (existing.get(ref)?.size ?? 0) < days);
+    if (work.length === 0) return result;
+
+    // How far each entity's SLOs have been collected: a day is scored only once its
+    // collected SLOs hold data up to its end (SLOs without a collector are pushed).
+    const collectedUntil = new Map<string, number>();
+    for (const { ref } of work) {
+      collectedUntil.set(ref, await contexts.collectedUntil(ref));
+    }
+
+    const refs = work.map(w => w.ref);
+    const exemptions = await store.exemptions.listFor(refs);
+    const lookup = contexts.createLookup();
+    const limit = pLimit(this.settings.concurrency);
+    for (let day = firstDay; day < today; day += DAY) {
+      const at = day + DAY - 1;
+      await Promise.all(
+        work.map(({ entity, ref }) =>
+          limit(async () => {
+            if (existing.get(ref)?.has(day)) return;
+            if (collectedUntil.get(ref)! < at) {
+              result.pending++;
+              return;
+            }
+            try {
+              await this.scoreEntity(entity, {
+                now: at,
+                lookup,
+                exemptionRecords: exemptions.get(ref) ?? [],
+                history: true,
+              });
+              result.scored++;
+            } catch (error) {
+              result.failed++;
+              logger.warn(
+                `Could not score ${ref} as of ${isoDay(day)}: ${error}`,
+              );
+            }
+          }),
+        ),
+      );
+    }
+    return result;
   }
 
   /** The entity's stored score, computed now when there is none yet. */

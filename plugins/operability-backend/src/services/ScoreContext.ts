@@ -19,7 +19,9 @@ import type { AuthService } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { OperabilityStore } from '../database/OperabilityStore';
+import { alignDown } from '../database/SliStore';
 import { toIncident, type IncidentHistory } from './IncidentHistory';
+import type { BudgetEvaluator } from './BudgetEvaluator';
 import type { SloRegistry } from './SloRegistry';
 
 const DAY = 86_400_000;
@@ -45,6 +47,10 @@ export interface ScoreDataSources {
   catalog: CatalogService;
   auth: AuthService;
   periodDays: number;
+  /** Evaluates SLOs as of a past instant, for score history. */
+  evaluator: Pick<BudgetEvaluator, 'evaluate'>;
+  /** The current time (default `Date.now`). */
+  clock?: () => number;
 }
 
 /** The data of one entity at one instant, loaded once and shared by its checks. */
@@ -108,14 +114,43 @@ export class ScoreContextFactory {
     };
   }
 
+  /**
+   * Until when every SLO of the entity that a source collects holds its data (Infinity when
+   * none is collected: their data is pushed; 0 while one has never been collected).
+   */
+  async collectedUntil(entityRef: string): Promise<number> {
+    const { store, sloRegistry } = this.sources;
+    const summaries = await sloRegistry.summarize(
+      await store.slos.listByEntity(entityRef),
+    );
+    return Math.min(
+      Infinity,
+      ...summaries
+        .filter(s => s.collection?.source)
+        .map(s =>
+          s.collection?.collectedUntil
+            ? Date.parse(s.collection.collectedUntil)
+            : 0,
+        ),
+    );
+  }
+
+  /**
+   * The data of `entity` at `now`. With `history`, `now` is an instant in the past: SLOs are
+   * evaluated as of then from the SLI store (at the resolution it still holds for that
+   * time), and data flows up to then at most.
+   */
   forEntity(
     entity: Entity,
     now: number,
     lookup: (
       refs: string[],
     ) => Promise<Array<Entity | undefined>> = this.createLookup(),
+    options: { history?: boolean } = {},
   ): EntityScoreData {
-    const { store, sloRegistry, incidentHistory, periodDays } = this.sources;
+    const { store, sloRegistry, incidentHistory, periodDays, evaluator } =
+      this.sources;
+    const clock = (this.sources.clock ?? Date.now)();
     const entityRef = toEntityRef({
       kind: entity.kind,
       namespace: entity.metadata.namespace ?? 'default',
@@ -146,12 +181,27 @@ export class ScoreContextFactory {
       return Promise.all(
         records.map(async (record, i) => {
           const definition = record.definition;
-          const summary = summaries[i];
+          let summary = summaries[i];
           const latest = await store.sli.getLatestBucketStart(record.id);
+          let dataUntil = latest === undefined ? undefined : latest + baseWidth;
+          if (options.history) {
+            const { status, ...evaluation } = await evaluator.evaluate(
+              record,
+              now,
+              undefined,
+              clock,
+            );
+            summary = { ...summary, ...evaluation, status };
+            if (evaluation.budget.total === 0) {
+              dataUntil = undefined;
+            } else if (dataUntil !== undefined && dataUntil > now) {
+              dataUntil = alignDown(now, baseWidth);
+            }
+          }
           return {
             summary,
             definition,
-            dataUntil: latest === undefined ? undefined : latest + baseWidth,
+            dataUntil,
             async criticalAlertsSince(from: number) {
               const times: number[] = [];
               if (summary.alertSeverity === 'page' && summary.evaluatedAt) {

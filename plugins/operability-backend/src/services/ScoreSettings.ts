@@ -22,6 +22,8 @@ export interface ScoreSettings {
   /** Entities scored at once by the scheduled task. */
   concurrency: number;
   snapshotRetentionDays: number;
+  /** Days of daily snapshots filled from stored history when missing (0: none). */
+  backfillDays: number;
   /** Longest exemption, in days from now. */
   exemptionMaxDays: number;
   badges: {
@@ -42,6 +44,7 @@ export const SCORE_DEFAULTS = {
   },
   concurrency: 4,
   snapshotRetentionDays: 400,
+  backfillDays: 0,
   exemptionMaxDays: 366,
   badges: {
     rateLimit: { max: 120, windowSeconds: 60 },
@@ -191,6 +194,23 @@ export function readScoreSettings(
       `Invalid config at '${KEY}.kinds': list at least one entity kind, e.g. [Component]`,
     );
   }
+  const snapshotRetentionDays = wholeNumber(
+    config,
+    'snapshotRetentionDays',
+    SCORE_DEFAULTS.snapshotRetentionDays,
+    91,
+  );
+  const backfillDays = wholeNumber(
+    config,
+    'backfillDays',
+    SCORE_DEFAULTS.backfillDays,
+    0,
+  );
+  if (backfillDays >= snapshotRetentionDays) {
+    throw new Error(
+      `Invalid config at '${KEY}.backfillDays': must be less than snapshotRetentionDays (${snapshotRetentionDays}), got ${backfillDays}`,
+    );
+  }
   return {
     checks: readScoreChecks(config, available),
     levels: readScoreLevels(config),
@@ -203,12 +223,8 @@ export function readScoreSettings(
       SCORE_DEFAULTS.concurrency,
       1,
     ),
-    snapshotRetentionDays: wholeNumber(
-      config,
-      'snapshotRetentionDays',
-      SCORE_DEFAULTS.snapshotRetentionDays,
-      91,
-    ),
+    snapshotRetentionDays,
+    backfillDays,
     exemptionMaxDays: wholeNumber(
       config,
       'exemptions.maxDays',

@@ -119,6 +119,11 @@ async function setUp(
     new ConfigReader({ operability: { score: options.config ?? {} } }),
     createDefaultScoreChecks(),
   );
+  const evaluator = new BudgetEvaluator({
+    store,
+    logger,
+    snapshotIntervalMs: HOUR,
+  });
   const contexts = new ScoreContextFactory({
     store,
     sloRegistry,
@@ -126,6 +131,8 @@ async function setUp(
     catalog,
     auth,
     periodDays: settings.periodDays,
+    evaluator,
+    clock: () => NOW,
   });
   const scorer = new OperabilityScorer({
     store,
@@ -134,11 +141,6 @@ async function setUp(
     catalog,
     auth,
     logger,
-  });
-  const evaluator = new BudgetEvaluator({
-    store,
-    logger,
-    snapshotIntervalMs: HOUR,
   });
 
   return {
@@ -769,5 +771,101 @@ describe('OperabilityScorer', () => {
     expect(
       await env.store.scores.get('group:default/jupyterhub-team'),
     ).toBeUndefined();
+  });
+
+  describe('history', () => {
+    const TODAY = NOW - (NOW % DAY);
+    const dayOf = (days: number) => TODAY - days * DAY;
+    // Three days of traffic; on the day before yesterday, half the probes fail for two hours
+    // (6,000 bad of 144,000 in the day: 4.2% against an allowance of 2%).
+    const OUTAGE = dayOf(2) + 10 * HOUR;
+    const HISTORY = traffic(dayOf(3), NOW, t =>
+      t >= OUTAGE && t < OUTAGE + 2 * HOUR ? 50 : 0,
+    );
+    const scoresByDay = async (env: Awaited<ReturnType<typeof setUp>>) =>
+      Object.fromEntries(
+        (await env.store.scores.history(HUB, dayOf(10))).map(s => [
+          new Date(s.day).toISOString().slice(0, 10),
+          s.score,
+        ]),
+      );
+
+    it('fills missing daily snapshots with scores as of the end of each day, once', async () => {
+      const env = await setUp({ config: { backfillDays: 3 } });
+      await env.addSlo('hub-availability', HISTORY);
+      await env.scorer.scoreAll(NOW);
+      const latest = await env.store.scores.get(HUB);
+
+      expect(await env.scorer.backfillHistory(NOW)).toEqual({
+        scored: 3,
+        failed: 0,
+        pending: 0,
+      });
+      const byDay = await scoresByDay(env);
+      expect(Object.keys(byDay)).toEqual([
+        '2026-11-22',
+        '2026-11-23',
+        '2026-11-24',
+        '2026-11-25',
+      ]);
+      // As of the end of the 23rd the day's budget is spent; the 22nd and 24th were clean.
+      expect(byDay['2026-11-23']).toBeLessThan(byDay['2026-11-22']!);
+      expect(byDay['2026-11-24']).toBe(byDay['2026-11-22']);
+      const as23 = await env.scorer.scoreEntity(hub(), {
+        now: dayOf(1) - 1,
+        history: true,
+      });
+      expect(
+        as23.detail.checks.find(c => c.id === 'error-budget'),
+      ).toMatchObject({ credit: 0 });
+      // The latest score is today's, untouched by history.
+      expect(await env.store.scores.get(HUB)).toEqual(latest);
+      // Nothing is missing any more.
+      expect(await env.scorer.backfillHistory(NOW)).toEqual({
+        scored: 0,
+        failed: 0,
+        pending: 0,
+      });
+    });
+
+    it('never replaces a snapshot computed on the day, and waits for collection', async () => {
+      const env = await setUp({ config: { backfillDays: 3 } });
+      const record = await env.addSlo('hub-availability', HISTORY);
+      const live = await env.scorer.scoreEntity(hub(), {
+        now: dayOf(1) + HOUR,
+      });
+      await env.store.collection.set({
+        sloId: record.id,
+        source: 'prometheus',
+        indicatorHash: 'h',
+        collectedUntil: dayOf(2) + 12 * HOUR,
+      });
+
+      // The 22nd is collected; the 23rd is not yet; the 24th has a live snapshot.
+      expect(await env.scorer.backfillHistory(NOW)).toEqual({
+        scored: 1,
+        failed: 0,
+        pending: 1,
+      });
+      expect(Object.keys(await scoresByDay(env))).toEqual([
+        '2026-11-22',
+        '2026-11-24',
+      ]);
+      expect((await scoresByDay(env))['2026-11-24']).toBe(live.score);
+    });
+
+    it('does nothing unless configured, and refuses to fill past snapshot retention', async () => {
+      const env = await setUp();
+      await env.addSlo('hub-availability', HISTORY);
+      expect(await env.scorer.backfillHistory(NOW)).toEqual({
+        scored: 0,
+        failed: 0,
+        pending: 0,
+      });
+      expect(await scoresByDay(env)).toEqual({});
+      await expect(setUp({ config: { backfillDays: 400 } })).rejects.toThrow(
+        "Invalid config at 'operability.score.backfillDays': must be less than snapshotRetentionDays (400), got 400",
+      );
+    });
   });
 });

@@ -10,7 +10,8 @@ export const SCORING_TASK_ID = 'operability-scoring';
 /**
  * Schedules the scoring of every entity of the scored kinds (`operability.score.schedule`,
  * default every hour). Each run stores each entity's latest score and its snapshot of the
- * day, forgets entities gone from the catalog and expires old snapshots.
+ * day, forgets entities gone from the catalog and expires old snapshots; then, with
+ * `operability.score.backfillDays`, fills missing daily snapshots from stored history.
  */
 export async function scheduleScoring(options: {
   scheduler: SchedulerService;
@@ -32,6 +33,21 @@ export async function scheduleScoring(options: {
           Date.now() - started
         } ms`,
       );
+      if (scorer.settings.backfillDays > 0) {
+        const historyStarted = Date.now();
+        const history = await scorer.backfillHistory(started);
+        if (history.scored || history.failed || history.pending) {
+          logger.info(
+            `Operability score history: ${
+              history.scored
+            } daily snapshot(s) of the last ${
+              scorer.settings.backfillDays
+            } days filled from stored data (${history.failed} failed, ${
+              history.pending
+            } waiting for SLI collection) in ${Date.now() - historyStarted} ms`,
+          );
+        }
+      }
     },
   });
 }
