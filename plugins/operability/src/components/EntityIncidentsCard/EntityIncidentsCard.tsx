@@ -148,8 +148,10 @@ function IncidentTable(props: {
             <TableCell style={NOWRAP}>Status</TableCell>
             <TableCell style={NOWRAP}>Started</TableCell>
             <TableCell style={NOWRAP}>Duration</TableCell>
-            <TableCell>Budget cost</TableCell>
-            <TableCell>Links</TableCell>
+            <TableCell style={{ ...NOWRAP, minWidth: 180 }}>
+              Budget cost
+            </TableCell>
+            <TableCell style={NOWRAP}>Links</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -189,14 +191,15 @@ function IncidentTable(props: {
                   {formatDuration(incidentDurationMs(incident, nowMs))}
                   {incident.resolvedAt ? '' : ' so far'}
                 </TableCell>
-                <TableCell>{cost.length ? cost.join('; ') : '–'}</TableCell>
-                <TableCell>
+                <TableCell style={{ minWidth: 180 }}>
+                  {cost.length ? cost.map(c => <div key={c}>{c}</div>) : '–'}
+                </TableCell>
+                <TableCell style={NOWRAP}>
                   {links.length
-                    ? links.map((link, i) => (
-                        <span key={link.kind}>
-                          {i > 0 ? ' · ' : ''}
+                    ? links.map(link => (
+                        <div key={link.kind}>
                           <SafeLink href={link.href}>{link.label}</SafeLink>
-                        </span>
+                        </div>
                       ))
                     : '–'}
                 </TableCell>
