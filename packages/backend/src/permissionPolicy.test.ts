@@ -131,14 +131,24 @@ describe('the demo permission policy, with the real catalog and permission backe
   });
 
   it('lets owners and SRE group members write SLOs, and nobody else', async () => {
-    const knex = await databases.init('SQLITE_3');
+    // Each plugin its own database, as in a real backend: the catalog and the operability
+    // plugin both keep their migrations in `knex_migrations`, and one shared database makes
+    // them race for its lock.
+    const database = createServiceFactory({
+      service: coreServices.database,
+      deps: {},
+      async factory() {
+        const knex = await databases.init('SQLITE_3');
+        return { getClient: async () => knex };
+      },
+    });
     const backend = await startTestBackend({
       features: [
         catalogPlugin,
         permissionPlugin,
         permissionPolicy,
         operabilityPlugin,
-        mockServices.database.factory({ knex }),
+        database,
         authWithActors,
         httpAuthServiceFactory,
         createServiceFactory({
