@@ -1,8 +1,8 @@
-import { render, waitFor } from '@testing-library/react';
+import { render } from '@testing-library/react';
 import App from './App';
 
 describe('App', () => {
-  it('should render', async () => {
+  it('renders, starting at the guest sign-in page', async () => {
     process.env = {
       NODE_ENV: 'test',
       APP_CONFIG: [
@@ -21,8 +21,11 @@ describe('App', () => {
 
     const rendered = render(App.createRoot());
 
-    await waitFor(() => {
-      expect(rendered.baseElement).toBeInTheDocument();
-    });
+    // The title from config, and the guest provider the README's run command signs in with.
+    expect(
+      await rendered.findByRole('button', { name: 'Enter' }),
+    ).toBeInTheDocument();
+    expect(rendered.getByText('Test')).toBeInTheDocument();
+    expect(rendered.getByText(/Enter as a Guest User/)).toBeInTheDocument();
   });
 });
