@@ -105,6 +105,34 @@ describe.each(databases.eachSupportedId())('KnexSliStore on %s', databaseId => {
     ).resolves.toMatchObject({ good: 0, total: 0 });
   });
 
+  it('leaves deferred SLOs out of retention', async () => {
+    const { store, id, other } = await setup();
+    await store.writeBuckets(id, minutes(T0, 180, 10), T0 + 3 * HOUR);
+    await store.writeBuckets(other, minutes(T0, 180, 10), T0 + 3 * HOUR);
+    const now = T0 + 5 * HOUR;
+    expect(store.retentionCutoff(now)).toBe(T0 + 3 * HOUR);
+
+    const result = await store.applyRetention(now, { defer: [other] });
+    expect(result).toEqual({ deleted: 180, sealed: 3 });
+    const count = async (sloId: string) =>
+      Number(
+        (
+          await knex('sli_buckets')
+            .where({ slo_id: sloId, resolution_ms: MINUTE })
+            .count({ n: '*' })
+        )[0].n,
+      );
+    await expect(count(id)).resolves.toBe(0);
+    await expect(count(other)).resolves.toBe(180);
+    // The deferred SLO's old minutes can still be written; the other's are sealed.
+    await expect(
+      store.writeBuckets(other, [{ start: T0, good: 5, total: 10 }], now),
+    ).resolves.toMatchObject({ replaced: [expect.anything()] });
+    await expect(
+      store.writeBuckets(id, [{ start: T0, good: 5, total: 10 }], now),
+    ).rejects.toThrow(/rolled up into 60-minute buckets/);
+  });
+
   it('is idempotent, and a different value replaces the stored bucket', async () => {
     const { store, id } = await setup();
     const now = T0 + HOUR;

@@ -100,8 +100,20 @@ export interface SliStore {
    * sealed roll-up bucket and within the longest retention.
    */
   getWritableFrom(sloId: string, now?: number): Promise<number>;
-  /** Expires buckets past their retention, sealing the roll-ups that now stand for them. */
-  applyRetention(now?: number): Promise<{ deleted: number; sealed: number }>;
+  /**
+   * The instant before which base buckets expire at `now` (aligned to the next resolution):
+   * writes before it fall into roll-ups that retention seals.
+   */
+  retentionCutoff(now?: number): number;
+  /**
+   * Expires buckets past their retention, sealing the roll-ups that now stand for them;
+   * the SLOs in `defer` are left as they are for now (their history is still being
+   * collected, and sealing would refuse the rest of it).
+   */
+  applyRetention(
+    now?: number,
+    options?: { defer?: readonly string[] },
+  ): Promise<{ deleted: number; sealed: number }>;
   /** Removes every bucket of an SLO. */
   deleteForSlo(sloId: string): Promise<number>;
 }
@@ -566,13 +578,18 @@ export class KnexSliStore implements SliStore {
     return from;
   }
 
+  retentionCutoff(now: number = Date.now()): number {
+    return this.coverageStart(0, now);
+  }
+
   async applyRetention(
     now: number = Date.now(),
+    options: { defer?: readonly string[] } = {},
   ): Promise<{ deleted: number; sealed: number }> {
     let deleted = 0;
     let sealed = 0;
     for (let i = 0; i < this.levels.length; i++) {
-      const counts = await this.expireLevel(i, now);
+      const counts = await this.expireLevel(i, now, options.defer ?? []);
       deleted += counts.deleted;
       sealed += counts.sealed;
     }
@@ -586,20 +603,25 @@ export class KnexSliStore implements SliStore {
   private async expireLevel(
     i: number,
     now: number,
+    defer: readonly string[],
   ): Promise<{ deleted: number; sealed: number }> {
     const cutoff = this.coverageStart(i, now);
     const next = this.levels[i + 1];
+    const notDeferred = (query: Knex.QueryBuilder) =>
+      defer.length ? query.whereNotIn('slo_id', defer) : query;
     return this.db.transaction(async trx => {
       const sealed = next
-        ? await trx(TABLE)
-            .where({ resolution_ms: next.widthMs, sealed: false })
-            .andWhere('bucket_start', '<', cutoff)
-            .update({ sealed: true })
+        ? await notDeferred(
+            trx(TABLE)
+              .where({ resolution_ms: next.widthMs, sealed: false })
+              .andWhere('bucket_start', '<', cutoff),
+          ).update({ sealed: true })
         : 0;
-      const deleted = await trx(TABLE)
-        .where({ resolution_ms: this.levels[i].widthMs })
-        .andWhere('bucket_start', '<', cutoff)
-        .delete();
+      const deleted = await notDeferred(
+        trx(TABLE)
+          .where({ resolution_ms: this.levels[i].widthMs })
+          .andWhere('bucket_start', '<', cutoff),
+      ).delete();
       return { deleted, sealed };
     });
   }

@@ -93,6 +93,59 @@ describe('SliCollector', () => {
     });
   });
 
+  it('holds retention back while history older than its cutoff is still being collected', async () => {
+    // 30 days of history in chunks of a day; the source fails after 10 of them.
+    const source = new CountingSource(1440);
+    source.failOnChunk = 10;
+    const { store, record, collector } = await setup(source, 30 * DAY);
+    const end = NOW - 2 * MINUTE;
+    await collector.collectAll(NOW);
+    expect(store.sli.retentionCutoff(NOW)).toBe(NOW - 8 * DAY);
+    await expect(collector.catchingUp(NOW)).resolves.toEqual([record.id]);
+
+    // Retention runs meanwhile, leaving this SLO alone; the rest of the history goes in.
+    await store.sli.applyRetention(NOW, {
+      defer: await collector.catchingUp(NOW),
+    });
+    source.failOnChunk = undefined;
+    await expect(collector.collectAll(NOW)).resolves.toMatchObject({
+      failed: 0,
+    });
+    await expect(collector.catchingUp(NOW)).resolves.toEqual([]);
+    await store.sli.applyRetention(NOW, {
+      defer: await collector.catchingUp(NOW),
+    });
+    await expect(
+      store.sli.getCounts(record.id, end - 30 * DAY, end, NOW),
+    ).resolves.toMatchObject({ total: 30 * 14_400 });
+
+    // Without holding back, the hour the first pass stopped in (at 11:58) is sealed with 58
+    // of its minutes, and its last two can no longer be written: the history has a gap.
+    const other = new CountingSource(1440);
+    other.failOnChunk = 10;
+    const second = await setup(other, 30 * DAY);
+    await second.collector.collectAll(NOW);
+    await second.store.sli.applyRetention(NOW);
+    other.failOnChunk = undefined;
+    await second.collector.collectAll(NOW);
+    const { total } = await second.store.sli.getCounts(
+      second.record.id,
+      end - 30 * DAY,
+      end,
+      NOW,
+    );
+    expect(total).toBe(30 * 14_400 - 2 * 10);
+  });
+
+  it('stops holding retention back for an SLO whose collection was not tried for a day', async () => {
+    const source = new CountingSource(1440);
+    source.failOnChunk = 0;
+    const { collector, record } = await setup(source, 30 * DAY);
+    await collector.collectAll(NOW);
+    await expect(collector.catchingUp(NOW)).resolves.toEqual([record.id]);
+    await expect(collector.catchingUp(NOW + DAY + MINUTE)).resolves.toEqual([]);
+  });
+
   it('reaches back further than the period when a longer backfill is configured', async () => {
     const source = new CountingSource(600);
     const { store, record, collector } = await setup(source, 3 * DAY);

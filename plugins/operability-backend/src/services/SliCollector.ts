@@ -9,6 +9,8 @@ import { alignDown } from '../database/SliStore';
 import type { SloRecord } from '../database/SloStore';
 import type { SliService } from './SliService';
 
+const DAY = 86_400_000;
+
 /** What one collection run did. */
 export interface CollectionRunResult {
   /** SLOs that a source collects. */
@@ -53,6 +55,26 @@ export class SliCollector {
       backfillMs?: number;
     },
   ) {}
+
+  /**
+   * SLOs whose collection is still catching up on history older than the SLI store's
+   * retention cutoff, as of `now`: retention leaves them alone until it is done, so that
+   * sealed roll-ups never refuse the rest of their history. An SLO whose collection has not
+   * been attempted for a day (its source is gone) no longer holds retention back.
+   */
+  async catchingUp(now: number = Date.now()): Promise<string[]> {
+    const { store } = this.options;
+    const cutoff = store.sli.retentionCutoff(now);
+    const records = await store.slos.listAll();
+    const states = await store.collection.list(records.map(r => r.id));
+    return [...states.values()]
+      .filter(
+        state =>
+          (state.collectedUntil ?? -Infinity) < cutoff &&
+          (state.lastAttemptAt ?? -Infinity) >= now - DAY,
+      )
+      .map(state => state.sloId);
+  }
 
   /** The first installed source that collects the SLO. */
   sourceFor(slo: Slo): SliSource | undefined {

@@ -100,11 +100,18 @@ export async function scheduleOperabilityTasks(options: {
     config.sli.retentionSchedule,
     async () => {
       const now = Date.now();
-      const sli = await store.sli.applyRetention(now);
+      const defer = await collector.catchingUp(now);
+      const sli = await store.sli.applyRetention(now, { defer });
       const snapshots = await store.evaluations.expireSnapshots(
         now - config.evaluation.snapshotRetentionMs,
       );
-      return `deleted ${sli.deleted} SLI buckets, sealed ${sli.sealed} roll-up buckets, deleted ${snapshots} snapshots`;
+      return `deleted ${sli.deleted} SLI buckets, sealed ${
+        sli.sealed
+      } roll-up buckets, deleted ${snapshots} snapshots${
+        defer.length
+          ? `; ${defer.length} SLO(s) left for later while their history is collected`
+          : ''
+      }`;
     },
   );
 }
