@@ -24,9 +24,19 @@ export async function openAsGuest(page: Page, urlPath: string) {
   await enter.click();
 }
 
+/**
+ * Node's HTTP server closes a keep-alive connection idle for 5 s; a request sent on it at
+ * that moment ends in ECONNRESET before the backend sees it. Playwright retries exactly
+ * that error (and only that one) when asked.
+ */
+const KEEP_ALIVE_RACE = { maxRetries: 2 };
+
 /** The guest user's Backstage token, for reading the API as the page does. */
 export async function guestToken(request: APIRequestContext): Promise<string> {
-  const response = await request.get('/api/auth/guest/refresh');
+  const response = await request.get(
+    '/api/auth/guest/refresh',
+    KEEP_ALIVE_RACE,
+  );
   expect(response.ok()).toBe(true);
   const body = await response.json();
   return body.backstageIdentity.token;
@@ -38,6 +48,7 @@ export async function getApi<T = any>(
   apiPath: string,
 ): Promise<T> {
   const response = await request.get(`/api/operability${apiPath}`, {
+    ...KEEP_ALIVE_RACE,
     headers: { authorization: `Bearer ${await guestToken(request)}` },
   });
   expect(response.status(), `GET ${apiPath}`).toBe(200);
