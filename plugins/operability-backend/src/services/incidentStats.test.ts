@@ -1,6 +1,7 @@
 import type { IncidentRecord } from '../database/IncidentStore';
 import {
   computeIncidentStats,
+  countOutages,
   coveredMs,
   durationStats,
 } from './incidentStats';
@@ -81,6 +82,8 @@ describe('computeIncidentStats', () => {
       from: '2026-11-01T00:00:00.000Z',
       to: '2026-11-29T00:00:00.000Z',
       count: 4,
+      // The alert of 10:30-10:50 on 3 November fired during the GitHub incident of 10:00.
+      outages: 3,
       countsBySeverity: { critical: 2, warning: 1, info: 1, unknown: 0 },
       countsByStatus: { open: 1, acknowledged: 0, resolved: 3 },
       countsBySource: { github: 1, alertmanager: 1, pagerduty: 1, manual: 1 },
@@ -120,6 +123,22 @@ describe('computeIncidentStats', () => {
       covered: 0,
       ratio: undefined,
     });
+  });
+});
+
+describe('countOutages', () => {
+  it('counts overlapping or touching spans once, in any order', () => {
+    expect(countOutages([])).toBe(0);
+    expect(
+      countOutages([
+        [50, 60],
+        [0, 10],
+        [5, 20],
+        [20, 30],
+        [31, 40],
+        [32, 35],
+      ]),
+    ).toBe(3);
   });
 });
 

@@ -49,10 +49,27 @@ export function coveredMs(
 }
 
 /**
+ * How many distinct outages the intervals make: intervals that overlap (or touch) are one
+ * outage, however many there are.
+ */
+export function countOutages(intervals: Array<[number, number]>): number {
+  const sorted = [...intervals].sort((x, y) => x[0] - y[0]);
+  let outages = 0;
+  let end = -Infinity;
+  for (const [a, b] of sorted) {
+    if (a > end) outages++;
+    end = Math.max(end, b);
+  }
+  return outages;
+}
+
+/**
  * The statistics of an entity's incidents over `[from, to)`, from every incident open at
  * some moment of the period (as `IncidentStore.listOverlapping` returns them):
  * - counts, MTTA, MTTR, time between incidents and post-mortem coverage are over the
  *   incidents that started in the period;
+ * - outages count those incidents once per group of overlapping open spans (an incident
+ *   still open is open until `now`);
  * - MTTA is acknowledged − detected, MTTR resolved − detected, both over the incidents that
  *   have that time; time between incidents is the gap between consecutive starts;
  * - incident minutes are the minutes of the period (up to `now`) during which at least one
@@ -106,6 +123,12 @@ export function computeIncidentStats(options: {
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
     count: started.length,
+    outages: countOutages(
+      started.map(i => [
+        i.startedAt,
+        i.resolvedAt ?? Math.max(now, i.startedAt),
+      ]),
+    ),
     countsBySeverity,
     countsByStatus,
     countsBySource,

@@ -363,6 +363,19 @@ describe('incident response checks', () => {
       detail: '4 incidents in 28d; threshold 2',
     });
 
+    // One outage reported by three sources is one outage.
+    const reported = await setUp();
+    await reported.addIncidents([
+      resolved('a', 3, 5, 60),
+      resolved('b', 3, 5, 90),
+      resolved('c', 3, 30, 45),
+      resolved('d', 10, 5, 60),
+    ]);
+    expect(await reported.check('incident-rate')).toMatchObject({
+      credit: 1,
+      detail: '2 outages (4 incidents) in 28d; threshold 2',
+    });
+
     // No incident source named and nothing recorded: incidents do not reach Airworthy.
     const unconnected = await setUp();
     const entity = hub(e => {

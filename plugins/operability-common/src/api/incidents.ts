@@ -149,6 +149,11 @@ export interface IncidentStatsResponse {
   to: string;
   /** Incidents that started in the period. */
   count: number;
+  /**
+   * Distinct outages among them: incidents whose open spans overlap count once (one outage
+   * reported by Alertmanager, a GitHub issue and PagerDuty is three incidents, one outage).
+   */
+  outages: number;
   countsBySeverity: Record<IncidentSeverity, number>;
   countsByStatus: Record<IncidentStatus, number>;
   countsBySource: Record<string, number>;

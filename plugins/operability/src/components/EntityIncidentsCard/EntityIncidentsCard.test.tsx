@@ -37,6 +37,7 @@ const stats: IncidentStatsResponse = {
   from: '2026-11-01T00:00:00Z',
   to: '2026-11-29T00:00:00Z',
   count: 4,
+  outages: 3,
   countsBySeverity: { critical: 2, warning: 1, info: 1, unknown: 0 },
   countsByStatus: { open: 1, acknowledged: 0, resolved: 3 },
   countsBySource: { github: 1, alertmanager: 2, manual: 1 },
@@ -123,6 +124,10 @@ describe('EntityIncidentsCard', () => {
     expect(
       screen.getByRole('group', { name: 'Post-mortems' }),
     ).toHaveTextContent('50%1 of 2 critical');
+    // Two of the four overlapped: one outage reported twice.
+    expect(screen.getByRole('group', { name: 'Incidents' })).toHaveTextContent(
+      '3 outages, 2 critical, 3 resolved',
+    );
 
     const title = await screen.findByText(
       '<img src=x onerror="alert(1)"> Hub down',

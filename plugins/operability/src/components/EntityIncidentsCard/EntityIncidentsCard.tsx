@@ -104,7 +104,11 @@ function StatsTiles(props: { stats: IncidentStatsResponse }) {
       <StatTile
         label="Incidents"
         value={stats.count}
-        detail={`${stats.countsBySeverity.critical ?? 0} critical, ${
+        detail={`${
+          stats.outages === stats.count
+            ? ''
+            : `${plural(stats.outages, 'outage')}, `
+        }${stats.countsBySeverity.critical ?? 0} critical, ${
           stats.countsByStatus.resolved ?? 0
         } resolved`}
       />
