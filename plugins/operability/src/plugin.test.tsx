@@ -1,3 +1,4 @@
+import type { RouteRef } from '@backstage/core-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
   registerMswTestHooks,
@@ -37,6 +38,22 @@ function renderLegacy(element: JSX.Element) {
   );
 }
 
+/** A legacy page at its mount point `path` (and below it), as an app routes it. */
+function renderLegacyPage(
+  path: string,
+  routeRef: RouteRef,
+  element: JSX.Element,
+) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[operabilityApiRef, createTestClient()]]}>
+      <Routes>
+        <Route path={`${path}/*`} element={element} />
+      </Routes>
+    </TestApiProvider>,
+    { routeEntries: [path], mountedRoutes: { [path]: routeRef } },
+  );
+}
+
 describe('legacy plugin', () => {
   it('is the operability plugin and provides its API', () => {
     expect(operabilityPlugin.getId()).toBe('operability');
@@ -67,16 +84,10 @@ describe('legacy plugin', () => {
 describe('legacy portfolio page', () => {
   it('renders the portfolio with its empty state', async () => {
     server.use(emptyPortfolioHandler);
-    await renderInTestApp(
-      <TestApiProvider apis={[[operabilityApiRef, createTestClient()]]}>
-        <Routes>
-          <Route path="/operability" element={<OperabilityPortfolioPage />} />
-        </Routes>
-      </TestApiProvider>,
-      {
-        routeEntries: ['/operability'],
-        mountedRoutes: { '/operability': rootRouteRef },
-      },
+    await renderLegacyPage(
+      '/operability',
+      rootRouteRef,
+      <OperabilityPortfolioPage />,
     );
     expect(
       await screen.findByText(/No entity matches these filters/),
@@ -116,16 +127,10 @@ describe('package entry point', () => {
 
 describe('legacy SLO editor page', () => {
   it('renders at its mount point', async () => {
-    await renderInTestApp(
-      <TestApiProvider apis={[[operabilityApiRef, createTestClient()]]}>
-        <Routes>
-          <Route path="/operability/slos/*" element={<SloEditorPage />} />
-        </Routes>
-      </TestApiProvider>,
-      {
-        routeEntries: ['/operability/slos'],
-        mountedRoutes: { '/operability/slos': sloEditorRouteRef },
-      },
+    await renderLegacyPage(
+      '/operability/slos',
+      sloEditorRouteRef,
+      <SloEditorPage />,
     );
     expect(
       await screen.findByText(/Open an SLO from an entity's SLO card/),
