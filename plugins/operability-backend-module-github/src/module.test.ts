@@ -322,13 +322,37 @@ function startGithubApi() {
   );
 }
 
+/**
+ * The reconciliation looks back from now; the REST fixtures were updated on 2026-11-04..06, so
+ * the clock is set to 2026-11-20 (a 30-day look-back starts on 2026-10-21). Only `Date` is
+ * faked, and it advances with real time: timers, I/O and the scheduler behave as usual.
+ */
+const RECONCILE_NOW = Date.parse('2026-11-20T00:00:00Z');
+
 describe('GitHub incident source: reconciliation', () => {
   let api: Awaited<ReturnType<typeof startGithubApi>>;
   beforeEach(async () => {
+    jest.useFakeTimers({
+      now: RECONCILE_NOW,
+      advanceTimers: true,
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    });
     api = await startGithubApi();
   });
   afterEach(async () => {
     await api.close();
+    jest.useRealTimers();
   });
 
   async function startReconciling() {
@@ -376,6 +400,7 @@ describe('GitHub incident source: reconciliation', () => {
       per_page: '100',
     });
     const since = Date.parse(first.get('since')!);
+    expect(startedAt).toBeGreaterThanOrEqual(RECONCILE_NOW);
     expect(startedAt - since).toBeGreaterThanOrEqual(30 * 86_400_000 - 60_000);
     expect(startedAt - since).toBeLessThanOrEqual(30 * 86_400_000 + 60_000);
     expect(new Set(api.requests.map(r => r.authorization))).toEqual(
@@ -434,7 +459,11 @@ describe('GitHub incident source: reconciliation', () => {
     const since = new URL(api.requests[0].url, 'http://x').searchParams.get(
       'since',
     );
+    // Still the 30-day look-back from the fixed clock, not page 1's newest update.
     expect(since).not.toBe('2026-11-04T08:40:00.000Z');
+    expect(Date.parse(since!)).toBeGreaterThanOrEqual(
+      RECONCILE_NOW - 30 * 86_400_000,
+    );
     expect(Date.parse(since!)).toBeLessThan(Date.parse('2026-11-01T00:00:00Z'));
   });
 
