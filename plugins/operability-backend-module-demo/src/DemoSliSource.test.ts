@@ -2,7 +2,7 @@ import { parseSloYaml } from '@airworthy/plugin-operability-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DemoSliSource } from './DemoSliSource';
-import { TIME } from './scenario';
+import { TIME } from '@airworthy/plugin-operability-common';
 
 const anchor = Date.UTC(2026, 10, 25, 9);
 const slos = parseSloYaml(

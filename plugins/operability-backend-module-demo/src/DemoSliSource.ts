@@ -4,7 +4,7 @@ import type {
   SliSource,
   SliSourceChunk,
 } from '@airworthy/plugin-operability-node';
-import { TIME } from './scenario';
+import { TIME } from '@airworthy/plugin-operability-common';
 import { demoBuckets, isDemoSlo } from './traffic';
 
 /**

@@ -4,7 +4,8 @@ import {
   type DemoEntity,
   type WebhookDelivery,
 } from './deliveries';
-import { OUTAGES, TIME } from './scenario';
+import { OUTAGES } from './scenario';
+import { TIME } from '@airworthy/plugin-operability-common';
 
 const anchor = Date.UTC(2026, 10, 25, 9);
 const secrets = {

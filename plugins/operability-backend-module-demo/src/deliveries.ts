@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
-import { OUTAGES, TIME, type DemoOutage } from './scenario';
+import { OUTAGES, type DemoOutage } from './scenario';
+import { TIME } from '@airworthy/plugin-operability-common';
 
 /** What the demo knows of a catalog entity it files incidents for. */
 export interface DemoEntity {

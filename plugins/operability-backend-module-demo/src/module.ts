@@ -12,7 +12,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { buildDeliveries, type DemoEntity } from './deliveries';
 import { sendDeliveries } from './deliver';
 import { DemoSliSource } from './DemoSliSource';
-import { TIME } from './scenario';
+import { TIME } from '@airworthy/plugin-operability-common';
 
 /** Equality matchers of an alert selector (`a=b,c=d`), as labels; other matchers are skipped. */
 export function selectorLabels(selector: string): Record<string, string> {

@@ -7,7 +7,8 @@ import { PassThrough, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { readDemoSlos } from './exampleSlos';
 import { DEMO_METRICS, writeDemoOpenMetrics } from './openmetrics';
-import { TIME, TRAFFIC } from './scenario';
+import { TRAFFIC } from './scenario';
+import { TIME } from '@airworthy/plugin-operability-common';
 import { minuteCounts } from './traffic';
 
 // Parsing hours of samples takes seconds on a busy machine.

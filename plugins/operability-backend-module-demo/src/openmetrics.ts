@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { TIME, TRAFFIC } from './scenario';
+import { TRAFFIC } from './scenario';
+import { TIME } from '@airworthy/plugin-operability-common';
 import { hash01, minuteCounts } from './traffic';
 
 type Labels = Record<string, string>;

@@ -1,13 +1,12 @@
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { HOUR, DAY } = TIME;
 /*
  * The demo's story: how each SLO's traffic behaves, and the outages of the last 90 days,
  * modelled on incidents the Operate First community cloud really had (2021-2022; see
  * docs/demo.md). Times are offsets from the demo's anchor (the hour the backend started),
  * so every start shows the same story, ending now.
  */
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 /** How an SLO's events arrive and how many are bad on an ordinary day. */
 export interface TrafficProfile {
@@ -377,5 +376,3 @@ export const OUTAGES: DemoOutage[] = [
     sources: ['alertmanager'],
   },
 ];
-
-export const TIME = { MINUTE, HOUR, DAY };

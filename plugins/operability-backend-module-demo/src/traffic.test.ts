@@ -1,7 +1,8 @@
 import { parseSloFiles } from '@airworthy/plugin-operability-common';
 import fs from 'node:fs';
 import path from 'node:path';
-import { OUTAGES, TIME, TRAFFIC } from './scenario';
+import { OUTAGES, TRAFFIC } from './scenario';
+import { TIME } from '@airworthy/plugin-operability-common';
 import {
   badRatioAt,
   demoBuckets,

@@ -1,4 +1,5 @@
-import { OUTAGES, TIME, TRAFFIC, type DemoOutage } from './scenario';
+import { OUTAGES, TRAFFIC, type DemoOutage } from './scenario';
+import { TIME } from '@airworthy/plugin-operability-common';
 
 /** Good and total events of one bucket. */
 export interface DemoBucket {

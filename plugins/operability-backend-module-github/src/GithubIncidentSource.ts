@@ -30,8 +30,9 @@ import {
   type IssueMapping,
 } from './githubIssues';
 import type { GithubIssuesClient } from './GithubIssuesClient';
+import { TIME } from '@airworthy/plugin-operability-common';
 
-const DAY = 86_400_000;
+const { DAY } = TIME;
 
 const issuesEventSchema = z.object({
   action: z.string(),

@@ -12,8 +12,9 @@ import {
   type PrometheusSourceConfig,
 } from './PrometheusSliSource';
 import { buildBucketQueries } from './queries';
+import { TIME } from '@airworthy/plugin-operability-common';
 
-const MINUTE = 60_000;
+const { MINUTE } = TIME;
 
 // A real HTTP server answers query_range: per evaluation time, values chosen by the query.
 let server: Server;

@@ -23,12 +23,12 @@ import {
   readPrometheusConfig,
 } from './PrometheusSliSource';
 import { ConfigReader } from '@backstage/config';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { MINUTE, HOUR, DAY } = TIME;
 
 jest.setTimeout(180_000);
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 const missing = prometheusMissing();
 if (missing) {
   // eslint-disable-next-line no-console

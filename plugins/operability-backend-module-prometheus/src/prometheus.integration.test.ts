@@ -16,11 +16,12 @@ import {
   type TestPrometheus,
 } from './__testUtils__/prometheus';
 import { operabilityModulePrometheus } from './module';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { MINUTE, HOUR } = TIME;
 
 jest.setTimeout(120_000);
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 const missing = prometheusMissing();
 if (missing) {
   // eslint-disable-next-line no-console

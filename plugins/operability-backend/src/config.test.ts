@@ -1,9 +1,8 @@
 import { ConfigReader } from '@backstage/config';
 import { readSliConfig } from './config';
+import { TIME } from '@airworthy/plugin-operability-common';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+const { MINUTE, HOUR, DAY } = TIME;
 
 describe('readSliConfig', () => {
   it('defaults to minutes for 8 days, hours for 120 days and days for 400 days', () => {

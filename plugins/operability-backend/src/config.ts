@@ -5,10 +5,9 @@ import {
 import { readDurationFromConfig, type Config } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import { validateSliLevels, type SliLevel } from './database/SliStore';
+import { TIME } from '@airworthy/plugin-operability-common';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+const { MINUTE, HOUR, DAY } = TIME;
 
 /** Defaults of every `operability.*` key this plugin reads (also in config.d.ts). */
 export const DEFAULTS = {

@@ -10,3 +10,4 @@ export * from './api';
 export * from './permissions';
 export * from './score';
 export * from './slo';
+export * from './time';

@@ -2,6 +2,9 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { KnexExemptionStore } from './ExemptionStore';
 import { applyDatabaseMigrations } from './migrations';
 import { KnexScoreStore, type ScoreRecord } from './ScoreStore';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { DAY } = TIME;
 
 jest.setTimeout(60_000);
 
@@ -9,7 +12,6 @@ const databases = TestDatabases.create({
   ids: ['SQLITE_3', 'POSTGRES_15', 'POSTGRES_16', 'POSTGRES_17', 'POSTGRES_18'],
 });
 
-const DAY = 86_400_000;
 const TODAY = Date.parse('2026-11-25T00:00:00Z');
 
 function record(

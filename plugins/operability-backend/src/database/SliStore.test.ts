@@ -5,16 +5,15 @@ import { sloInput } from '../__testUtils__/slos';
 import { applyDatabaseMigrations } from './migrations';
 import { KnexSliStore, validateSliLevels, type SliLevel } from './SliStore';
 import { KnexSloStore } from './SloStore';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { MINUTE, HOUR, DAY } = TIME;
 
 jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({
   ids: ['SQLITE_3', 'POSTGRES_15', 'POSTGRES_16', 'POSTGRES_17', 'POSTGRES_18'],
 });
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 // Small retentions so that roll-ups and expiry are visible in a few buckets.
 const levels: SliLevel[] = [

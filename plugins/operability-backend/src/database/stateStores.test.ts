@@ -6,14 +6,15 @@ import { KnexEvaluationStore } from './EvaluationStore';
 import { applyDatabaseMigrations } from './migrations';
 import { KnexSloFileErrorStore } from './SloFileErrorStore';
 import { KnexSloStore } from './SloStore';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { HOUR } = TIME;
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({
   ids: ['SQLITE_3', 'POSTGRES_15', 'POSTGRES_16', 'POSTGRES_17', 'POSTGRES_18'],
 });
-
-const HOUR = 3_600_000;
 
 function evaluation(status: SloEvaluation['status'], remaining: number) {
   return {

@@ -2,6 +2,9 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { createOperabilityTestBackend } from '../__testUtils__/testBackend';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { MINUTE } = TIME;
 
 const jupyterhub = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -11,7 +14,6 @@ const jupyterhub = {
 };
 
 const startOperabilityBackend = createOperabilityTestBackend();
-const MINUTE = 60_000;
 
 async function start(
   options: { permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},

@@ -6,11 +6,11 @@ import type { OperabilityStore } from '../database/OperabilityStore';
 import type { SliBucket } from '../database/SliStore';
 import { BudgetEvaluator, statusOf } from './BudgetEvaluator';
 import { toSloInput } from './SloRegistry';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { MINUTE, HOUR, DAY } = TIME;
 
 const createStores = createTestStores();
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 // 2026-11-25T12:00:00Z
 const NOW = Date.UTC(2026, 10, 25, 12);
 

@@ -12,8 +12,9 @@ import {
   refOf,
   type OperabilityScorer,
 } from './OperabilityScorer';
+import { TIME } from '@airworthy/plugin-operability-common';
 
-const DAY = 86_400_000;
+const { DAY } = TIME;
 
 /** Who grants an exemption: the user's entity ref, or the calling service. */
 export function authorOf(credentials: BackstageCredentials): string {

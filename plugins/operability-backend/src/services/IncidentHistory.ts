@@ -21,8 +21,9 @@ import type {
 } from '../database/IncidentStore';
 import type { IncidentBudgetCostCalculator } from './IncidentBudgetCost';
 import { computeIncidentStats } from './incidentStats';
+import { TIME } from '@airworthy/plugin-operability-common';
 
-const DAY = 86_400_000;
+const { DAY } = TIME;
 
 /** Settings of the incident history, from `operability.incidents`. */
 export interface IncidentHistoryOptions {

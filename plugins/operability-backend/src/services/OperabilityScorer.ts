@@ -21,8 +21,9 @@ import type { OperabilityStore } from '../database/OperabilityStore';
 import type { ScoreRecord } from '../database/ScoreStore';
 import type { ScoreContextFactory } from './ScoreContext';
 import type { ScoreSettings } from './ScoreSettings';
+import { TIME } from '@airworthy/plugin-operability-common';
 
-const DAY = 86_400_000;
+const { DAY } = TIME;
 
 /** Start of the UTC day of an instant. */
 export const utcDay = (t: number) => Math.floor(t / DAY) * DAY;

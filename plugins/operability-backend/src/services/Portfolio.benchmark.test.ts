@@ -11,6 +11,9 @@ import type { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import { createRealCatalogTestBackend } from '../__testUtils__/realCatalog';
 import { KnexScoreStore } from '../database/ScoreStore';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { DAY } = TIME;
 
 /*
  * Benchmark of GET /portfolio at 2,000 entities, with the real catalog deciding what the
@@ -24,7 +27,6 @@ import { KnexScoreStore } from '../database/ScoreStore';
 
 const ENTITIES = Number(process.env.AIRWORTHY_BENCHMARK_ENTITIES ?? 2000);
 const RUNS = 5;
-const DAY = 86_400_000;
 const enabled = process.env.AIRWORTHY_BENCHMARK === '1';
 
 jest.setTimeout(15 * 60_000);

@@ -14,8 +14,10 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { stringify } from 'csv-stringify/sync';
 import type { ScoreStore } from '../database/ScoreStore';
 import { refOf, trendDelta, utcDay } from './OperabilityScorer';
+import { TIME } from '@airworthy/plugin-operability-common';
 
-const DAY = 86_400_000;
+const { DAY } = TIME;
+
 const DEFAULT_LIMIT = 50;
 
 /** The parts of the score settings the portfolio reads. */

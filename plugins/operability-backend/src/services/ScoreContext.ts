@@ -23,8 +23,9 @@ import { alignDown } from '../database/SliStore';
 import { toIncident, type IncidentHistory } from './IncidentHistory';
 import type { BudgetEvaluator } from './BudgetEvaluator';
 import type { SloRegistry } from './SloRegistry';
+import { TIME } from '@airworthy/plugin-operability-common';
 
-const DAY = 86_400_000;
+const { DAY } = TIME;
 
 /** The budget of an evaluated SLO over its period; undefined before it has data. */
 export function sloBudget(slo: ScoreSloFacts): SloBudget | undefined {

@@ -8,8 +8,9 @@ import type { OperabilityStore } from '../database/OperabilityStore';
 import { alignDown } from '../database/SliStore';
 import type { SloRecord } from '../database/SloStore';
 import type { SliService } from './SliService';
+import { TIME } from '@airworthy/plugin-operability-common';
 
-const DAY = 86_400_000;
+const { DAY } = TIME;
 
 /** What one collection run did. */
 export interface CollectionRunResult {

@@ -1,11 +1,11 @@
 import { sloInput } from '../__testUtils__/slos';
 import { createTestStores } from '../__testUtils__/stores';
 import { downsampleSeries, SloSeries } from './SloSeries';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { MINUTE, HOUR, DAY } = TIME;
 
 const createStores = createTestStores();
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 const NOW = Date.UTC(2026, 10, 25, 12);
 
 async function setup() {

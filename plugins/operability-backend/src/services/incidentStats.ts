@@ -7,8 +7,9 @@ import {
   type IncidentStatus,
 } from '@airworthy/plugin-operability-common';
 import type { IncidentRecord } from '../database/IncidentStore';
+import { TIME } from '@airworthy/plugin-operability-common';
 
-const MINUTE = 60_000;
+const { MINUTE } = TIME;
 
 /** Count, mean and median (seconds) of durations given in milliseconds. */
 export function durationStats(durationsMs: number[]): DurationStats {

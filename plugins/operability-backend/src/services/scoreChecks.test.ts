@@ -25,14 +25,14 @@ import { readScoreSettings } from './ScoreSettings';
 import { createDefaultScoreChecks } from './scoreChecks';
 import { toSloInput } from './SloRegistry';
 import { SloRegistry } from './SloRegistry';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { MINUTE, HOUR, DAY } = TIME;
 
 jest.setTimeout(60_000);
 
 const createStores = createTestStores();
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 // 2026-11-25T12:00:00Z
 const NOW = Date.UTC(2026, 10, 25, 12);
 const HUB = 'component:default/jupyterhub';

@@ -19,8 +19,9 @@ import type {
 } from '@airworthy/plugin-operability-node';
 import type { Entity } from '@backstage/catalog-model';
 import { sloBudget } from './ScoreContext';
+import { TIME } from '@airworthy/plugin-operability-common';
 
-const DAY = 86_400_000;
+const { DAY } = TIME;
 
 /** Annotations that name an on-call rotation (besides links of type `oncall`). */
 export const ON_CALL_ANNOTATIONS = [

@@ -6,8 +6,9 @@ import {
   type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import type { OperabilityStore } from '../database/OperabilityStore';
+import { TIME } from '@airworthy/plugin-operability-common';
 
-const DAY = 86_400_000;
+const { DAY } = TIME;
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { hours: 6 },

@@ -5,8 +5,9 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ANNOTATION_EXEMPTIONS } from '../annotations';
+import { TIME } from '../time';
 
-const DAY = 86_400_000;
+const { DAY } = TIME;
 
 /** zod's error for a missing or non-text field. */
 function requiredText(issue: { input?: unknown }): string {

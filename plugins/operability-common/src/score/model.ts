@@ -1,3 +1,6 @@
+import { TIME } from '../time';
+
+const { MINUTE, HOUR, DAY } = TIME;
 /**
  * The operability score as data: checks (what is measured, how much it weighs, the threshold
  * that earns full credit, what to do when it is not met), levels, and the results the
@@ -55,10 +58,6 @@ export interface ScoreLevelDefinition {
   title: string;
   threshold: number;
 }
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 /**
  * The default checks. Weights add up to 100, so a check's weight is the points it is worth

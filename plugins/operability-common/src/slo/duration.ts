@@ -1,13 +1,12 @@
+import { TIME } from '../time';
+
+const { MINUTE, HOUR, DAY } = TIME;
 /**
  * OpenSLO duration shorthands (`5m`, `28d`, `1M`) and the human and PromQL forms of durations.
  */
 
 /** A unit of an OpenSLO duration shorthand. @public */
 export type DurationUnit = 'm' | 'h' | 'd' | 'w' | 'M' | 'Q' | 'Y';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 /**
  * Nominal length of each unit in milliseconds. Months, quarters and years have no fixed length:

@@ -10,8 +10,9 @@ import {
   tidyNumber,
   timeToExhaustion,
 } from './math';
+import { TIME } from '../time';
 
-const DAY = 86_400_000;
+const { DAY } = TIME;
 
 describe('worked numbers', () => {
   it('99.9% over 30 days is 43.2 minutes of budget', () => {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { evaluateBudget, tidyNumber } from './math';
 import { evaluateTimeslices, meetsThreshold } from './timeslices';
+import { TIME } from '../time';
 
-const MINUTE = 60_000;
-const DAY = 86_400_000;
+const { MINUTE, DAY } = TIME;
 
 describe('Timeslices', () => {
   it('two weeks of 1-minute slices: 20160 slices, 5% of them is 1008 slices = 16h 48m', () => {

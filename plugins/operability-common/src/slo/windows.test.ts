@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { durationToMs } from './duration';
 import { alertWindows, decideAlert, multiwindowTable } from './windows';
+import { TIME } from '../time';
 
-const DAY = 86_400_000;
+const { DAY } = TIME;
 
 describe('multiwindow, multi-burn-rate table', () => {
   it('30 days: 14.4, 6, 3, 1', () => {

@@ -11,9 +11,11 @@ import {
   thresholdLines,
   timeTick,
 } from './series';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { HOUR } = TIME;
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
-const HOUR = 3_600_000;
 
 describe('series shaping', () => {
   it('computes the bounds of a range ending now', () => {

@@ -18,13 +18,14 @@ import {
   testSloSummary,
 } from '../../__testUtils__';
 import { EntityOperabilityContent } from './EntityOperabilityContent';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { HOUR, DAY } = TIME;
 
 const server = setupServer();
 registerMswTestHooks(server);
 
 const ENTITY_BASE = `${TEST_BASE_URL}/entities/component/default/jupyterhub`;
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 /** The series queries the tab sent, in order. */
 let seriesQueries: URLSearchParams[] = [];
