@@ -24,27 +24,27 @@ import {
 } from './config';
 import { createOperabilityStore } from './database/OperabilityStore';
 import { createRouter } from './router';
-import { scheduleIncidentHousekeeping } from './tasks/incidentTasks';
-import { BudgetEvaluator } from './services/BudgetEvaluator';
-import { EntityAccess } from './services/EntityAccess';
-import { RepoSloSync } from './services/RepoSloSync';
-import { SliCollector } from './services/SliCollector';
-import { SliService } from './services/SliService';
-import { IncidentBudgetCostCalculator } from './services/IncidentBudgetCost';
+import { scheduleIncidentHousekeeping } from './tasks/incidents';
+import { BudgetEvaluator } from './services/slo/BudgetEvaluator';
+import { EntityAccess } from './services/access/EntityAccess';
+import { RepoSloSync } from './services/slo/RepoSloSync';
+import { SliCollector } from './services/sli/SliCollector';
+import { SliService } from './services/sli/SliIngest';
+import { IncidentBudgetCostCalculator } from './services/incidents/IncidentBudgetCost';
 import {
   IncidentHistory,
   readIncidentHistoryOptions,
-} from './services/IncidentHistory';
-import { SloRegistry } from './services/SloRegistry';
-import { SloSeries } from './services/SloSeries';
-import { scheduleOperabilityTasks } from './tasks/scheduleTasks';
-import { Exemptions } from './services/Exemptions';
-import { OperabilityScorer } from './services/OperabilityScorer';
-import { Portfolio } from './services/Portfolio';
-import { ScoreContextFactory } from './services/ScoreContext';
-import { readScoreSettings } from './services/ScoreSettings';
-import { createDefaultScoreChecks } from './services/scoreChecks';
-import { scheduleScoring } from './tasks/scoreTasks';
+} from './services/incidents/IncidentHistory';
+import { SloRegistry } from './services/slo/SloRegistry';
+import { SloSeries } from './services/slo/SloSeries';
+import { scheduleOperabilityTasks } from './tasks/slo';
+import { Exemptions } from './services/score/Exemptions';
+import { OperabilityScorer } from './services/score/OperabilityScorer';
+import { Portfolio } from './services/score/Portfolio';
+import { ScoreContextFactory } from './services/score/ScoreContext';
+import { readScoreSettings } from './config/score';
+import { createDefaultScoreChecks } from './services/score/scoreChecks';
+import { scheduleScoring } from './tasks/score';
 
 /**
  * The operability backend plugin: SLOs, SLI data, incidents and operability scores of

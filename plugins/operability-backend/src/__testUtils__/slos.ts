@@ -1,5 +1,5 @@
 import { parseSloYaml, type Slo } from '@airworthy/plugin-operability-common';
-import type { SloInput } from '../database/SloStore';
+import type { SloInput } from '../database/slo/SloStore';
 
 /** An OpenSLO document of a ratio SLO on Prometheus probe results (the demo's JupyterHub SLO). */
 export function openSloYaml(

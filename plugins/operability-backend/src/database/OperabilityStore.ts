@@ -1,17 +1,17 @@
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
-import { KnexExemptionStore, type ExemptionStore } from './ExemptionStore';
-import { KnexIncidentStore, type IncidentStore } from './IncidentStore';
+import { KnexExemptionStore, type ExemptionStore } from './score/ExemptionStore';
+import { KnexIncidentStore, type IncidentStore } from './incidents/IncidentStore';
 import { applyDatabaseMigrations } from './migrations';
-import { KnexCollectionStore, type CollectionStore } from './CollectionStore';
-import { KnexEvaluationStore, type EvaluationStore } from './EvaluationStore';
-import { KnexScoreStore, type ScoreStore } from './ScoreStore';
-import { KnexSliStore, type SliLevel, type SliStore } from './SliStore';
+import { KnexCollectionStore, type CollectionStore } from './sli/CollectionStore';
+import { KnexEvaluationStore, type EvaluationStore } from './slo/EvaluationStore';
+import { KnexScoreStore, type ScoreStore } from './score/ScoreStore';
+import { KnexSliStore, type SliLevel, type SliStore } from './sli/SliStore';
 import {
   KnexSloFileErrorStore,
   type SloFileErrorStore,
-} from './SloFileErrorStore';
-import { KnexSloStore, type SloStore } from './SloStore';
+} from './slo/SloFileErrorStore';
+import { KnexSloStore, type SloStore } from './slo/SloStore';
 
 /**
  * The plugin's persistence, one store per concern. Each store is an interface with a knex

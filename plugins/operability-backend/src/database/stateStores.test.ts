@@ -1,11 +1,11 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { SloEvaluation } from '@airworthy/plugin-operability-common';
 import { sloInput } from '../__testUtils__/slos';
-import { KnexCollectionStore } from './CollectionStore';
-import { KnexEvaluationStore } from './EvaluationStore';
+import { KnexCollectionStore } from './sli/CollectionStore';
+import { KnexEvaluationStore } from './slo/EvaluationStore';
 import { applyDatabaseMigrations } from './migrations';
-import { KnexSloFileErrorStore } from './SloFileErrorStore';
-import { KnexSloStore } from './SloStore';
+import { KnexSloFileErrorStore } from './slo/SloFileErrorStore';
+import { KnexSloStore } from './slo/SloStore';
 import { TIME } from '@airworthy/plugin-operability-common';
 
 const { HOUR } = TIME;

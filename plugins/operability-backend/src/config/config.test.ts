@@ -1,0 +1,57 @@
+import { ConfigReader } from '@backstage/config';
+import { readSliConfig } from '.';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { MINUTE, HOUR, DAY } = TIME;
+
+describe('readSliConfig', () => {
+  it('defaults to minutes for 8 days, hours for 120 days and days for 400 days', () => {
+    const config = readSliConfig(new ConfigReader({}));
+    expect(config.levels).toEqual([
+      { widthMs: MINUTE, retentionMs: 8 * DAY },
+      { widthMs: HOUR, retentionMs: 120 * DAY },
+      { widthMs: DAY, retentionMs: 400 * DAY },
+    ]);
+    expect(config.push).toEqual({ maxBuckets: 10_000, maxFutureMs: MINUTE });
+    expect(config.retentionSchedule.frequency).toEqual({ hours: 1 });
+  });
+
+  it('reads durations as strings, ISO 8601 or objects, and a schedule', () => {
+    const config = readSliConfig(
+      new ConfigReader({
+        operability: {
+          sli: {
+            bucket: '30s',
+            retention: 'P2D',
+            rollups: [{ bucket: { minutes: 5 }, retention: '30d' }],
+            push: { maxBuckets: 50, maxFuture: '0.5m' },
+            retentionSchedule: { frequency: { minutes: 10 }, timeout: '1m' },
+          },
+        },
+      }),
+    );
+    expect(config.levels).toEqual([
+      { widthMs: 30_000, retentionMs: 2 * DAY },
+      { widthMs: 5 * MINUTE, retentionMs: 30 * DAY },
+    ]);
+    expect(config.push).toEqual({ maxBuckets: 50, maxFutureMs: 30_000 });
+    expect(config.retentionSchedule.frequency).toEqual({ minutes: 10 });
+  });
+
+  it('refuses a roll-up ladder that cannot work, naming the key', () => {
+    expect(() =>
+      readSliConfig(
+        new ConfigReader({
+          operability: {
+            sli: { rollups: [{ bucket: '90s', retention: '30d' }] },
+          },
+        }),
+      ),
+    ).toThrow(/operability\.sli.*multiple of 60000 ms/);
+    expect(() =>
+      readSliConfig(
+        new ConfigReader({ operability: { sli: { bucket: 'soon' } } }),
+      ),
+    ).toThrow(/Invalid duration 'soon'/);
+  });
+});

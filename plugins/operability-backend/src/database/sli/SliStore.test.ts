@@ -1,0 +1,395 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import fc from 'fast-check';
+import type { Knex } from 'knex';
+import { sloInput } from '../../__testUtils__/slos';
+import { applyDatabaseMigrations } from '../migrations';
+import { KnexSliStore, validateSliLevels, type SliLevel } from './SliStore';
+import { KnexSloStore } from '../slo/SloStore';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { MINUTE, HOUR, DAY } = TIME;
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3', 'POSTGRES_15', 'POSTGRES_16', 'POSTGRES_17', 'POSTGRES_18'],
+});
+
+// Small retentions so that roll-ups and expiry are visible in a few buckets.
+const levels: SliLevel[] = [
+  { widthMs: MINUTE, retentionMs: 2 * HOUR },
+  { widthMs: HOUR, retentionMs: 2 * DAY },
+  { widthMs: DAY, retentionMs: 10 * DAY },
+];
+
+// 2026-11-20T00:00:00Z
+const T0 = Date.UTC(2026, 10, 20);
+
+describe.each(databases.eachSupportedId())('KnexSliStore on %s', databaseId => {
+  let knex: Knex;
+
+  async function setup() {
+    knex = await databases.init(databaseId);
+    await applyDatabaseMigrations(knex);
+    const slos = new KnexSloStore(knex);
+    const slo = await slos.upsert(sloInput());
+    const other = await slos.upsert(
+      sloInput({ entityRef: 'component:default/thanos' }),
+    );
+    return {
+      store: new KnexSliStore(knex, levels),
+      id: slo.id,
+      other: other.id,
+    };
+  }
+
+  function minutes(from: number, count: number, good: number, total = 10) {
+    return Array.from({ length: count }, (_, i) => ({
+      start: from + i * MINUTE,
+      good,
+      total,
+    }));
+  }
+
+  it('counts any window exactly from two running totals', async () => {
+    const { store, id } = await setup();
+    const now = T0 + HOUR;
+    await store.writeBuckets(id, minutes(T0, 30, 10), now);
+    await store.writeBuckets(id, minutes(T0 + 30 * MINUTE, 10, 4), now);
+
+    await expect(
+      store.getCounts(id, T0, T0 + 40 * MINUTE, now),
+    ).resolves.toEqual({
+      good: 340,
+      total: 400,
+      from: T0,
+      to: T0 + 40 * MINUTE,
+    });
+    await expect(
+      store.getCounts(id, T0 + 25 * MINUTE, T0 + 35 * MINUTE, now),
+    ).resolves.toMatchObject({ good: 70, total: 100 });
+    // A window without data, and an empty window.
+    await expect(
+      store.getCounts(id, T0 + 50 * MINUTE, T0 + 55 * MINUTE, now),
+    ).resolves.toMatchObject({ good: 0, total: 0 });
+    await expect(store.getCounts(id, T0, T0, now)).resolves.toMatchObject({
+      good: 0,
+      total: 0,
+    });
+  });
+
+  it('aligns windows outward to whole buckets', async () => {
+    const { store, id } = await setup();
+    const now = T0 + HOUR;
+    await store.writeBuckets(id, minutes(T0, 5, 1), now);
+    await expect(
+      store.getCounts(id, T0 + 30_000, T0 + 2 * MINUTE + 1, now),
+    ).resolves.toEqual({ good: 3, total: 30, from: T0, to: T0 + 3 * MINUTE });
+  });
+
+  it('keeps SLOs apart', async () => {
+    const { store, id, other } = await setup();
+    const now = T0 + HOUR;
+    await store.writeBuckets(id, minutes(T0, 3, 1), now);
+    await store.writeBuckets(other, minutes(T0, 3, 9), now);
+    await expect(
+      store.getCounts(other, T0, T0 + 3 * MINUTE, now),
+    ).resolves.toMatchObject({ good: 27, total: 30 });
+    await expect(store.deleteForSlo(other)).resolves.toBeGreaterThan(0);
+    await expect(
+      store.getCounts(id, T0, T0 + 3 * MINUTE, now),
+    ).resolves.toMatchObject({ good: 3, total: 30 });
+    await expect(
+      store.getCounts(other, T0, T0 + 3 * MINUTE, now),
+    ).resolves.toMatchObject({ good: 0, total: 0 });
+  });
+
+  it('leaves deferred SLOs out of retention', async () => {
+    const { store, id, other } = await setup();
+    await store.writeBuckets(id, minutes(T0, 180, 10), T0 + 3 * HOUR);
+    await store.writeBuckets(other, minutes(T0, 180, 10), T0 + 3 * HOUR);
+    const now = T0 + 5 * HOUR;
+    expect(store.retentionCutoff(now)).toBe(T0 + 3 * HOUR);
+
+    const result = await store.applyRetention(now, { defer: [other] });
+    expect(result).toEqual({ deleted: 180, sealed: 3 });
+    const count = async (sloId: string) =>
+      Number(
+        (
+          await knex('sli_buckets')
+            .where({ slo_id: sloId, resolution_ms: MINUTE })
+            .count({ n: '*' })
+        )[0].n,
+      );
+    await expect(count(id)).resolves.toBe(0);
+    await expect(count(other)).resolves.toBe(180);
+    // The deferred SLO's old minutes can still be written; the other's are sealed.
+    await expect(
+      store.writeBuckets(other, [{ start: T0, good: 5, total: 10 }], now),
+    ).resolves.toMatchObject({ replaced: [expect.anything()] });
+    await expect(
+      store.writeBuckets(id, [{ start: T0, good: 5, total: 10 }], now),
+    ).rejects.toThrow(/rolled up into 60-minute buckets/);
+  });
+
+  it('is idempotent, and a different value replaces the stored bucket', async () => {
+    const { store, id } = await setup();
+    const now = T0 + HOUR;
+    const first = await store.writeBuckets(id, minutes(T0, 3, 8), now);
+    expect(first).toEqual({ inserted: 3, unchanged: 0, replaced: [] });
+
+    const again = await store.writeBuckets(id, minutes(T0, 3, 8), now);
+    expect(again).toEqual({ inserted: 0, unchanged: 3, replaced: [] });
+
+    const changed = await store.writeBuckets(
+      id,
+      [{ start: T0 + MINUTE, good: 2, total: 10 }],
+      now,
+    );
+    expect(changed).toEqual({
+      inserted: 0,
+      unchanged: 0,
+      replaced: [
+        {
+          start: T0 + MINUTE,
+          previous: { good: 8, total: 10 },
+          good: 2,
+          total: 10,
+        },
+      ],
+    });
+    await expect(
+      store.getCounts(id, T0, T0 + 3 * MINUTE, now),
+    ).resolves.toMatchObject({ good: 18, total: 30 });
+    // The hour and day roll-ups follow the replacement.
+    const hours = await store.getRunningTotals(id, HOUR, T0, T0 + HOUR);
+    expect(hours.rows).toEqual([
+      { start: T0, good: 18, total: 30, cumGood: 18, cumTotal: 30 },
+    ]);
+  });
+
+  it('rewrites running totals when a bucket arrives before later ones', async () => {
+    const { store, id } = await setup();
+    const now = T0 + HOUR;
+    await store.writeBuckets(id, minutes(T0 + 10 * MINUTE, 5, 5), now);
+    await store.writeBuckets(id, minutes(T0, 2, 1), now);
+    const totals = await store.getRunningTotals(id, MINUTE, T0, T0 + HOUR);
+    expect(totals.base).toEqual({ good: 0, total: 0 });
+    expect(totals.rows.map(r => [r.cumGood, r.cumTotal])).toEqual([
+      [1, 10],
+      [2, 20],
+      [7, 30],
+      [12, 40],
+      [17, 50],
+      [22, 60],
+      [27, 70],
+    ]);
+    await expect(
+      store.getCounts(id, T0 + MINUTE, T0 + 11 * MINUTE, now),
+    ).resolves.toMatchObject({ good: 6, total: 20 });
+    await expect(store.getLatestBucketStart(id)).resolves.toBe(
+      T0 + 14 * MINUTE,
+    );
+  });
+
+  it('refuses invalid buckets and leaves stored data unchanged', async () => {
+    const { store, id } = await setup();
+    const now = T0 + HOUR;
+    await store.writeBuckets(id, minutes(T0, 2, 5), now);
+    const cases = [
+      [{ start: T0 + 2 * MINUTE, good: 11, total: 10 }],
+      [{ start: T0 + 2 * MINUTE, good: -1, total: 10 }],
+      [{ start: T0 + 2 * MINUTE, good: Number.NaN, total: 10 }],
+      [{ start: T0 + 2 * MINUTE, good: 1, total: Infinity }],
+      [{ start: T0 + 2 * MINUTE + 1, good: 1, total: 10 }],
+      [
+        { start: T0, good: 1, total: 10 },
+        { start: T0, good: 2, total: 10 },
+      ],
+      [
+        { start: T0, good: 0, total: 10 },
+        { start: T0 - 20 * DAY, good: 1, total: 1 },
+      ],
+    ];
+    for (const buckets of cases) {
+      await expect(store.writeBuckets(id, buckets, now)).rejects.toMatchObject({
+        name: 'InputError',
+      });
+    }
+    await expect(
+      store.getCounts(id, T0, T0 + 3 * MINUTE, now),
+    ).resolves.toMatchObject({ good: 10, total: 20 });
+  });
+
+  it('accepts writes back to the longest retention while nothing is sealed', async () => {
+    const { store, id } = await setup();
+    await expect(store.getWritableFrom(id, T0 + 12 * HOUR)).resolves.toBe(
+      T0 - 10 * DAY,
+    );
+  });
+
+  it('refuses writes for an SLO that does not exist', async () => {
+    const { store } = await setup();
+    await expect(
+      store.writeBuckets('nope', minutes(T0, 1, 1), T0 + HOUR),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
+  });
+
+  it('rolls up into hours and days, expires old buckets and still counts old windows', async () => {
+    const { store, id } = await setup();
+    // Three days of minutes: 1 bad event per hour (in the first minute of each hour).
+    const buckets = minutes(T0, 3 * 24 * 60, 10).map(b =>
+      b.start % HOUR === 0 ? { ...b, good: 9 } : b,
+    );
+    let now = T0 + 3 * DAY;
+    await store.writeBuckets(id, buckets, now);
+
+    const days = await store.getRunningTotals(id, DAY, T0, T0 + 3 * DAY);
+    expect(days.rows.map(r => [r.good, r.total])).toEqual([
+      [14376, 14400],
+      [14376, 14400],
+      [14376, 14400],
+    ]);
+
+    now = T0 + 3 * DAY + 30 * MINUTE;
+    const before = await store.getCounts(id, T0 + DAY, T0 + 2 * DAY, now);
+    expect(before).toEqual({
+      good: 14376,
+      total: 14400,
+      from: T0 + DAY,
+      to: T0 + 2 * DAY,
+    });
+
+    const retention = await store.applyRetention(now);
+    expect(retention.deleted).toBeGreaterThan(0);
+    // Minutes are kept from the hour at or before now - 2h.
+    const minutesLeft = await store.getRunningTotals(
+      id,
+      MINUTE,
+      T0,
+      T0 + 4 * DAY,
+    );
+    expect(minutesLeft.rows[0].start).toBe(T0 + 3 * DAY - 2 * HOUR);
+    expect(minutesLeft.rows).toHaveLength(120);
+    // The same window, now measured from hourly roll-ups: the same counts.
+    await expect(
+      store.getCounts(id, T0 + DAY, T0 + 2 * DAY, now),
+    ).resolves.toEqual(before);
+    // An old window that does not start on an hour is measured from the hour before.
+    await expect(
+      store.getCounts(id, T0 + DAY + 30 * MINUTE, T0 + DAY + 90 * MINUTE, now),
+    ).resolves.toEqual({
+      good: 1198,
+      total: 1200,
+      from: T0 + DAY,
+      to: T0 + DAY + 2 * HOUR,
+    });
+    // A window that spans roll-ups and recent minutes is exact at its recent end.
+    await expect(
+      store.getCounts(id, T0, T0 + 3 * DAY - 30 * MINUTE, now),
+    ).resolves.toMatchObject({
+      good: 3 * 14376 - 30 * 10,
+      total: 3 * 14400 - 30 * 10,
+    });
+
+    // Minutes inside a rolled-up, expired hour can no longer be written.
+    await expect(store.getWritableFrom(id, now)).resolves.toBe(
+      T0 + 3 * DAY - 2 * HOUR,
+    );
+    await expect(
+      store.writeBuckets(id, [{ start: T0 + DAY, good: 0, total: 10 }], now),
+    ).rejects.toThrow(/rolled up into 60-minute buckets/);
+    await expect(
+      store.getCounts(id, T0 + DAY, T0 + 2 * DAY, now),
+    ).resolves.toEqual(before);
+
+    // Days are kept for 10 days, hours for 2 days.
+    now = T0 + 20 * DAY;
+    await store.applyRetention(now);
+    const left = await knex('sli_buckets').where({ slo_id: id }).count({
+      n: '*',
+    });
+    expect(Number(left[0].n)).toBe(0);
+  });
+
+  it('matches brute-force sums for any write order and any window', async () => {
+    const { store, id } = await setup();
+    // Windows that start before the last hour are measured from hourly roll-ups.
+    const now = T0 + 3 * HOUR;
+    const model = new Map<number, { good: number; total: number }>();
+    const bucketArb = fc
+      .record({
+        minute: fc.integer({ min: 0, max: 179 }),
+        total: fc.integer({ min: 0, max: 1000 }),
+        share: fc.double({ min: 0, max: 1, noNaN: true }),
+      })
+      .map(({ minute, total, share }) => ({
+        start: T0 + minute * MINUTE,
+        total,
+        good: Math.floor(total * share),
+      }));
+    const batches = fc.array(
+      fc.uniqueArray(bucketArb, { selector: b => b.start, maxLength: 40 }),
+      { minLength: 1, maxLength: 5 },
+    );
+    const windows = fc.array(
+      fc
+        .tuple(
+          fc.integer({ min: -5, max: 185 }),
+          fc.integer({ min: -5, max: 185 }),
+        )
+        .map(([a, b]) => [Math.min(a, b), Math.max(a, b)]),
+      { minLength: 1, maxLength: 5 },
+    );
+    await fc.assert(
+      fc.asyncProperty(batches, windows, async (writes, queries) => {
+        for (const batch of writes) {
+          await store.writeBuckets(id, batch, now);
+          for (const b of batch) model.set(b.start, b);
+        }
+        for (const [a, b] of queries) {
+          const from = T0 + a * MINUTE;
+          const to = T0 + b * MINUTE;
+          const counts = await store.getCounts(id, from, to, now);
+          expect(counts.from).toBeLessThanOrEqual(from);
+          expect(counts.to).toBeGreaterThanOrEqual(to);
+          let good = 0;
+          let total = 0;
+          for (const [start, bucket] of model) {
+            if (start >= counts.from && start < counts.to) {
+              good += bucket.good;
+              total += bucket.total;
+            }
+          }
+          expect([counts.good, counts.total]).toEqual([good, total]);
+        }
+      }),
+      { numRuns: databaseId === 'SQLITE_3' ? 40 : 10 },
+    );
+  });
+});
+
+describe('validateSliLevels', () => {
+  it('accepts the default ladder and refuses broken ones with a reason', () => {
+    expect(() => validateSliLevels(levels)).not.toThrow();
+    expect(() => validateSliLevels([])).toThrow(/at least one/);
+    expect(() =>
+      validateSliLevels([
+        { widthMs: MINUTE, retentionMs: DAY },
+        { widthMs: 90 * 1000, retentionMs: 2 * DAY },
+      ]),
+    ).toThrow(/multiple of 60000/);
+    expect(() =>
+      validateSliLevels([
+        { widthMs: MINUTE, retentionMs: DAY },
+        { widthMs: HOUR, retentionMs: DAY },
+      ]),
+    ).toThrow(/longer than/);
+    expect(() =>
+      validateSliLevels([
+        { widthMs: MINUTE, retentionMs: 30 * MINUTE },
+        { widthMs: HOUR, retentionMs: DAY },
+      ]),
+    ).toThrow(/at least one bucket of the next roll-up/);
+  });
+});

@@ -1,0 +1,97 @@
+import { operabilitySloWritePermission } from '@airworthy/plugin-operability-common';
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import type { Request } from 'express';
+import Router from 'express-promise-router';
+import type { EntityAccess } from '../services/access/EntityAccess';
+import type { SloDocumentsBody, SloRegistry } from '../services/slo/SloRegistry';
+
+/** Media types of YAML request bodies (parsed as text by the router). */
+export const YAML_MEDIA_TYPES = [
+  'application/yaml',
+  'application/x-yaml',
+  'text/yaml',
+  'text/x-yaml',
+  'text/plain',
+];
+
+function documentsBody(req: Request): SloDocumentsBody {
+  if (typeof req.body === 'string') return req.body;
+  if (req.is('application/json')) return req.body;
+  throw new InputError(
+    'Send SLO documents as OpenSLO YAML (Content-Type: application/yaml) or JSON (Content-Type: application/json)',
+  );
+}
+
+export function createSloRoutes(options: {
+  httpAuth: HttpAuthService;
+  entityAccess: EntityAccess;
+  sloRegistry: SloRegistry;
+}) {
+  const { httpAuth, entityAccess, sloRegistry } = options;
+  const router = Router();
+
+  router.get('/entities/:kind/:namespace/:name/slos', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { entityRef } = await entityAccess.requireEntity(
+      req.params,
+      credentials,
+    );
+    res.json(await sloRegistry.listForEntity(entityRef));
+  });
+
+  router.post('/entities/:kind/:namespace/:name/slos', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { entityRef } = await entityAccess.requireEntity(
+      req.params,
+      credentials,
+    );
+    await entityAccess.requirePermission(
+      operabilitySloWritePermission,
+      entityRef,
+      credentials,
+    );
+    const items = await sloRegistry.create(entityRef, documentsBody(req));
+    res.status(201).json({ items });
+  });
+
+  router.get('/slos/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const slo = await sloRegistry.requireSlo(req.params, credentials);
+    res.json(await sloRegistry.detail(slo));
+  });
+
+  router.get('/slos/:id/openslo', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const slo = await sloRegistry.requireSlo(req.params, credentials);
+    const yaml = await sloRegistry.exportOpenSlo(slo);
+    res
+      .type('application/yaml')
+      .set('Content-Disposition', `inline; filename="${slo.name}.yaml"`)
+      .send(yaml);
+  });
+
+  router.put('/slos/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const slo = await sloRegistry.requireWritableSlo(
+      req.params,
+      credentials,
+      operabilitySloWritePermission,
+    );
+    const items = await sloRegistry.update(slo, documentsBody(req));
+    res.json({ items });
+  });
+
+  router.delete('/slos/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const slo = await sloRegistry.requireWritableSlo(
+      req.params,
+      credentials,
+      operabilitySloWritePermission,
+    );
+    await sloRegistry.delete(slo);
+    res.status(204).end();
+  });
+
+  return router;
+}

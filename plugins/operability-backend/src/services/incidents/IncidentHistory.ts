@@ -1,0 +1,264 @@
+import {
+  INCIDENT_SEVERITIES,
+  MANUAL_INCIDENT_SOURCE,
+  incidentTimeOrderErrors,
+  type EntityIncidentsResponse,
+  type Incident,
+  type IncidentListQuery,
+  type IncidentSeverity,
+  type IncidentStatsQuery,
+  type IncidentStatsResponse,
+  type ManualIncidentCreate,
+  type ManualIncidentUpdate,
+} from '@airworthy/plugin-operability-common';
+import type { IncidentSourceConnection } from '@airworthy/plugin-operability-node';
+import type { Config } from '@backstage/config';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import type { OperabilityStore } from '../../database/OperabilityStore';
+import type {
+  IncidentRecord,
+  ManualIncidentFields,
+} from '../../database/incidents/IncidentStore';
+import type { IncidentBudgetCostCalculator } from './IncidentBudgetCost';
+import { computeIncidentStats } from './incidentStats';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { DAY } = TIME;
+
+/** Settings of the incident history, from `operability.incidents`. */
+export interface IncidentHistoryOptions {
+  /** Default length of the statistics period, in days (`statsPeriodDays`, default 28). */
+  statsPeriodDays: number;
+  /** Severities whose resolved incidents need a post-mortem (default `[critical]`). */
+  postMortemSeverities: IncidentSeverity[];
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** Reads the incident history's settings from config, with defaults. */
+export function readIncidentHistoryOptions(
+  config: Config,
+): IncidentHistoryOptions {
+  const incidents = config.getOptionalConfig('operability.incidents');
+  const statsPeriodDays = incidents?.getOptionalNumber('statsPeriodDays') ?? 28;
+  if (!Number.isInteger(statsPeriodDays) || statsPeriodDays < 1) {
+    throw new Error(
+      `operability.incidents.statsPeriodDays must be a whole number of days >= 1, got ${statsPeriodDays}`,
+    );
+  }
+  const severities = incidents?.getOptionalStringArray(
+    'postMortemSeverities',
+  ) ?? ['critical'];
+  for (const severity of severities) {
+    if (!(INCIDENT_SEVERITIES as readonly string[]).includes(severity)) {
+      throw new Error(
+        `operability.incidents.postMortemSeverities: "${severity}" is not one of ${INCIDENT_SEVERITIES.join(
+          ', ',
+        )}`,
+      );
+    }
+  }
+  return {
+    statsPeriodDays,
+    postMortemSeverities: severities as IncidentSeverity[],
+  };
+}
+
+const iso = (ms: number | undefined) =>
+  ms === undefined ? undefined : new Date(ms).toISOString();
+
+/** An incident record as the API serves it. */
+export function toIncident(record: IncidentRecord): Incident {
+  return {
+    id: record.id,
+    source: record.source,
+    sourceKey: record.sourceKey,
+    entityRefs: record.entityRefs,
+    title: record.title,
+    description: record.description,
+    severity: record.severity,
+    status: record.status,
+    startedAt: iso(record.startedAt)!,
+    detectedAt: iso(record.detectedAt)!,
+    acknowledgedAt: iso(record.acknowledgedAt),
+    resolvedAt: iso(record.resolvedAt),
+    links: record.links,
+    postMortem: record.postMortem,
+    labels: record.labels,
+    createdAt: iso(record.createdAt)!,
+    updatedAt: iso(record.updatedAt)!,
+  };
+}
+
+/**
+ * The incidents of every entity: what sources record, manual incidents, lists and the
+ * statistics of a period.
+ */
+export class IncidentHistory {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: OperabilityStore,
+    private readonly options: IncidentHistoryOptions,
+    private readonly budgetCost: IncidentBudgetCostCalculator,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The connection a source records its observations and cursors through. */
+  connectionFor(source: string): IncidentSourceConnection {
+    const incidents = this.store.incidents;
+    return {
+      record: delivery =>
+        incidents.recordDelivery(source, delivery, this.now()),
+      readCursor: key => incidents.readCursor(source, key),
+      writeCursor: (key, value) =>
+        incidents.writeCursor(source, key, value, this.now()),
+    };
+  }
+
+  async list(
+    entityRef: string,
+    query: IncidentListQuery,
+  ): Promise<EntityIncidentsResponse> {
+    const { items, totalItems } = await this.store.incidents.list(
+      {
+        entityRef,
+        severities: query.severity,
+        statuses: query.status,
+        sources: query.source,
+        from: query.from,
+        to: query.to,
+      },
+      { offset: query.offset, limit: query.limit },
+    );
+    const costs = await this.budgetCost.forIncidents(
+      entityRef,
+      items,
+      this.now(),
+    );
+    return {
+      entityRef,
+      items: items.map(record => ({
+        ...toIncident(record),
+        budgetCost: costs.get(record.id) ?? [],
+      })),
+      totalItems,
+      offset: query.offset,
+      limit: query.limit,
+    };
+  }
+
+  async get(id: string): Promise<IncidentRecord> {
+    const record = await this.store.incidents.get(id);
+    if (!record) throw new NotFoundError(`No incident ${id}`);
+    return record;
+  }
+
+  async stats(
+    entityRef: string,
+    query: IncidentStatsQuery,
+  ): Promise<IncidentStatsResponse> {
+    const now = this.now();
+    const to = query.to ?? now;
+    const from = query.from ?? to - this.options.statsPeriodDays * DAY;
+    if (from >= to) {
+      throw new InputError(
+        `Invalid request query: query.from must be before ${new Date(
+          to,
+        ).toISOString()}`,
+      );
+    }
+    const incidents = await this.store.incidents.listOverlapping(
+      entityRef,
+      from,
+      to,
+    );
+    const started = incidents.filter(
+      i => i.startedAt >= from && i.startedAt < to,
+    );
+    const costs = await this.budgetCost.forIncidents(entityRef, started, now);
+    return {
+      ...computeIncidentStats({
+        entityRef,
+        incidents,
+        from,
+        to,
+        now,
+        postMortemSeverities: this.options.postMortemSeverities,
+      }),
+      budgetCost: started.map(incident => ({
+        incidentId: incident.id,
+        title: incident.title,
+        startedAt: new Date(incident.startedAt).toISOString(),
+        resolvedAt:
+          incident.resolvedAt === undefined
+            ? undefined
+            : new Date(incident.resolvedAt).toISOString(),
+        budgetCost: costs.get(incident.id) ?? [],
+      })),
+    };
+  }
+
+  async createManual(
+    entityRef: string,
+    input: ManualIncidentCreate,
+  ): Promise<Incident> {
+    const record = await this.store.incidents.createManual(
+      entityRef,
+      input,
+      this.now(),
+    );
+    return toIncident(record);
+  }
+
+  /**
+   * Applies a change to a manual incident (fields left out keep their value, `null`
+   * clears). Incidents of other sources are changed at their source: 409.
+   */
+  async updateManual(
+    record: IncidentRecord,
+    update: ManualIncidentUpdate,
+  ): Promise<Incident> {
+    if (record.source !== MANUAL_INCIDENT_SOURCE) {
+      throw new ConflictError(
+        `Incident ${record.id} comes from ${record.source} and changes there; only manual incidents can be changed through the API`,
+      );
+    }
+    const pick = <T>(value: T | undefined, current: T) =>
+      value === undefined ? current : value;
+    const links = { ...record.links };
+    for (const key of ['issue', 'postMortem', 'runbook'] as const) {
+      const value = update.links?.[key];
+      if (value === null) delete links[key];
+      else if (value !== undefined) links[key] = value;
+    }
+    const fields: ManualIncidentFields = {
+      title: pick(update.title, record.title),
+      description: pick(update.description, record.description),
+      severity: pick(update.severity, record.severity),
+      startedAt: pick(update.startedAt, record.startedAt),
+      detectedAt: pick(update.detectedAt, record.detectedAt),
+      acknowledgedAt: pick(update.acknowledgedAt, record.acknowledgedAt),
+      resolvedAt: pick(update.resolvedAt, record.resolvedAt),
+      links,
+      labels: pick(update.labels, record.labels),
+      postMortem: pick(update.postMortem, record.postMortem),
+    };
+    const errors = incidentTimeOrderErrors(fields);
+    if (errors.length) {
+      throw new InputError(
+        `Invalid request body: ${errors
+          .map(e => `body.${e.path}: ${e.message} (after the change)`)
+          .join('; ')}`,
+      );
+    }
+    const updated = await this.store.incidents.updateManual(
+      record.id,
+      fields,
+      this.now(),
+    );
+    if (!updated) throw new NotFoundError(`No incident ${record.id}`);
+    return toIncident(updated);
+  }
+}

@@ -1,0 +1,211 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { parseSloYaml } from '@airworthy/plugin-operability-common';
+import { openSloYaml } from '../../__testUtils__/slos';
+import { createTestStores } from '../../__testUtils__/stores';
+import type { OperabilityStore } from '../../database/OperabilityStore';
+import type { SliBucket } from '../../database/sli/SliStore';
+import { BudgetEvaluator, statusOf } from './BudgetEvaluator';
+import { toSloInput } from './SloRegistry';
+import { TIME } from '@airworthy/plugin-operability-common';
+
+const { MINUTE, HOUR, DAY } = TIME;
+
+const createStores = createTestStores();
+// 2026-11-25T12:00:00Z
+const NOW = Date.UTC(2026, 10, 25, 12);
+
+async function setup(yaml: string) {
+  const { store } = await createStores();
+  const { slos, errors } = parseSloYaml(yaml);
+  expect(errors).toEqual([]);
+  const record = await store.slos.upsert(
+    toSloInput(slos[0], 'component:default/jupyterhub', 'api'),
+  );
+  const evaluator = new BudgetEvaluator({
+    store,
+    logger: mockServices.logger.mock(),
+    snapshotIntervalMs: HOUR,
+  });
+  return { store, record, evaluator };
+}
+
+/** `perMinute` events per minute over [from, to), with `bad(start)` bad ones. */
+function traffic(
+  from: number,
+  to: number,
+  perMinute: number,
+  bad: (start: number) => number = () => 0,
+): SliBucket[] {
+  const buckets: SliBucket[] = [];
+  for (let start = from; start < to; start += MINUTE) {
+    buckets.push({ start, good: perMinute - bad(start), total: perMinute });
+  }
+  return buckets;
+}
+
+async function write(store: OperabilityStore, id: string, b: SliBucket[]) {
+  for (let i = 0; i < b.length; i += 5000) {
+    await store.sli.writeBuckets(id, b.slice(i, i + 5000), NOW);
+  }
+}
+
+describe('BudgetEvaluator', () => {
+  it('computes budget, burn rates, alert rows, status and time to exhaustion from counts', async () => {
+    // 99% over a rolling day, 100 events a minute, half of them bad in the last 10 minutes.
+    const { store, record, evaluator } = await setup(
+      openSloYaml({ target: 0.99, duration: '1d' }),
+    );
+    await write(
+      store,
+      record.id,
+      traffic(NOW - DAY, NOW, 100, start =>
+        start >= NOW - 10 * MINUTE ? 50 : 0,
+      ),
+    );
+
+    const result = await evaluator.evaluate(record, NOW);
+
+    // Period: 144,000 events, 500 bad; budget 1% = 1,440 events.
+    expect(result.budget).toMatchObject({
+      from: new Date(NOW - DAY).toISOString(),
+      to: new Date(NOW).toISOString(),
+      good: 143_500,
+      total: 144_000,
+      budgetMinutes: 14.4,
+    });
+    expect(result.budget.consumed).toBeCloseTo(500 / 1440, 12);
+    expect(result.budget.remaining).toBeCloseTo(1 - 500 / 1440, 12);
+    const rates = Object.fromEntries(
+      result.burnRates.map(b => [b.window, b.burnRate]),
+    );
+    expect(Object.keys(rates)).toEqual([
+      '5m',
+      '30m',
+      '1h',
+      '2h',
+      '6h',
+      '1d',
+      'period',
+    ]);
+    expect(rates['5m']).toBeCloseTo(50, 9);
+    expect(rates['1h']).toBeCloseTo(500 / 6000 / 0.01, 9);
+    expect(rates.period).toBeCloseTo(500 / 144_000 / 0.01, 9);
+    // Time to exhaustion at the last hour's burn rate.
+    expect(result.budget.timeToExhaustionMs).toBeCloseTo(
+      ((1 - 500 / 1440) * DAY) / (500 / 6000 / 0.01),
+      0,
+    );
+    expect(Date.parse(result.budget.exhaustsAt!)).toBe(
+      NOW + Math.round(result.budget.timeToExhaustionMs!),
+    );
+    // 2% in 1h over a day: factor 0.48, threshold 0.0048; both 1h and 5m exceed it.
+    expect(result.alerts[0]).toMatchObject({
+      severity: 'page',
+      longWindow: '1h',
+      shortWindow: '5m',
+      burnRateFactor: 0.48,
+      errorRatioThreshold: 0.0048,
+      firing: true,
+    });
+    expect(result.alertSeverity).toBe('page');
+    expect(result.status).toBe('critical');
+  });
+
+  it('is ok without errors, exhausted when the budget is spent, and no-data without events', async () => {
+    const { store, record, evaluator } = await setup(
+      openSloYaml({ target: 0.99, duration: '1d' }),
+    );
+    await expect(evaluator.evaluate(record, NOW)).resolves.toMatchObject({
+      status: 'no-data',
+      budget: { total: 0, sli: null, timeToExhaustionMs: null },
+    });
+
+    await write(store, record.id, traffic(NOW - DAY, NOW, 10));
+    const ok = await evaluator.evaluate(record, NOW);
+    expect(ok.status).toBe('ok');
+    expect(ok.budget.remaining).toBe(1);
+    expect(ok.budget.timeToExhaustionMs).toBeNull();
+
+    // 2% bad events 12 hours ago, none since: budget spent twice, no alert fires now.
+    await write(
+      store,
+      record.id,
+      traffic(NOW - DAY, NOW - 12 * HOUR, 10, () => 0.4),
+    );
+    const spent = await evaluator.evaluate(record, NOW);
+    expect(spent.budget.consumed).toBeCloseTo(2, 9);
+    expect(spent.status).toBe('exhausted');
+  });
+
+  it('measures a calendar window from the start of the current period and never regains budget in it', async () => {
+    const yaml = openSloYaml({ target: 0.99, duration: '1w' }).replace(
+      'isRolling: true',
+      "isRolling: false\n      calendar:\n        startTime: '2026-11-23 00:00:00'\n        timeZone: UTC",
+    );
+    const { store, record, evaluator } = await setup(yaml);
+    const periodStart = Date.UTC(2026, 10, 23);
+    await write(
+      store,
+      record.id,
+      traffic(periodStart, NOW, 10, start =>
+        start < periodStart + HOUR ? 1 : 0,
+      ),
+    );
+    const first = await evaluator.evaluate(record, NOW);
+    expect(first.budget.from).toBe(new Date(periodStart).toISOString());
+    // 60 bad of 36,000 events over 2.5 days; budget = 1% of the week's projected events.
+    const elapsed = NOW - periodStart;
+    const projected = (36_000 * 7 * DAY) / elapsed;
+    expect(first.budget.consumed).toBeCloseTo(60 / (0.01 * projected), 9);
+
+    // More good traffic later in the period would lower the share; the budget stays spent.
+    await write(store, record.id, traffic(NOW, NOW + HOUR, 1000));
+    const uncapped = await evaluator.evaluate(record, NOW + HOUR);
+    expect(uncapped.budget.remaining).toBeGreaterThan(first.budget.remaining);
+    const later = await evaluator.evaluate(record, NOW + HOUR, first);
+    expect(later.budget.remaining).toBe(first.budget.remaining);
+  });
+
+  it('stores evaluations and at most one snapshot per interval', async () => {
+    const { store, record, evaluator } = await setup(
+      openSloYaml({ target: 0.99, duration: '1d' }),
+    );
+    await write(store, record.id, traffic(NOW - HOUR, NOW, 10));
+    await expect(evaluator.evaluateAll(NOW)).resolves.toEqual({
+      evaluated: 1,
+      failed: 0,
+      snapshots: 1,
+    });
+    await expect(evaluator.evaluateAll(NOW + 30 * MINUTE)).resolves.toEqual({
+      evaluated: 1,
+      failed: 0,
+      snapshots: 0,
+    });
+    await evaluator.evaluateAll(NOW + HOUR);
+    const latest = await store.evaluations.latest([record.id]);
+    expect(latest.get(record.id)!.evaluatedAt).toBe(
+      new Date(NOW + HOUR).toISOString(),
+    );
+    const snapshots = await store.evaluations.snapshots(
+      record.id,
+      0,
+      NOW + DAY,
+    );
+    expect(snapshots.map(s => [s.takenAt, s.status])).toEqual([
+      [NOW, 'ok'],
+      [NOW + HOUR, 'ok'],
+    ]);
+    expect(snapshots[0].burnRates['1h']).toBe(0);
+  });
+});
+
+describe('statusOf', () => {
+  it('puts no data first, then an exhausted budget, then alerts', () => {
+    expect(statusOf(0, 1, 'page')).toBe('no-data');
+    expect(statusOf(10, 0, null)).toBe('exhausted');
+    expect(statusOf(10, -0.5, 'ticket')).toBe('exhausted');
+    expect(statusOf(10, 0.5, 'page')).toBe('critical');
+    expect(statusOf(10, 0.5, 'ticket')).toBe('warning');
+    expect(statusOf(10, 0.5, null)).toBe('ok');
+  });
+});

@@ -1,0 +1,236 @@
+import {
+  alertWindows,
+  burnRate,
+  calendarPeriodAt,
+  decideAlert,
+  errorRatio,
+  evaluateBudget,
+  multiwindowTable,
+  type Slo,
+  type SloBurnRate,
+  type SloEvaluation,
+  type SloStatus,
+} from '@airworthy/plugin-operability-common';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import pLimit from 'p-limit';
+import type { OperabilityStore } from '../../database/OperabilityStore';
+import { alignDown, type SliCounts } from '../../database/sli/SliStore';
+import type { SloRecord } from '../../database/slo/SloStore';
+
+/** The window whose burn rate extrapolates the time to exhaustion. */
+const EXHAUSTION_WINDOW_MS = 3_600_000;
+
+/** The period an SLO's budget is measured over, ending at `end`. */
+export function budgetPeriod(
+  slo: Slo,
+  end: number,
+): { start: number; end: number; periodMs: number; elapsedMs: number } {
+  const window = slo.timeWindow;
+  if (!window.isRolling && window.calendar) {
+    const period = calendarPeriodAt(
+      { duration: window.duration, calendar: window.calendar },
+      end - 1,
+    );
+    return {
+      start: period.startMs,
+      end,
+      periodMs: period.endMs - period.startMs,
+      elapsedMs: end - period.startMs,
+    };
+  }
+  return {
+    start: end - window.durationMs,
+    end,
+    periodMs: window.durationMs,
+    elapsedMs: window.durationMs,
+  };
+}
+
+/** The status of an evaluated SLO: budget first, then the most severe firing alert. */
+export function statusOf(
+  periodTotal: number,
+  remaining: number,
+  alertSeverity: 'page' | 'ticket' | null,
+): SloStatus {
+  if (periodTotal === 0) return 'no-data';
+  if (remaining <= 0) return 'exhausted';
+  if (alertSeverity === 'page') return 'critical';
+  if (alertSeverity === 'ticket') return 'warning';
+  return 'ok';
+}
+
+/**
+ * Evaluates SLOs from the SLI store: budget over the period, burn rate per alert window and
+ * over the period, the multiwindow alert rows, status and time to exhaustion. Every figure
+ * comes from summed counts of the store's buckets.
+ */
+export class BudgetEvaluator {
+  constructor(
+    private readonly options: {
+      store: OperabilityStore;
+      logger: LoggerService;
+      /** Minimum time between two snapshots of an SLO. */
+      snapshotIntervalMs: number;
+      concurrency?: number;
+    },
+  ) {}
+
+  /**
+   * Evaluates one SLO at `now` (windows end at the last bucket boundary). `clock` is the
+   * current time, which decides the resolutions the store still holds; it differs from
+   * `now` only when evaluating as of an instant in the past (score history).
+   */
+  async evaluate(
+    record: SloRecord,
+    now: number,
+    previous?: SloEvaluation,
+    clock: number = now,
+  ): Promise<SloEvaluation> {
+    const { sli } = this.options.store;
+    const slo = record.definition;
+    const target = slo.target;
+    const end = alignDown(now, sli.levels[0].widthMs);
+    const period = budgetPeriod(slo, end);
+    const table = multiwindowTable(period.periodMs, target);
+    const windows = alertWindows(table);
+
+    const counts = new Map<number, SliCounts>();
+    await Promise.all(
+      windows.map(async ({ windowMs }) => {
+        counts.set(
+          windowMs,
+          await sli.getCounts(record.id, end - windowMs, end, clock),
+        );
+      }),
+    );
+    const exhaustion =
+      counts.get(EXHAUSTION_WINDOW_MS) ??
+      (await sli.getCounts(record.id, end - EXHAUSTION_WINDOW_MS, end, clock));
+    const periodCounts = await sli.getCounts(
+      record.id,
+      period.start,
+      end,
+      clock,
+    );
+
+    // Calendar windows never regain budget before the period resets.
+    const samePeriod =
+      previous && Date.parse(previous.budget.from) === periodCounts.from;
+    const report = evaluateBudget({
+      target,
+      periodMs: period.periodMs,
+      counts: periodCounts,
+      elapsedMs: period.elapsedMs,
+      currentBurnRate: burnRate(exhaustion, target),
+      previousRemaining:
+        !slo.timeWindow.isRolling && samePeriod && previous.budget.total > 0
+          ? previous.budget.remaining
+          : undefined,
+    });
+    const decision = decideAlert(target, table, (_w, windowMs) =>
+      errorRatio(counts.get(windowMs)!),
+    );
+
+    const burnRates: SloBurnRate[] = [
+      ...windows.map(({ window, windowMs }) => {
+        const c = counts.get(windowMs)!;
+        return {
+          window,
+          windowMs,
+          good: c.good,
+          total: c.total,
+          errorRatio: errorRatio(c),
+          burnRate: burnRate(c, target),
+        };
+      }),
+      {
+        window: 'period',
+        windowMs: period.periodMs,
+        good: periodCounts.good,
+        total: periodCounts.total,
+        errorRatio: report.errorRatio,
+        burnRate: report.burnRate,
+      },
+    ];
+
+    return {
+      evaluatedAt: new Date(now).toISOString(),
+      status: statusOf(periodCounts.total, report.remaining, decision.severity),
+      budget: {
+        from: new Date(periodCounts.from).toISOString(),
+        to: new Date(periodCounts.to).toISOString(),
+        good: periodCounts.good,
+        total: periodCounts.total,
+        sli: report.sli,
+        errorBudget: report.errorBudget,
+        budgetMinutes: report.budgetMinutes,
+        consumed: report.consumed,
+        remaining: report.remaining,
+        remainingMinutes: report.remainingMinutes,
+        timeToExhaustionMs: report.timeToExhaustionMs,
+        ...(report.timeToExhaustionMs === null
+          ? {}
+          : {
+              exhaustsAt: new Date(
+                end + report.timeToExhaustionMs,
+              ).toISOString(),
+            }),
+      },
+      burnRates,
+      alertSeverity: decision.severity,
+      alerts: decision.windows.map(w => ({
+        severity: w.severity,
+        longWindow: w.longWindow,
+        shortWindow: w.shortWindow,
+        burnRateFactor: w.burnRateFactor,
+        errorRatioThreshold: w.errorRatioThreshold!,
+        longErrorRatio: w.longErrorRatio,
+        shortErrorRatio: w.shortErrorRatio,
+        firing: w.firing,
+      })),
+    };
+  }
+
+  /** Evaluates every SLO and stores the results; one SLO's failure does not stop the others. */
+  async evaluateAll(
+    now: number = Date.now(),
+  ): Promise<{ evaluated: number; failed: number; snapshots: number }> {
+    const { store, logger, snapshotIntervalMs } = this.options;
+    const records = await store.slos.listAll();
+    const previous = await store.evaluations.latest(records.map(r => r.id));
+    const limit = pLimit(this.options.concurrency ?? 4);
+    let evaluated = 0;
+    let failed = 0;
+    let snapshots = 0;
+    await Promise.all(
+      records.map(record =>
+        limit(async () => {
+          try {
+            const evaluation = await this.evaluate(
+              record,
+              now,
+              previous.get(record.id),
+            );
+            if (
+              await store.evaluations.save(
+                record.id,
+                evaluation,
+                now,
+                snapshotIntervalMs,
+              )
+            ) {
+              snapshots++;
+            }
+            evaluated++;
+          } catch (error) {
+            failed++;
+            logger.warn(
+              `Could not evaluate SLO ${record.id} (${record.entityRef}, ${record.ref}): ${error}`,
+            );
+          }
+        }),
+      ),
+    );
+    return { evaluated, failed, snapshots };
+  }
+}
