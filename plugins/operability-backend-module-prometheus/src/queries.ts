@@ -35,7 +35,7 @@ const OPERATORS: Record<ComparisonOperator, string> = {
 
 /** A PromQL duration: `1m`, `1h`, or seconds where minutes do not divide it. */
 export function promDuration(ms: number): string {
-  return ms % 60_000 === 0 ? formatDurationShorthand(ms) : `${ms / 1000}s`;
+  return formatDurationShorthand(ms);
 }
 
 /** The `query` of a Prometheus metric source; throws when it has none. */

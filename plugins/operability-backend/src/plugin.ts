@@ -14,37 +14,35 @@ import {
   type ScoreCheck,
   type SliSource,
 } from '@airworthy/plugin-operability-node';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import {
-  readCollectionConfig,
-  readEvaluationConfig,
-  readSliConfig,
-  readSloFilesConfig,
-} from './config';
+import { readOperabilitySettings } from './config';
 import { createOperabilityStore } from './database/OperabilityStore';
 import { createRouter } from './router';
-import { scheduleIncidentHousekeeping } from './tasks/incidents';
-import { BudgetEvaluator } from './services/slo/BudgetEvaluator';
-import { EntityAccess } from './services/access/EntityAccess';
-import { RepoSloSync } from './services/slo/RepoSloSync';
-import { SliCollector } from './services/sli/SliCollector';
-import { SliService } from './services/sli/SliIngest';
-import { IncidentBudgetCostCalculator } from './services/incidents/IncidentBudgetCost';
+import { EntityAccess } from './services/access';
 import {
+  IncidentBudgetCostCalculator,
   IncidentHistory,
-  readIncidentHistoryOptions,
-} from './services/incidents/IncidentHistory';
-import { SloRegistry } from './services/slo/SloRegistry';
-import { SloSeries } from './services/slo/SloSeries';
-import { scheduleOperabilityTasks } from './tasks/slo';
-import { Exemptions } from './services/score/Exemptions';
-import { OperabilityScorer } from './services/score/OperabilityScorer';
-import { Portfolio } from './services/score/Portfolio';
-import { ScoreContextFactory } from './services/score/ScoreContext';
-import { readScoreSettings } from './config/score';
-import { createDefaultScoreChecks } from './services/score/scoreChecks';
+} from './services/incidents';
+import {
+  createDefaultScoreChecks,
+  Exemptions,
+  OperabilityScorer,
+  Portfolio,
+  ScoreContextFactory,
+} from './services/score';
+import { SliCollector, SliIngest } from './services/sli';
+import {
+  BudgetEvaluator,
+  RepoSloSync,
+  SloRegistry,
+  SloSeries,
+} from './services/slo';
+import { scheduleIncidentHousekeeping } from './tasks/incidents';
 import { scheduleScoring } from './tasks/score';
+import { scheduleSliTasks } from './tasks/sli';
+import { scheduleSloTasks } from './tasks/slo';
 
 /**
  * The operability backend plugin: SLOs, SLI data, incidents and operability scores of
@@ -126,13 +124,10 @@ export const operabilityPlugin = createBackendPlugin({
         permissionsRegistry,
         catalog,
       }) {
-        const sliConfig = readSliConfig(config);
-        const sloFilesConfig = readSloFilesConfig(config);
-        const collectionConfig = readCollectionConfig(config);
-        const evaluationConfig = readEvaluationConfig(config);
+        const settings = readOperabilitySettings(config, { scoreChecks });
 
         const store = await createOperabilityStore(database, {
-          sliLevels: sliConfig.levels,
+          sliLevels: settings.sli.levels,
         });
         const entityAccess = new EntityAccess(catalog, permissions);
         const sloRegistry = new SloRegistry(
@@ -140,21 +135,21 @@ export const operabilityPlugin = createBackendPlugin({
           entityAccess,
           () => sliSources,
         );
-        const sliService = new SliService({
+        const sliIngest = new SliIngest({
           store,
-          config: sliConfig,
+          settings: settings.sli,
           logger,
         });
         const incidentHistory = new IncidentHistory(
           store,
-          readIncidentHistoryOptions(config),
+          settings.incidents.history,
           new IncidentBudgetCostCalculator(store),
         );
         for (const source of incidentSources.values()) {
           await source.connect(incidentHistory.connectionFor(source.id));
         }
         await scheduleIncidentHousekeeping({
-          config,
+          settings: settings.incidents.housekeeping,
           logger,
           scheduler,
           store,
@@ -166,52 +161,51 @@ export const operabilityPlugin = createBackendPlugin({
           integrations: ScmIntegrations.fromConfig(config),
           store,
           logger,
-          localDirectories: sloFilesConfig.localDirectories,
+          localDirectories: settings.sloFiles.localDirectories,
         });
         const collector = new SliCollector({
           store,
           logger,
-          sliService,
+          ingest: sliIngest,
           sources: () => sliSources,
-          lagMs: collectionConfig.lagMs,
-          concurrency: collectionConfig.concurrency,
-          backfillMs: collectionConfig.backfillMs,
+          lagMs: settings.collection.lagMs,
+          concurrency: settings.collection.concurrency,
+          backfillMs: settings.collection.backfillMs,
         });
         const evaluator = new BudgetEvaluator({
           store,
           logger,
-          snapshotIntervalMs: evaluationConfig.snapshotIntervalMs,
-          concurrency: evaluationConfig.concurrency,
+          snapshotIntervalMs: settings.evaluation.snapshotIntervalMs,
+          concurrency: settings.evaluation.concurrency,
         });
 
         permissionsRegistry.addPermissions(operabilityPermissions);
 
-        await scheduleOperabilityTasks({
+        await scheduleSloTasks({
+          scheduler,
+          logger,
+          repoSync,
+          evaluator,
+          settings,
+        });
+        await scheduleSliTasks({
           scheduler,
           logger,
           store,
-          repoSync,
           collector,
-          evaluator,
-          config: {
-            sli: sliConfig,
-            sloFiles: sloFilesConfig,
-            collection: collectionConfig,
-            evaluation: evaluationConfig,
-          },
+          settings,
         });
 
-        const scoreSettings = readScoreSettings(config, scoreChecks);
         const scorer = new OperabilityScorer({
           store,
-          settings: scoreSettings,
+          settings: settings.score,
           contexts: new ScoreContextFactory({
             store,
             sloRegistry,
             incidentHistory,
             catalog,
             auth,
-            periodDays: scoreSettings.periodDays,
+            periodDays: settings.score.periodDays,
             evaluator,
           }),
           catalog,
@@ -222,26 +216,24 @@ export const operabilityPlugin = createBackendPlugin({
 
         httpRouter.use(
           await createRouter({
-            config,
-            logger,
+            middleware: MiddlewareFactory.create({ config, logger }),
             httpAuth,
+            auth,
+            catalog,
             entityAccess,
             sloRegistry,
-            sliService,
             sloSeries: new SloSeries(store),
+            sliIngest,
             incidentHistory,
             incidentSources,
-            score: {
+            webhookLimits: settings.incidents.webhooks,
+            scorer,
+            exemptions: new Exemptions(store, scorer),
+            portfolio: new Portfolio({
               catalog,
-              auth,
-              scorer,
-              exemptions: new Exemptions(store, scorer),
-              portfolio: new Portfolio({
-                catalog,
-                scores: store.scores,
-                settings: scoreSettings,
-              }),
-            },
+              scores: store.scores,
+              settings: settings.score,
+            }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -2,52 +2,51 @@ import type { IncidentSource } from '@airworthy/plugin-operability-node';
 import type {
   AuthService,
   HttpAuthService,
-  LoggerService,
-  RootConfigService,
 } from '@backstage/backend-plugin-api';
-import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import type { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import type { HealthResponse } from '@airworthy/plugin-operability-common';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
-import { createSliRoutes } from './routes/sli';
-import { createIncidentRoutes } from './routes/incidents';
-import { createSloRoutes, YAML_MEDIA_TYPES } from './routes/slo';
+import type { WebhookLimits } from './config';
 import { createBadgeRoutes } from './routes/badges';
+import { createIncidentRoutes } from './routes/incidents';
 import { createScoreRoutes } from './routes/score';
-import { createWebhookRoutes, readWebhookLimits } from './routes/webhooks';
-import type { EntityAccess } from './services/access/EntityAccess';
-import type { IncidentHistory } from './services/incidents/IncidentHistory';
-import type { SliService } from './services/sli/SliIngest';
-import type { SloSeries } from './services/slo/SloSeries';
-import type { SloRegistry } from './services/slo/SloRegistry';
-import type { Exemptions } from './services/score/Exemptions';
-import type { OperabilityScorer } from './services/score/OperabilityScorer';
-import type { Portfolio } from './services/score/Portfolio';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { createSliRoutes } from './routes/sli';
+import { createSloRoutes, YAML_MEDIA_TYPES } from './routes/slo';
+import { createWebhookRoutes } from './routes/webhooks';
+import type { EntityAccess } from './services/access';
+import type { IncidentHistory } from './services/incidents';
+import type {
+  Exemptions,
+  OperabilityScorer,
+  Portfolio,
+} from './services/score';
+import type { SliIngest } from './services/sli';
+import type { SloRegistry, SloSeries } from './services/slo';
 
+/** What the HTTP API is built from: services and settings, all made by plugin.ts. */
 export interface RouterOptions {
-  config: RootConfigService;
-  logger: LoggerService;
+  middleware: MiddlewareFactory;
   httpAuth: HttpAuthService;
+  auth: AuthService;
+  catalog: CatalogService;
   entityAccess: EntityAccess;
   sloRegistry: SloRegistry;
-  sliService: SliService;
+  sloSeries: SloSeries;
+  sliIngest: SliIngest;
   incidentHistory: IncidentHistory;
   incidentSources: ReadonlyMap<string, IncidentSource>;
-  sloSeries: SloSeries;
-  score: {
-    catalog: CatalogService;
-    auth: AuthService;
-    scorer: OperabilityScorer;
-    exemptions: Exemptions;
-    portfolio: Portfolio;
-  };
+  webhookLimits: WebhookLimits;
+  scorer: OperabilityScorer;
+  exemptions: Exemptions;
+  portfolio: Portfolio;
 }
 
 /**
- * The plugin's HTTP API. Handlers stay thin (credentials, permission, service, JSON); each
- * area's routes live in `routes/`. Errors are `@backstage/errors` types, answered here
- * without stack traces whatever NODE_ENV is.
+ * The plugin's HTTP API. Handlers stay thin (credentials, parsed input, permission, service,
+ * JSON); each domain's routes live in `routes/`. Errors are `@backstage/errors` types,
+ * answered here without stack traces whatever NODE_ENV is.
  */
 export async function createRouter(
   options: RouterOptions,
@@ -57,7 +56,7 @@ export async function createRouter(
   router.use(
     createWebhookRoutes({
       sources: options.incidentSources,
-      limits: readWebhookLimits(options.config),
+      limits: options.webhookLimits,
     }),
   );
   router.use(express.json({ limit: '1mb' }));
@@ -71,16 +70,9 @@ export async function createRouter(
   router.use(createSloRoutes(options));
   router.use(createSliRoutes(options));
   router.use(createIncidentRoutes(options));
-  router.use(createScoreRoutes({ ...options, ...options.score }));
-  router.use(createBadgeRoutes(options.score));
+  router.use(createScoreRoutes(options));
+  router.use(createBadgeRoutes(options));
 
-  router.use(
-    MiddlewareFactory.create({
-      config: options.config,
-      logger: options.logger,
-    }).error({
-      showStackTraces: false,
-    }),
-  );
+  router.use(options.middleware.error({ showStackTraces: false }));
   return router;
 }

@@ -7,8 +7,13 @@ import {
 import type { ScoreCheck } from '@airworthy/plugin-operability-node';
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import { readDurationMs, readSchedule } from '.';
-import { readRateLimit, type RateLimitSettings } from '../lib/rateLimit';
+import {
+  readDurationMs,
+  readRateLimit,
+  readSchedule,
+  readWholeNumber,
+  type RateLimitSettings,
+} from './readers';
 
 /** The settings of the operability score, from `operability.score`. */
 export interface ScoreSettings {
@@ -54,20 +59,12 @@ export const SCORE_DEFAULTS = {
 
 const KEY = 'operability.score';
 
-function wholeNumber(
+const wholeNumber = (
   config: Config | undefined,
   key: string,
   fallback: number,
   min: number,
-): number {
-  const value = config?.getOptionalNumber(key) ?? fallback;
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(
-      `Invalid config at '${KEY}.${key}': must be a whole number >= ${min}, got ${value}`,
-    );
-  }
-  return value;
-}
+) => readWholeNumber(config, key, fallback, min, KEY);
 
 /**
  * Applies `operability.score.checks` to the available checks (the defaults and those added

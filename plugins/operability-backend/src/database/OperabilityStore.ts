@@ -1,10 +1,22 @@
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
-import { KnexExemptionStore, type ExemptionStore } from './score/ExemptionStore';
-import { KnexIncidentStore, type IncidentStore } from './incidents/IncidentStore';
+import {
+  KnexExemptionStore,
+  type ExemptionStore,
+} from './score/ExemptionStore';
+import {
+  KnexIncidentStore,
+  type IncidentStore,
+} from './incidents/IncidentStore';
 import { applyDatabaseMigrations } from './migrations';
-import { KnexCollectionStore, type CollectionStore } from './sli/CollectionStore';
-import { KnexEvaluationStore, type EvaluationStore } from './slo/EvaluationStore';
+import {
+  KnexCollectionStore,
+  type CollectionStore,
+} from './sli/CollectionStore';
+import {
+  KnexEvaluationStore,
+  type EvaluationStore,
+} from './slo/EvaluationStore';
 import { KnexScoreStore, type ScoreStore } from './score/ScoreStore';
 import { KnexSliStore, type SliLevel, type SliStore } from './sli/SliStore';
 import {

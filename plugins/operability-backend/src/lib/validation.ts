@@ -1,4 +1,9 @@
-import { describeZodError } from '@airworthy/plugin-operability-common';
+import {
+  describeZodError,
+  entityRouteParamsSchema,
+  sloIdParamsSchema,
+  toEntityRef,
+} from '@airworthy/plugin-operability-common';
 import { InputError } from '@backstage/errors';
 import type { z } from 'zod';
 
@@ -18,4 +23,14 @@ export function parseInput<T extends z.ZodType>(
     );
   }
   return result.data;
+}
+
+/** The canonical entity ref named by `/entities/:kind/:namespace/:name` route params. */
+export function entityRefParam(params: unknown): string {
+  return toEntityRef(parseInput(entityRouteParamsSchema, params, 'params'));
+}
+
+/** The SLO id of `/slos/:id` route params. */
+export function sloIdParam(params: unknown): string {
+  return parseInput(sloIdParamsSchema, params, 'params').id;
 }

@@ -11,9 +11,12 @@ import type {
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
-import { parseInput } from '../lib/validation';
+import { entityRefParam, parseInput } from '../lib/validation';
 import type { EntityAccess } from '../services/access/EntityAccess';
-import { toIncident, type IncidentHistory } from '../services/incidents/IncidentHistory';
+import {
+  toIncident,
+  type IncidentHistory,
+} from '../services/incidents/IncidentHistory';
 
 /**
  * Incident routes: an entity's incidents and their statistics, one incident, and manual
@@ -58,7 +61,7 @@ export function createIncidentRoutes(options: {
   router.get('/entities/:kind/:namespace/:name/incidents', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const { entityRef } = await entityAccess.requireEntity(
-      req.params,
+      entityRefParam(req.params),
       credentials,
     );
     const query = parseInput(incidentListQuerySchema, req.query, 'query');
@@ -70,7 +73,7 @@ export function createIncidentRoutes(options: {
     async (req, res) => {
       const credentials = await httpAuth.credentials(req);
       const { entityRef } = await entityAccess.requireEntity(
-        req.params,
+        entityRefParam(req.params),
         credentials,
       );
       const query = parseInput(incidentStatsQuerySchema, req.query, 'query');
@@ -83,7 +86,7 @@ export function createIncidentRoutes(options: {
     async (req, res) => {
       const credentials = await httpAuth.credentials(req);
       const { entityRef } = await entityAccess.requireEntity(
-        req.params,
+        entityRefParam(req.params),
         credentials,
       );
       const input = parseInput(manualIncidentCreateSchema, req.body, 'body');

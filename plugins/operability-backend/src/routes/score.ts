@@ -12,7 +12,7 @@ import type {
 import { NotFoundError } from '@backstage/errors';
 import type { Request } from 'express';
 import Router from 'express-promise-router';
-import { parseInput } from '../lib/validation';
+import { entityRefParam, parseInput } from '../lib/validation';
 import type { EntityAccess } from '../services/access/EntityAccess';
 import { authorOf, type Exemptions } from '../services/score/Exemptions';
 import type { OperabilityScorer } from '../services/score/OperabilityScorer';
@@ -39,7 +39,7 @@ export function createScoreRoutes(options: {
     credentials: BackstageCredentials,
   ) {
     const { entity, entityRef } = await entityAccess.requireEntity(
-      params,
+      entityRefParam(params),
       credentials,
     );
     if (!scorer.scores(entity)) {

@@ -5,34 +5,37 @@ import {
 } from '@airworthy/plugin-operability-common';
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
-import { parseInput } from '../lib/validation';
-import type { SliService } from '../services/sli/SliIngest';
+import { parseInput, sloIdParam } from '../lib/validation';
+import type { SliIngest } from '../services/sli';
 import type { SloSeries } from '../services/slo/SloSeries';
 import type { SloRegistry } from '../services/slo/SloRegistry';
 
 export function createSliRoutes(options: {
   httpAuth: HttpAuthService;
   sloRegistry: SloRegistry;
-  sliService: SliService;
+  sliIngest: SliIngest;
   sloSeries: SloSeries;
 }) {
-  const { httpAuth, sloRegistry, sliService, sloSeries } = options;
+  const { httpAuth, sloRegistry, sliIngest, sloSeries } = options;
   const router = Router();
 
   router.post('/slos/:id/sli', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const slo = await sloRegistry.requireWritableSlo(
-      req.params,
+      sloIdParam(req.params),
       credentials,
       operabilitySliWritePermission,
     );
     const body = parseInput(sliPushRequestSchema, req.body, 'body');
-    res.json(await sliService.push(slo, body));
+    res.json(await sliIngest.push(slo, body));
   });
 
   router.get('/slos/:id/series', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const slo = await sloRegistry.requireSlo(req.params, credentials);
+    const slo = await sloRegistry.requireSlo(
+      sloIdParam(req.params),
+      credentials,
+    );
     const query = parseInput(sloSeriesQuerySchema, req.query, 'query');
     res.json(await sloSeries.series(slo, query));
   });

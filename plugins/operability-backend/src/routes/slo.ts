@@ -3,8 +3,12 @@ import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import type { Request } from 'express';
 import Router from 'express-promise-router';
+import { entityRefParam, sloIdParam } from '../lib/validation';
 import type { EntityAccess } from '../services/access/EntityAccess';
-import type { SloDocumentsBody, SloRegistry } from '../services/slo/SloRegistry';
+import type {
+  SloDocumentsBody,
+  SloRegistry,
+} from '../services/slo/SloRegistry';
 
 /** Media types of YAML request bodies (parsed as text by the router). */
 export const YAML_MEDIA_TYPES = [
@@ -34,7 +38,7 @@ export function createSloRoutes(options: {
   router.get('/entities/:kind/:namespace/:name/slos', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const { entityRef } = await entityAccess.requireEntity(
-      req.params,
+      entityRefParam(req.params),
       credentials,
     );
     res.json(await sloRegistry.listForEntity(entityRef));
@@ -43,7 +47,7 @@ export function createSloRoutes(options: {
   router.post('/entities/:kind/:namespace/:name/slos', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const { entityRef } = await entityAccess.requireEntity(
-      req.params,
+      entityRefParam(req.params),
       credentials,
     );
     await entityAccess.requirePermission(
@@ -57,13 +61,19 @@ export function createSloRoutes(options: {
 
   router.get('/slos/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const slo = await sloRegistry.requireSlo(req.params, credentials);
+    const slo = await sloRegistry.requireSlo(
+      sloIdParam(req.params),
+      credentials,
+    );
     res.json(await sloRegistry.detail(slo));
   });
 
   router.get('/slos/:id/openslo', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const slo = await sloRegistry.requireSlo(req.params, credentials);
+    const slo = await sloRegistry.requireSlo(
+      sloIdParam(req.params),
+      credentials,
+    );
     const yaml = await sloRegistry.exportOpenSlo(slo);
     res
       .type('application/yaml')
@@ -74,7 +84,7 @@ export function createSloRoutes(options: {
   router.put('/slos/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const slo = await sloRegistry.requireWritableSlo(
-      req.params,
+      sloIdParam(req.params),
       credentials,
       operabilitySloWritePermission,
     );
@@ -85,7 +95,7 @@ export function createSloRoutes(options: {
   router.delete('/slos/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const slo = await sloRegistry.requireWritableSlo(
-      req.params,
+      sloIdParam(req.params),
       credentials,
       operabilitySloWritePermission,
     );

@@ -1,33 +1,9 @@
 import type { IncidentSource } from '@airworthy/plugin-operability-node';
-import type { RootConfigService } from '@backstage/backend-plugin-api';
+import type { WebhookLimits } from '../config';
 import { NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
-import { createRateLimiter, readRateLimit } from '../lib/rateLimit';
-
-/** Limits of the webhook routes, from `operability.incidents.webhooks`. */
-export interface WebhookLimits {
-  /** Largest body accepted (`maxBodySize`, default `1mb`); larger ones get 413. */
-  maxBodySize: string;
-  /** Deliveries accepted per client address and window (`rateLimit.max`, default 300). */
-  max: number;
-  /** The window, in seconds (`rateLimit.windowSeconds`, default 60). */
-  windowSeconds: number;
-}
-
-/** Reads the webhook limits from config, with defaults. */
-export function readWebhookLimits(config: RootConfigService): WebhookLimits {
-  const webhooks = config.getOptionalConfig('operability.incidents.webhooks');
-  return {
-    maxBodySize: webhooks?.getOptionalString('maxBodySize') ?? '1mb',
-    ...readRateLimit(
-      webhooks,
-      'rateLimit',
-      { max: 300, windowSeconds: 60 },
-      'operability.incidents.webhooks',
-    ),
-  };
-}
+import { createRateLimiter } from '../lib/rateLimit';
 
 /**
  * `POST /webhooks/{source}`: the only unauthenticated routes of the plugin. Each request is

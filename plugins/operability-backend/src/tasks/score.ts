@@ -2,10 +2,8 @@ import type {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import type { OperabilityScorer } from '../services/score/OperabilityScorer';
-
-/** Task id of the scoring job (scope global: one replica runs it). */
-export const SCORING_TASK_ID = 'operability-scoring';
+import type { OperabilityScorer } from '../services/score';
+import { scheduleGlobal, TASK_IDS } from './schedule';
 
 /**
  * Schedules the scoring of every entity of the scored kinds (`operability.score.schedule`,
@@ -19,11 +17,12 @@ export async function scheduleScoring(options: {
   scorer: OperabilityScorer;
 }): Promise<void> {
   const { scheduler, logger, scorer } = options;
-  await scheduler.scheduleTask({
-    id: SCORING_TASK_ID,
-    scope: 'global',
-    ...scorer.settings.schedule,
-    fn: async () => {
+  await scheduleGlobal(
+    scheduler,
+    logger,
+    TASK_IDS.scoring,
+    scorer.settings.schedule,
+    async () => {
       const started = Date.now();
       const { scored, failed, removed, expired } = await scorer.scoreAll(
         started,
@@ -48,6 +47,7 @@ export async function scheduleScoring(options: {
           );
         }
       }
+      return undefined;
     },
-  });
+  );
 }

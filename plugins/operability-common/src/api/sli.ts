@@ -1,5 +1,30 @@
 import { z } from 'zod';
 
+const countFields = {
+  good: z
+    .number({ message: 'must be a number' })
+    .nonnegative('must be zero or more'),
+  total: z
+    .number({ message: 'must be a number' })
+    .nonnegative('must be zero or more'),
+};
+
+const goodNotAboveTotal = (b: { good: number; total: number }) =>
+  b.good <= b.total;
+const goodNotAboveTotalMessage = {
+  message: 'good must not exceed total',
+  path: ['good'],
+};
+
+/**
+ * The good and total event counts of one SLI bucket, however they arrive (pushed through the
+ * API or collected from a source): the one definition of valid counts.
+ * @public
+ */
+export const sliCountsSchema = z
+  .object(countFields)
+  .refine(goodNotAboveTotal, goodNotAboveTotalMessage);
+
 /**
  * One bucket of SLI data as pushed: the good and total events counted in the bucket that
  * starts at `start` (ISO 8601, aligned to the store's bucket width, 1 minute by default).
@@ -12,18 +37,10 @@ export const sliBucketInputSchema = z
       message:
         'must be an ISO 8601 date-time with a time zone, e.g. "2026-11-25T10:00:00Z"',
     }),
-    good: z
-      .number({ message: 'must be a number' })
-      .nonnegative('must be zero or more'),
-    total: z
-      .number({ message: 'must be a number' })
-      .nonnegative('must be zero or more'),
+    ...countFields,
   })
   .strict()
-  .refine(b => b.good <= b.total, {
-    message: 'good must not exceed total',
-    path: ['good'],
-  });
+  .refine(goodNotAboveTotal, goodNotAboveTotalMessage);
 
 /** A pushed SLI bucket. @public */
 export type SliBucketInput = z.infer<typeof sliBucketInputSchema>;

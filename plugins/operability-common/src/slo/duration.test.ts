@@ -49,7 +49,9 @@ describe('duration shorthands', () => {
     expect(formatDurationShorthand(86_400_000)).toBe('1d');
     expect(formatDurationShorthand(30 * 86_400_000)).toBe('30d');
     expect(formatDurationShorthand(36 * 3_600_000)).toBe('36h');
-    expect(() => formatDurationShorthand(1000)).toThrow(RangeError);
+    expect(formatDurationShorthand(90_000)).toBe('90s');
+    expect(formatDurationShorthand(1000)).toBe('1s');
+    expect(() => formatDurationShorthand(1500)).toThrow(RangeError);
     expect(() => formatDurationShorthand(0)).toThrow(RangeError);
   });
 

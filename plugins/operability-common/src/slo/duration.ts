@@ -1,6 +1,6 @@
 import { TIME } from '../time';
 
-const { MINUTE, HOUR, DAY } = TIME;
+const { SECOND, MINUTE, HOUR, DAY } = TIME;
 /**
  * OpenSLO duration shorthands (`5m`, `28d`, `1M`) and the human and PromQL forms of durations.
  */
@@ -71,18 +71,20 @@ export function durationToMs(text: string): number {
 }
 
 /**
- * The shortest exact shorthand of a length in whole minutes using the units d, h and m
+ * The shortest exact shorthand of a length in whole seconds using the units d, h, m and s
  * (the units PromQL and Sloth's record names use): 300000 is `5m`, 86400000 is `1d`,
- * 2592000000 is `30d`. Throws for lengths that are not a positive whole number of minutes.
+ * 2592000000 is `30d`, 90000 is `90s`. Throws for lengths that are not a positive whole
+ * number of seconds.
  * @public
  */
 export function formatDurationShorthand(ms: number): string {
-  if (!Number.isInteger(ms) || ms <= 0 || ms % MINUTE !== 0) {
-    throw new RangeError(`${ms} ms is not a positive whole number of minutes`);
+  if (!Number.isInteger(ms) || ms <= 0 || ms % SECOND !== 0) {
+    throw new RangeError(`${ms} ms is not a positive whole number of seconds`);
   }
   if (ms % DAY === 0) return `${ms / DAY}d`;
   if (ms % HOUR === 0) return `${ms / HOUR}h`;
-  return `${ms / MINUTE}m`;
+  if (ms % MINUTE === 0) return `${ms / MINUTE}m`;
+  return `${ms / SECOND}s`;
 }
 
 /**

@@ -243,36 +243,22 @@ export class KnexSliStore implements SliStore {
   ): Promise<SliWriteResult> {
     const base = this.levels[0];
     const oldest = this.coverageStart(this.levels.length - 1, now);
+    // The store's invariants only: callers validate what they write (services/sli/SliIngest),
+    // with messages for people; a bucket that breaks one here is refused, never stored.
     const seen = new Set<number>();
     buckets.forEach((b, i) => {
-      if (b.start % base.widthMs !== 0) {
-        throw new InputError(
-          `buckets[${i}].start must be aligned to ${base.widthMs} ms`,
-        );
-      }
-      if (seen.has(b.start)) {
-        throw new InputError(`buckets[${i}].start appears twice`);
+      const problem =
+        (b.start % base.widthMs !== 0 && 'start is not aligned') ||
+        (seen.has(b.start) && 'start appears twice') ||
+        (b.start < oldest && 'start is older than the longest retention') ||
+        (!(Number.isFinite(b.good) && Number.isFinite(b.total)) &&
+          'counts are not finite') ||
+        (!(b.good >= 0 && b.good <= b.total) &&
+          'counts are not 0 <= good <= total');
+      if (problem) {
+        throw new InputError(`SLI bucket ${i} cannot be stored: ${problem}`);
       }
       seen.add(b.start);
-      if (
-        !Number.isFinite(b.good) ||
-        !Number.isFinite(b.total) ||
-        b.good < 0 ||
-        b.good > b.total
-      ) {
-        throw new InputError(
-          `buckets[${i}]: good and total must be finite with 0 <= good <= total`,
-        );
-      }
-      if (b.start < oldest) {
-        throw new InputError(
-          `buckets[${i}].start ${new Date(
-            b.start,
-          ).toISOString()} is older than the longest SLI retention (data before ${new Date(
-            oldest,
-          ).toISOString()} is no longer kept)`,
-        );
-      }
     });
     const result: SliWriteResult = { inserted: 0, unchanged: 0, replaced: [] };
     if (buckets.length === 0) return result;

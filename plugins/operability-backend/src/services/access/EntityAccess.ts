@@ -1,7 +1,3 @@
-import {
-  entityRouteParamsSchema,
-  toEntityRef,
-} from '@airworthy/plugin-operability-common';
 import type {
   BackstageCredentials,
   PermissionsService,
@@ -13,7 +9,6 @@ import {
   AuthorizeResult,
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import { parseInput } from '../../lib/validation';
 
 /**
  * Resolves the entity named by a request, as the caller: an entity the caller may not read
@@ -26,23 +21,8 @@ export class EntityAccess {
     private readonly permissions: PermissionsService,
   ) {}
 
-  async requireEntity(
-    params: unknown,
-    credentials: BackstageCredentials,
-  ): Promise<{ entity: Entity; entityRef: string }> {
-    const { kind, namespace, name } = parseInput(
-      entityRouteParamsSchema,
-      params,
-      'params',
-    );
-    return this.requireEntityRef(
-      toEntityRef({ kind, namespace, name }),
-      credentials,
-    );
-  }
-
   /** The entity of a (canonical) ref, or NotFoundError when missing or not readable. */
-  async requireEntityRef(
+  async requireEntity(
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<{ entity: Entity; entityRef: string }> {

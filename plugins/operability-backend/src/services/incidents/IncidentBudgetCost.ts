@@ -21,7 +21,7 @@ export class IncidentBudgetCostCalculator {
   private readonly limit: ReturnType<typeof pLimit>;
 
   constructor(
-    private readonly store: OperabilityStore,
+    private readonly store: Pick<OperabilityStore, 'slos' | 'sli'>,
     options: { concurrency?: number } = {},
   ) {
     this.limit = pLimit(options.concurrency ?? 8);

@@ -1,18 +1,16 @@
 import {
-  INCIDENT_SEVERITIES,
   MANUAL_INCIDENT_SOURCE,
   incidentTimeOrderErrors,
   type EntityIncidentsResponse,
   type Incident,
   type IncidentListQuery,
-  type IncidentSeverity,
   type IncidentStatsQuery,
   type IncidentStatsResponse,
   type ManualIncidentCreate,
   type ManualIncidentUpdate,
 } from '@airworthy/plugin-operability-common';
 import type { IncidentSourceConnection } from '@airworthy/plugin-operability-node';
-import type { Config } from '@backstage/config';
+import type { IncidentHistorySettings } from '../../config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { OperabilityStore } from '../../database/OperabilityStore';
 import type {
@@ -25,43 +23,10 @@ import { TIME } from '@airworthy/plugin-operability-common';
 
 const { DAY } = TIME;
 
-/** Settings of the incident history, from `operability.incidents`. */
-export interface IncidentHistoryOptions {
-  /** Default length of the statistics period, in days (`statsPeriodDays`, default 28). */
-  statsPeriodDays: number;
-  /** Severities whose resolved incidents need a post-mortem (default `[critical]`). */
-  postMortemSeverities: IncidentSeverity[];
+/** Settings of the incident history (read by `config/incidents.ts`), and a clock for tests. */
+export interface IncidentHistoryOptions extends IncidentHistorySettings {
   /** Clock, for tests. */
   now?: () => number;
-}
-
-/** Reads the incident history's settings from config, with defaults. */
-export function readIncidentHistoryOptions(
-  config: Config,
-): IncidentHistoryOptions {
-  const incidents = config.getOptionalConfig('operability.incidents');
-  const statsPeriodDays = incidents?.getOptionalNumber('statsPeriodDays') ?? 28;
-  if (!Number.isInteger(statsPeriodDays) || statsPeriodDays < 1) {
-    throw new Error(
-      `operability.incidents.statsPeriodDays must be a whole number of days >= 1, got ${statsPeriodDays}`,
-    );
-  }
-  const severities = incidents?.getOptionalStringArray(
-    'postMortemSeverities',
-  ) ?? ['critical'];
-  for (const severity of severities) {
-    if (!(INCIDENT_SEVERITIES as readonly string[]).includes(severity)) {
-      throw new Error(
-        `operability.incidents.postMortemSeverities: "${severity}" is not one of ${INCIDENT_SEVERITIES.join(
-          ', ',
-        )}`,
-      );
-    }
-  }
-  return {
-    statsPeriodDays,
-    postMortemSeverities: severities as IncidentSeverity[],
-  };
 }
 
 const iso = (ms: number | undefined) =>
@@ -98,7 +63,7 @@ export class IncidentHistory {
   private readonly now: () => number;
 
   constructor(
-    private readonly store: OperabilityStore,
+    private readonly store: Pick<OperabilityStore, 'incidents'>,
     private readonly options: IncidentHistoryOptions,
     private readonly budgetCost: IncidentBudgetCostCalculator,
   ) {

@@ -39,7 +39,7 @@ export function authorOf(credentials: BackstageCredentials): string {
  */
 export class Exemptions {
   constructor(
-    private readonly store: OperabilityStore,
+    private readonly store: Pick<OperabilityStore, 'exemptions'>,
     private readonly scorer: OperabilityScorer,
     private readonly now: () => number = Date.now,
   ) {}

@@ -130,7 +130,7 @@ export class OperabilityScorer {
 
   constructor(
     private readonly options: {
-      store: OperabilityStore;
+      store: Pick<OperabilityStore, 'scores' | 'exemptions'>;
       settings: ScoreSettings;
       contexts: ScoreContextFactory;
       catalog: CatalogService;

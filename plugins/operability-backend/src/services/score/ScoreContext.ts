@@ -42,7 +42,7 @@ export const INCIDENT_SOURCE_ANNOTATIONS = [
 
 /** What the scorer needs to build the data checks read. */
 export interface ScoreDataSources {
-  store: OperabilityStore;
+  store: Pick<OperabilityStore, 'slos' | 'sli' | 'incidents' | 'evaluations'>;
   sloRegistry: SloRegistry;
   incidentHistory: IncidentHistory;
   catalog: CatalogService;

@@ -7,7 +7,7 @@ import type {
 import { exampleSlos, sloInput } from '../../__testUtils__/slos';
 import { createTestStores } from '../../__testUtils__/stores';
 import { SliCollector } from './SliCollector';
-import { SliService } from './SliIngest';
+import { SliIngest } from './SliIngest';
 import { TIME } from '@airworthy/plugin-operability-common';
 
 const { MINUTE, HOUR, DAY } = TIME;
@@ -56,7 +56,7 @@ async function setup(source: CountingSource, backfillMs?: number) {
   const collector = new SliCollector({
     store,
     logger,
-    sliService: new SliService({ store, config, logger }),
+    ingest: new SliIngest({ store, settings: config, logger }),
     sources: () => [source],
     lagMs: 2 * MINUTE,
     concurrency: 2,

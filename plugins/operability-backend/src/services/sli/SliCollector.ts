@@ -7,7 +7,7 @@ import type { CollectionState } from '../../database/sli/CollectionStore';
 import type { OperabilityStore } from '../../database/OperabilityStore';
 import { alignDown } from '../../database/sli/SliStore';
 import type { SloRecord } from '../../database/slo/SloStore';
-import type { SliService } from './SliIngest';
+import type { SliIngest } from './SliIngest';
 import { TIME } from '@airworthy/plugin-operability-common';
 
 const { DAY } = TIME;
@@ -44,9 +44,9 @@ export function indicatorHash(slo: Slo): string {
 export class SliCollector {
   constructor(
     private readonly options: {
-      store: OperabilityStore;
+      store: Pick<OperabilityStore, 'slos' | 'sli' | 'collection'>;
       logger: LoggerService;
-      sliService: SliService;
+      ingest: SliIngest;
       sources: () => readonly SliSource[];
       /** Buckets that end later than now minus this are left for the next run. */
       lagMs: number;
@@ -113,7 +113,7 @@ export class SliCollector {
     now: number,
     signal?: AbortSignal,
   ): Promise<number> {
-    const { store, logger, sliService } = this.options;
+    const { store, logger, ingest } = this.options;
     const slo = record.definition;
     const widthMs = store.sli.levels[0].widthMs;
     const hash = indicatorHash(slo);
@@ -158,8 +158,10 @@ export class SliCollector {
         const buckets = chunk.buckets.filter(
           b => b.start >= chunk.from && b.start < chunk.to,
         );
-        const written = await store.sli.writeBuckets(record.id, buckets, now);
-        sliService.logReplacements(record, source.id, written.replaced);
+        const written = await ingest.ingest(record, buckets, {
+          via: source.id,
+          now,
+        });
         changed += written.inserted + written.replaced.length;
         state.collectedUntil = chunk.to;
         await store.collection.set(state);

@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { sloInput } from '../../__testUtils__/slos';
 import { createTestStores } from '../../__testUtils__/stores';
-import { formatWidth, SliService } from './SliIngest';
+import { SliIngest } from './SliIngest';
 
 const createStores = createTestStores();
 const NOW = Date.UTC(2026, 10, 25, 12);
@@ -12,10 +12,14 @@ async function setup() {
   const slo = await store.slos.upsert(
     sloInput({ entityRef: 'component:default/trino' }),
   );
-  return { service: new SliService({ store, config, logger }), logger, slo };
+  return {
+    service: new SliIngest({ store, settings: config, logger }),
+    logger,
+    slo,
+  };
 }
 
-describe('SliService', () => {
+describe('SliIngest', () => {
   it('logs the buckets a push replaced, with their old and new counts', async () => {
     const { service, logger, slo } = await setup();
     const bucket = { start: '2026-11-25T11:00:00Z', good: 5, total: 10 };
@@ -41,9 +45,47 @@ describe('SliService', () => {
     );
   });
 
-  it('formats widths as people write them', () => {
-    expect(
-      [60_000, 3_600_000, 86_400_000, 90_000, 5_400_000].map(formatWidth),
-    ).toEqual(['1m', '1h', '1d', '90s', '90m']);
+  it('validates collected buckets with the same rules and messages as pushed ones', async () => {
+    const { service, slo } = await setup();
+    const start = Date.UTC(2026, 10, 25, 11);
+    const bad = [
+      { start: start + 30_000, good: 1, total: 1 },
+      { start, good: 5, total: 4 },
+      { start: NOW + 3_600_000, good: 1, total: 1 },
+    ];
+    const pushed = service.push(
+      slo,
+      {
+        buckets: bad.map(b => ({
+          ...b,
+          start: new Date(b.start).toISOString(),
+        })),
+      },
+      NOW,
+    );
+    const collected = service.ingest(slo, bad, { via: 'prometheus', now: NOW });
+    const messages = await Promise.all(
+      [pushed, collected].map(p =>
+        p.then(
+          () => '',
+          (e: Error) => e.message,
+        ),
+      ),
+    );
+    const problems = messages.map(m => m.replace(/^Invalid [^:]+: /, ''));
+    expect(problems[0]).toBe(problems[1]);
+    expect(problems[1]).toBe(
+      'buckets[0].start: 2026-11-25T11:00:30.000Z is not aligned to 1m buckets; use 2026-11-25T11:00:00.000Z (the start of its bucket); ' +
+        'buckets[1].good: good must not exceed total; ' +
+        'buckets[2].start: 2026-11-25T13:00:00.000Z is in the future (now is 2026-11-25T12:00:00.000Z); push a bucket once it has started',
+    );
+    expect(messages[1]).toMatch(/^Invalid SLI data: /);
+    // Nothing of a refused write is stored.
+    await expect(
+      service.ingest(slo, [{ start, good: 1, total: 1 }], {
+        via: 'prometheus',
+        now: NOW,
+      }),
+    ).resolves.toMatchObject({ inserted: 1, unchanged: 0 });
   });
 });

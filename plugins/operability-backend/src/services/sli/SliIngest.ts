@@ -1,53 +1,53 @@
-import type {
-  SliPushRequest,
-  SliPushResponse,
+import {
+  describeZodError,
+  formatDurationShorthand,
+  sliCountsSchema,
+  type SliPushRequest,
+  type SliPushResponse,
 } from '@airworthy/plugin-operability-common';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import type { SliConfig } from '../../config';
 import type { OperabilityStore } from '../../database/OperabilityStore';
-import { alignDown, type SliBucket } from '../../database/sli/SliStore';
+import {
+  alignDown,
+  type SliBucket,
+  type SliWriteResult,
+} from '../../database/sli/SliStore';
 import type { SloRecord } from '../../database/slo/SloStore';
 
 const MAX_LISTED_PROBLEMS = 10;
 
-/** A bucket width or retention as people write it: `1m`, `1h`, `100d`, `30s`. */
-export function formatWidth(ms: number): string {
-  for (const [unit, size] of [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-  ] as const) {
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms / 1000}s`;
-}
+/** Where buckets come from: `push` (the API) or the id of the SLI source that collected them. */
+export type SliIngestVia = 'push' | string;
 
 /**
- * Takes SLI data in: validates pushed buckets (every problem at once, nothing stored when
- * any is found) and writes them to the store; replacements are logged.
+ * The one way SLI data gets in, for pushes through the API and for collection from sources
+ * alike: validates the buckets once (every problem at once, with one set of messages;
+ * nothing is stored when any is found), writes them to the store and logs replacements.
+ * The store keeps only its own invariants.
  */
-export class SliService {
+export class SliIngest {
   constructor(
     private readonly options: {
-      store: OperabilityStore;
-      config: SliConfig;
+      store: Pick<OperabilityStore, 'sli'>;
+      settings: SliConfig;
       logger: LoggerService;
     },
   ) {}
 
+  /** A push through the API (`POST /slos/{id}/sli`), parsed by the route. */
   async push(
     slo: SloRecord,
     request: SliPushRequest,
     now: number = Date.now(),
   ): Promise<SliPushResponse> {
-    const buckets = this.validate(request, now);
-    const result = await this.options.store.sli.writeBuckets(
-      slo.id,
-      buckets,
-      now,
-    );
-    this.logReplacements(slo, 'push', result.replaced);
+    const buckets = request.buckets.map(b => ({
+      start: Date.parse(b.start),
+      good: b.good,
+      total: b.total,
+    }));
+    const result = await this.ingest(slo, buckets, { via: 'push', now });
     return {
       sloId: slo.id,
       inserted: result.inserted,
@@ -56,16 +56,27 @@ export class SliService {
     };
   }
 
+  /** Validates and stores buckets of an SLO; InputError naming every problem. */
+  async ingest(
+    slo: SloRecord,
+    buckets: SliBucket[],
+    options: { via: SliIngestVia; now: number },
+  ): Promise<SliWriteResult> {
+    this.validate(buckets, options.now, options.via === 'push');
+    const result = await this.options.store.sli.writeBuckets(
+      slo.id,
+      buckets,
+      options.now,
+    );
+    this.logReplacements(slo, options.via, result.replaced);
+    return result;
+  }
+
   /** Logs buckets whose stored counts a write replaced (one line per write). */
-  logReplacements(
+  private logReplacements(
     slo: SloRecord,
     via: string,
-    replaced: Array<{
-      start: number;
-      previous: { good: number; total: number };
-      good: number;
-      total: number;
-    }>,
+    replaced: SliWriteResult['replaced'],
   ): void {
     if (replaced.length === 0) return;
     const examples = replaced
@@ -82,66 +93,69 @@ export class SliService {
     );
   }
 
-  /** Pushed buckets as store buckets, or an InputError naming every problem. */
-  validate(request: SliPushRequest, now: number): SliBucket[] {
-    const { levels, push } = this.options.config;
+  /** Throws an InputError naming every problem of the buckets, as of `now`. */
+  private validate(buckets: SliBucket[], now: number, pushed: boolean): void {
+    const { levels, push } = this.options.settings;
     const width = levels[0].widthMs;
     const oldestKept = alignDown(
       now - levels[levels.length - 1].retentionMs,
       levels[levels.length - 1].widthMs,
     );
     const problems: string[] = [];
-    if (request.buckets.length > push.maxBuckets) {
+    if (pushed && buckets.length > push.maxBuckets) {
       problems.push(
-        `buckets: at most ${push.maxBuckets} buckets per request, got ${request.buckets.length}; split the push`,
+        `buckets: at most ${push.maxBuckets} buckets per request, got ${buckets.length}; split the push`,
       );
     }
     const firstIndex = new Map<number, number>();
-    const buckets = request.buckets.map((b, i) => {
-      const start = Date.parse(b.start);
+    buckets.forEach((b, i) => {
       const at = `buckets[${i}].start`;
-      if (start % width !== 0) {
+      const start = new Date(b.start).toISOString();
+      if (b.start % width !== 0) {
         problems.push(
-          `${at}: ${b.start} is not aligned to ${formatWidth(
+          `${at}: ${start} is not aligned to ${formatDurationShorthand(
             width,
           )} buckets; use ${new Date(
-            alignDown(start, width),
+            alignDown(b.start, width),
           ).toISOString()} (the start of its bucket)`,
         );
-      } else if (start > now + push.maxFutureMs) {
+      } else if (b.start > now + push.maxFutureMs) {
         problems.push(
-          `${at}: ${b.start} is in the future (now is ${new Date(
+          `${at}: ${start} is in the future (now is ${new Date(
             now,
           ).toISOString()}); push a bucket once it has started`,
         );
-      } else if (start < oldestKept) {
+      } else if (b.start < oldestKept) {
         problems.push(
-          `${at}: ${
-            b.start
-          } is older than the SLI retention; buckets before ${new Date(
+          `${at}: ${start} is older than the SLI retention; buckets before ${new Date(
             oldestKept,
           ).toISOString()} are not kept`,
         );
       }
-      const earlier = firstIndex.get(start);
+      const earlier = firstIndex.get(b.start);
       if (earlier !== undefined) {
         problems.push(
           `${at}: the same bucket as buckets[${earlier}]; send each bucket once`,
         );
       } else {
-        firstIndex.set(start, i);
+        firstIndex.set(b.start, i);
       }
-      return { start, good: b.good, total: b.total };
+      const counts = sliCountsSchema.safeParse({
+        good: b.good,
+        total: b.total,
+      });
+      if (!counts.success) {
+        problems.push(describeZodError(counts.error, `buckets[${i}]`));
+      }
     });
     if (problems.length > 0) {
       const listed = problems.slice(0, MAX_LISTED_PROBLEMS).join('; ');
       const more = problems.length - MAX_LISTED_PROBLEMS;
       throw new InputError(
-        `Invalid request body: ${listed}${
+        `Invalid ${pushed ? 'request body' : 'SLI data'}: ${listed}${
           more > 0 ? `; and ${more} more problem(s)` : ''
         }`,
       );
     }
-    return buckets;
   }
 }

@@ -67,7 +67,7 @@ export function statusOf(
 export class BudgetEvaluator {
   constructor(
     private readonly options: {
-      store: OperabilityStore;
+      store: Pick<OperabilityStore, 'slos' | 'sli' | 'evaluations'>;
       logger: LoggerService;
       /** Minimum time between two snapshots of an SLO. */
       snapshotIntervalMs: number;

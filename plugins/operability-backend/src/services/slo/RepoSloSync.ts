@@ -55,7 +55,7 @@ export class RepoSloSync {
       auth: AuthService;
       urlReader: UrlReaderService;
       integrations: ScmIntegrationRegistry;
-      store: OperabilityStore;
+      store: Pick<OperabilityStore, 'slos' | 'fileErrors'>;
       logger: LoggerService;
       /** Directories whose files `file:` locations may read (the demo catalog). */
       localDirectories: string[];

@@ -1,6 +1,5 @@
 import {
   parseSloYaml,
-  sloIdParamsSchema,
   toOpenSloYaml,
   type EntitySlosResponse,
   type Slo,
@@ -17,7 +16,6 @@ import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import type { CollectionState } from '../../database/sli/CollectionStore';
 import type { OperabilityStore } from '../../database/OperabilityStore';
 import type { SloInput, SloRecord } from '../../database/slo/SloStore';
-import { parseInput } from '../../lib/validation';
 import type { EntityAccess } from '../access/EntityAccess';
 
 const MAX_LISTED_ERRORS = 20;
@@ -69,7 +67,10 @@ export type SloDocumentsBody = string | object;
  */
 export class SloRegistry {
   constructor(
-    private readonly store: OperabilityStore,
+    private readonly store: Pick<
+      OperabilityStore,
+      'slos' | 'fileErrors' | 'evaluations' | 'collection'
+    >,
     private readonly entityAccess: EntityAccess,
     private readonly sliSources: () => readonly SliSource[] = () => [],
   ) {}
@@ -91,14 +92,13 @@ export class SloRegistry {
    * no such SLO and when the caller may not read its entity.
    */
   async requireSlo(
-    params: unknown,
+    id: string,
     credentials: BackstageCredentials,
   ): Promise<SloRecord> {
-    const { id } = parseInput(sloIdParamsSchema, params, 'params');
     const record = await this.store.slos.get(id);
     if (record) {
       try {
-        await this.entityAccess.requireEntityRef(record.entityRef, credentials);
+        await this.entityAccess.requireEntity(record.entityRef, credentials);
         return record;
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
@@ -109,11 +109,11 @@ export class SloRegistry {
 
   /** `requireSlo`, then NotAllowedError unless the caller holds `permission` on its entity. */
   async requireWritableSlo(
-    params: unknown,
+    id: string,
     credentials: BackstageCredentials,
     permission: ResourcePermission<'catalog-entity'>,
   ): Promise<SloRecord> {
-    const record = await this.requireSlo(params, credentials);
+    const record = await this.requireSlo(id, credentials);
     await this.entityAccess.requirePermission(
       permission,
       record.entityRef,

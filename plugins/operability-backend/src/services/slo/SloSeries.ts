@@ -1,4 +1,5 @@
 import {
+  formatDurationShorthand,
   burnRate,
   durationToMs,
   evaluateBudget,
@@ -17,7 +18,6 @@ import {
 } from '../../database/sli/SliStore';
 import type { SloRecord } from '../../database/slo/SloStore';
 import { budgetPeriod } from './BudgetEvaluator';
-import { formatWidth } from '../sli/SliIngest';
 
 /** Most points of one series in an answer. */
 export const MAX_SERIES_POINTS = 1000;
@@ -84,7 +84,7 @@ export class RunningTotals {
  * most 1,000 points per series.
  */
 export class SloSeries {
-  constructor(private readonly store: OperabilityStore) {}
+  constructor(private readonly store: Pick<OperabilityStore, 'sli'>) {}
 
   async series(
     record: SloRecord,
@@ -102,7 +102,7 @@ export class SloSeries {
     }
     if (to - from > MAX_RANGE_MS) {
       throw new InputError(
-        `Invalid request query: the range may be at most ${formatWidth(
+        `Invalid request query: the range may be at most ${formatDurationShorthand(
           MAX_RANGE_MS,
         )}; narrow from and to`,
       );
@@ -158,7 +158,7 @@ export class SloSeries {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
       resolutionMs: rateLevel.widthMs,
-      window: formatWidth(windowMs),
+      window: formatDurationShorthand(windowMs),
       budgetRemaining: downsampleSeries(budgetRemaining),
       burnRate: downsampleSeries(burn),
       sli: downsampleSeries(sliPoints),

@@ -1,0 +1,14 @@
+/*
+ * SLOs: the registry of every entity's SLOs (from repository files, read-only, and from the
+ * API, editable), the sync of SLO files from repositories, the evaluation of budgets and burn
+ * rates from the SLI store, and the series the charts draw.
+ */
+export { BudgetEvaluator, budgetPeriod } from './BudgetEvaluator';
+export { RepoSloSync, type RepoSyncResult } from './RepoSloSync';
+export {
+  formatValidationError,
+  SloRegistry,
+  toSloInput,
+  type SloDocumentsBody,
+} from './SloRegistry';
+export { SloSeries } from './SloSeries';

@@ -1,0 +1,60 @@
+import type {
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import type { CollectionConfig, EvaluationConfig, SliConfig } from '../config';
+import type { OperabilityStore } from '../database/OperabilityStore';
+import type { SliCollector } from '../services/sli';
+import { scheduleGlobal, TASK_IDS } from './schedule';
+
+/**
+ * Schedules SLI collection from the installed sources and the retention of stored data:
+ * SLI buckets past their retention (rolled up first) and evaluation snapshots older than
+ * `operability.evaluation.snapshotRetention`.
+ */
+export async function scheduleSliTasks(options: {
+  scheduler: SchedulerService;
+  logger: LoggerService;
+  store: Pick<OperabilityStore, 'sli' | 'evaluations'>;
+  collector: SliCollector;
+  settings: {
+    sli: SliConfig;
+    collection: CollectionConfig;
+    evaluation: EvaluationConfig;
+  };
+}): Promise<void> {
+  const { scheduler, logger, store, collector, settings } = options;
+
+  await scheduleGlobal(
+    scheduler,
+    logger,
+    TASK_IDS.collection,
+    settings.collection.schedule,
+    async signal => {
+      const r = await collector.collectAll(Date.now(), signal);
+      return `${r.slos} SLOs collected, ${r.buckets} buckets stored, ${r.failed} failed`;
+    },
+  );
+
+  await scheduleGlobal(
+    scheduler,
+    logger,
+    TASK_IDS.retention,
+    settings.sli.retentionSchedule,
+    async () => {
+      const now = Date.now();
+      const defer = await collector.catchingUp(now);
+      const sli = await store.sli.applyRetention(now, { defer });
+      const snapshots = await store.evaluations.expireSnapshots(
+        now - settings.evaluation.snapshotRetentionMs,
+      );
+      return `deleted ${sli.deleted} SLI buckets, sealed ${
+        sli.sealed
+      } roll-up buckets, deleted ${snapshots} snapshots${
+        defer.length
+          ? `; ${defer.length} SLO(s) left for later while their history is collected`
+          : ''
+      }`;
+    },
+  );
+}
