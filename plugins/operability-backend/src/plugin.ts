@@ -134,6 +134,7 @@ export const operabilityPlugin = createBackendPlugin({
           store,
           entityAccess,
           () => sliSources,
+          { limits: settings.slos },
         );
         const sliIngest = new SliIngest({
           store,
@@ -162,6 +163,7 @@ export const operabilityPlugin = createBackendPlugin({
           store,
           logger,
           localDirectories: settings.sloFiles.localDirectories,
+          limits: settings.slos,
         });
         const collector = new SliCollector({
           store,

@@ -9,6 +9,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { WebhookLimits } from './config';
+import { limitJsonDepth } from './lib/jsonDepth';
 import { createBadgeRoutes } from './routes/badges';
 import { createIncidentRoutes } from './routes/incidents';
 import { createScoreRoutes } from './routes/score';
@@ -60,6 +61,7 @@ export async function createRouter(
     }),
   );
   router.use(express.json({ limit: '1mb' }));
+  router.use(limitJsonDepth);
   router.use(express.text({ type: YAML_MEDIA_TYPES, limit: '1mb' }));
 
   router.get('/health', (_req, res) => {

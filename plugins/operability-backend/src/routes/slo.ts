@@ -59,6 +59,18 @@ export function createSloRoutes(options: {
     res.status(201).json({ items });
   });
 
+  router.get(
+    '/entities/:kind/:namespace/:name/slos/retired',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const { entityRef } = await entityAccess.requireEntity(
+        entityRefParam(req.params),
+        credentials,
+      );
+      res.json(await sloRegistry.listRetired(entityRef));
+    },
+  );
+
   router.get('/slos/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const slo = await sloRegistry.requireSlo(
@@ -98,9 +110,21 @@ export function createSloRoutes(options: {
       sloIdParam(req.params),
       credentials,
       operabilitySloWritePermission,
+      { retired: true },
     );
     await sloRegistry.delete(slo);
     res.status(204).end();
+  });
+
+  router.post('/slos/:id/restore', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const slo = await sloRegistry.requireWritableSlo(
+      sloIdParam(req.params),
+      credentials,
+      operabilitySloWritePermission,
+      { retired: true },
+    );
+    res.json({ items: await sloRegistry.restore(slo) });
   });
 
   return router;

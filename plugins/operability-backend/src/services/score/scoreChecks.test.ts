@@ -108,7 +108,12 @@ async function setUp(
   const logger = mockServices.logger.mock();
   const incidentHistory = new IncidentHistory(
     store,
-    { statsPeriodDays: 28, postMortemSeverities: ['critical'], now: () => NOW },
+    {
+      statsPeriodDays: 28,
+      postMortemSeverities: ['critical'],
+      maxFutureMs: 300_000,
+      now: () => NOW,
+    },
     new IncidentBudgetCostCalculator(store),
   );
   const sloRegistry = new SloRegistry(
