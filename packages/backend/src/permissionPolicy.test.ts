@@ -130,7 +130,7 @@ describe('the demo permission policy, with the real catalog and permission backe
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('lets owners and SRE group members write SLOs, and nobody else', async () => {
+  it('lets owners and SRE group members write SLOs, and only SRE group members delete catalog entities or write locations', async () => {
     // Each plugin its own database, as in a real backend: the catalog and the operability
     // plugin both keep their migrations in `knex_migrations`, and one shared database makes
     // them race for its lock.
@@ -230,6 +230,38 @@ describe('the demo permission policy, with the real catalog and permission backe
       expect(read.body.items.map((i: { name: string }) => i.name)).toEqual([
         'hub',
       ]);
+
+      // Catalog deletes and location writes could retire any entity's SLOs: SRE only.
+      const as = (user: string) =>
+        mockCredentials.user.header(`user:default/${user}`);
+      const { body: hub } = await request(backend.server)
+        .get('/api/catalog/entities/by-name/component/default/jupyterhub')
+        .set('Authorization', as('visitor'));
+      for (const user of ['visitor', 'maintainer']) {
+        const del = await request(backend.server)
+          .delete(`/api/catalog/entities/by-uid/${hub.metadata.uid}`)
+          .set('Authorization', as(user));
+        expect(del.status).toBe(403);
+        const location = await request(backend.server)
+          .post('/api/catalog/locations')
+          .set('Authorization', as(user))
+          .send({
+            type: 'url',
+            target: 'https://example.com/catalog-info.yaml',
+          });
+        expect(location.status).toBe(403);
+      }
+      expect(
+        (
+          await request(backend.server)
+            .get('/api/catalog/entities/by-name/component/default/jupyterhub')
+            .set('Authorization', as('visitor'))
+        ).status,
+      ).toBe(200);
+      const sreDelete = await request(backend.server)
+        .delete(`/api/catalog/entities/by-uid/${hub.metadata.uid}`)
+        .set('Authorization', as('sre'));
+      expect(sreDelete.status).toBe(204);
     } finally {
       await backend.stop();
     }
