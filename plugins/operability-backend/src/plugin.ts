@@ -129,7 +129,7 @@ export const operabilityPlugin = createBackendPlugin({
         const store = await createOperabilityStore(database, {
           sliLevels: settings.sli.levels,
         });
-        const entityAccess = new EntityAccess(catalog, permissions);
+        const entityAccess = new EntityAccess(catalog, permissions, auth);
         const sloRegistry = new SloRegistry(
           store,
           entityAccess,

@@ -49,6 +49,7 @@ export function createSloRoutes(options: {
     const { entityRef } = await entityAccess.requireEntity(
       entityRefParam(req.params),
       credentials,
+      operabilitySloWritePermission,
     );
     await entityAccess.requirePermission(
       operabilitySloWritePermission,

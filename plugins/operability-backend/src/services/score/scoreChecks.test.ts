@@ -118,7 +118,7 @@ async function setUp(
   );
   const sloRegistry = new SloRegistry(
     store,
-    new EntityAccess(catalog, mockServices.permissions()),
+    new EntityAccess(catalog, mockServices.permissions(), mockServices.auth()),
   );
   const settings = readScoreSettings(
     new ConfigReader({ operability: { score: options.config ?? {} } }),

@@ -124,12 +124,19 @@ export class SloRegistry {
   async requireSlo(
     id: string,
     credentials: BackstageCredentials,
-    options: { retired?: boolean } = {},
+    options: {
+      retired?: boolean;
+      writing?: ResourcePermission<'catalog-entity'>;
+    } = {},
   ): Promise<SloRecord> {
     const record = await this.store.slos.get(id);
     if (record) {
       try {
-        await this.entityAccess.requireEntity(record.entityRef, credentials);
+        await this.entityAccess.requireEntity(
+          record.entityRef,
+          credentials,
+          options.writing,
+        );
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
         throw new NotFoundError(`No SLO with id ${id}`);
@@ -183,7 +190,10 @@ export class SloRegistry {
     permission: ResourcePermission<'catalog-entity'>,
     options: { retired?: boolean } = {},
   ): Promise<SloRecord> {
-    const record = await this.requireSlo(id, credentials, options);
+    const record = await this.requireSlo(id, credentials, {
+      ...options,
+      writing: permission,
+    });
     await this.entityAccess.requirePermission(
       permission,
       record.entityRef,
