@@ -2,6 +2,7 @@ import {
   ANNOTATION_ALERT_SELECTOR,
   ANNOTATION_GITHUB_INCIDENTS,
   ANNOTATION_PAGERDUTY_SERVICE_ID,
+  TIME,
   type DurationStats,
   type EntityIncidentsResponse,
   type IncidentStatsResponse,
@@ -127,7 +128,7 @@ function StatsTiles(props: { stats: IncidentStatsResponse }) {
       />
       <StatTile
         label="Incident time"
-        value={formatDuration(stats.incidentMinutes * 60_000)}
+        value={formatDuration(stats.incidentMinutes * TIME.MINUTE)}
         detail="with at least one incident open"
       />
     </Box>

@@ -20,7 +20,7 @@ import {
 import { EntityOperabilityContent } from './EntityOperabilityContent';
 import { TIME } from '@airworthy/plugin-operability-common';
 
-const { HOUR, DAY } = TIME;
+const { MINUTE, HOUR, DAY } = TIME;
 
 const server = setupServer();
 registerMswTestHooks(server);
@@ -51,7 +51,7 @@ function answerWithOneSlo(options: { seriesStatus?: number } = {}) {
           testIncident(1, {
             title: '<img src=x onerror="alert(1)"> Hub down',
             startedAt: new Date(now - 2 * DAY).toISOString(),
-            resolvedAt: new Date(now - 2 * DAY + 65 * 60_000).toISOString(),
+            resolvedAt: new Date(now - 2 * DAY + 65 * MINUTE).toISOString(),
             budgetCost: [
               {
                 sloId: 'slo-hub',

@@ -1,6 +1,7 @@
-import type {
-  SloSummary,
-  SloValidationError,
+import {
+  TIME,
+  type SloSummary,
+  type SloValidationError,
 } from '@airworthy/plugin-operability-common';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
@@ -95,7 +96,7 @@ function SloSparkline(props: { slo: SloSummary }) {
     if (!to) return undefined;
     const toMs = Date.parse(to);
     return api.getSloSeries(slo.id, {
-      from: new Date(toMs - SPARKLINE_DAYS * 86_400_000).toISOString(),
+      from: new Date(toMs - SPARKLINE_DAYS * TIME.DAY).toISOString(),
       to,
     });
   }, [api, slo.id, to]);
