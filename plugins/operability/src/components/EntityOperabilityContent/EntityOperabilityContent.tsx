@@ -53,8 +53,7 @@ import {
 } from '../../lib/series';
 import { sloCreateRouteRef } from '../../routes';
 import { TimeChart } from '../charts/TimeChart';
-import { SeverityChip, SloStatusChip } from '../common';
-import { SloFileErrors } from '../EntitySloCard/EntitySloCard';
+import { SeverityChip, SloFileErrors, SloStatusChip } from '../common';
 import { SloEmptyState } from '../SloEmptyState';
 
 /** The incidents fetched for the range: the API's largest page. */
