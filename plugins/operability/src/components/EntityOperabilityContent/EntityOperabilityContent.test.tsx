@@ -17,6 +17,7 @@ import {
   testIncident,
   testSloSummary,
 } from '../../__testUtils__';
+import { sloEditorRouteRef } from '../../routes';
 import { EntityOperabilityContent } from './EntityOperabilityContent';
 import { TIME } from '@airworthy/plugin-operability-common';
 
@@ -108,13 +109,16 @@ function answerWithOneSlo(options: { seriesStatus?: number } = {}) {
   );
 }
 
-function renderTab() {
+function renderTab(options: { withEditor?: boolean } = {}) {
   return renderInTestApp(
     <TestApiProvider apis={[[operabilityApiRef, createTestClient()]]}>
       <EntityProvider entity={testComponent()}>
         <EntityOperabilityContent />
       </EntityProvider>
     </TestApiProvider>,
+    options.withEditor
+      ? { mountedRoutes: { '/operability/slos': sloEditorRouteRef } }
+      : undefined,
   );
 }
 
@@ -221,6 +225,23 @@ describe('EntityOperabilityContent', () => {
     expect(screen.getByRole('button', { name: 'Last 28d' })).toHaveAttribute(
       'aria-pressed',
       'true',
+    );
+    expect(
+      screen.queryByRole('link', { name: 'Or define an SLO in Backstage' }),
+    ).toBeNull();
+  });
+
+  it('links to the SLO editor for the entity when the app mounts it', async () => {
+    server.use(...emptyEntityHandlers);
+    await renderTab({ withEditor: true });
+
+    expect(
+      await screen.findByRole('link', {
+        name: 'Or define an SLO in Backstage',
+      }),
+    ).toHaveAttribute(
+      'href',
+      '/operability/slos/new?entity=component%3Adefault%2Fjupyterhub',
     );
   });
 });

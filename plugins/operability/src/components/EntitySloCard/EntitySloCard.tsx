@@ -26,6 +26,7 @@ import { Fragment } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { operabilityApiRef } from '../../api';
 import { useOptionalRouteRef } from '../../hooks/useOptionalRouteRef';
+import { useSloCreateLink } from '../../hooks/useSloCreateLink';
 import {
   formatBurnRate,
   formatPercent,
@@ -34,7 +35,7 @@ import {
 } from '../../lib/format';
 import { sparkline } from '../../lib/series';
 import { budgetSummary, explainBudget } from '../../lib/sloCard';
-import { sloCreateRouteRef, sloEditRouteRef } from '../../routes';
+import { sloEditRouteRef } from '../../routes';
 import { Sparkline } from '../charts/Sparkline';
 import { SloFileErrors, SloStatusChip, ToneChip } from '../common';
 import { SloEmptyState } from '../SloEmptyState';
@@ -227,7 +228,7 @@ export function EntitySloCard() {
   const { entity } = useEntity();
   const api = useApi(operabilityApiRef);
   const entityRef = stringifyEntityRef(entity);
-  const createLink = useOptionalRouteRef(sloCreateRouteRef);
+  const createLink = useSloCreateLink(entityRef);
   const editLink = useOptionalRouteRef(sloEditRouteRef);
   const { value, loading, error } = useAsync(
     () => api.getEntitySlos(entityRef),
@@ -266,13 +267,7 @@ export function EntitySloCard() {
       action={
         createLink ? (
           <Box pt={1} pr={1}>
-            <Link
-              to={`${createLink()}?${new URLSearchParams({
-                entity: entityRef,
-              })}`}
-            >
-              New SLO
-            </Link>
+            <Link to={createLink}>New SLO</Link>
           </Box>
         ) : undefined
       }
