@@ -1,5 +1,5 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
@@ -8,6 +8,7 @@ import Typography from '@material-ui/core/Typography';
 import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { operabilityApiRef } from '../../api';
+import { useAsyncContent } from '../../hooks/useAsyncContent';
 import { useSloCreateLink } from '../../hooks/useSloCreateLink';
 import { formatInstant } from '../../lib/format';
 import { rangeBounds, type SeriesRange } from '../../lib/series';
@@ -33,7 +34,10 @@ export function EntityOperabilityContent() {
   // Fixed per range choice, so that re-renders do not refetch.
   const bounds = useMemo(() => rangeBounds(range, Date.now()), [range]);
 
-  const slos = useAsync(() => api.getEntitySlos(entityRef), [api, entityRef]);
+  const slos = useAsyncContent(
+    () => api.getEntitySlos(entityRef),
+    [api, entityRef],
+  );
   const incidents = useAsync(
     () =>
       api.getEntityIncidents(entityRef, {
@@ -44,24 +48,12 @@ export function EntityOperabilityContent() {
     [api, entityRef, bounds.from, bounds.to],
   );
 
-  let content;
-  if (slos.loading) {
-    content = <Progress />;
-  } else if (slos.error) {
-    content = <ResponseErrorPanel error={slos.error} />;
-  } else if (!slos.value || slos.value.items.length === 0) {
-    content = (
-      <NoSlos
-        entity={entity}
-        errors={slos.value?.errors ?? []}
-        createLink={createLink}
-      />
-    );
-  } else {
-    const items = slos.value.items;
-    content = (
+  const content = slos.render(value =>
+    value.items.length === 0 ? (
+      <NoSlos entity={entity} errors={value.errors} createLink={createLink} />
+    ) : (
       <>
-        <SloFileErrors errors={slos.value.errors} />
+        <SloFileErrors errors={value.errors} />
         {incidents.error && (
           <Box mb={2}>
             <ResponseErrorPanel
@@ -78,7 +70,7 @@ export function EntityOperabilityContent() {
             </Typography>
           )}
         <Grid container spacing={3} direction="column">
-          {items.map(slo => (
+          {value.items.map(slo => (
             <Grid item key={slo.id}>
               <SloPanel
                 slo={slo}
@@ -90,8 +82,8 @@ export function EntityOperabilityContent() {
           ))}
         </Grid>
       </>
-    );
-  }
+    ),
+  );
 
   return (
     <Box>

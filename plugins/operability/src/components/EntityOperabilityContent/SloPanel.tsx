@@ -2,18 +2,14 @@ import type {
   EntityIncidentsResponse,
   SloSummary,
 } from '@airworthy/plugin-operability-common';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useMemo, useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
 import { operabilityApiRef } from '../../api';
+import { useAsyncContent } from '../../hooks/useAsyncContent';
 import { formatPercent, formatTarget, plural } from '../../lib/format';
 import { incidentSpans } from '../../lib/incidents';
 import {
@@ -46,7 +42,7 @@ export function SloPanel(props: {
     : windows[windows.length - 1];
   const burnWindow = chosenWindow ?? defaultWindow;
 
-  const series = useAsync(
+  const series = useAsyncContent(
     () =>
       api.getSloSeries(slo.id, {
         from: bounds.from,
@@ -65,16 +61,6 @@ export function SloPanel(props: {
       ),
     [props.incidents, bounds, slo.id],
   );
-
-  // What both charts draw, once the series is there.
-  const chart: SloChartProps | undefined = series.value && {
-    slo,
-    title,
-    series: series.value,
-    range,
-    bounds,
-    spans,
-  };
 
   return (
     <InfoCard
@@ -96,22 +82,35 @@ export function SloPanel(props: {
             {describeForecast(slo.budget)}
           </Typography>
         )}
-        {series.loading && <Progress />}
-        {series.error && <ResponseErrorPanel error={series.error} />}
-        {chart && (
-          <Grid container spacing={2}>
-            <Grid item xs={12} lg={6}>
-              <BudgetChart {...chart} />
-            </Grid>
-            <Grid item xs={12} lg={6}>
-              <BurnRateChart
-                {...chart}
-                windows={windows}
-                window={burnWindow}
-                onWindowChange={setChosenWindow}
-              />
-            </Grid>
-          </Grid>
+        {series.render(
+          value => {
+            // What both charts draw.
+            const chart: SloChartProps = {
+              slo,
+              title,
+              series: value,
+              range,
+              bounds,
+              spans,
+            };
+            return (
+              <Grid container spacing={2}>
+                <Grid item xs={12} lg={6}>
+                  <BudgetChart {...chart} />
+                </Grid>
+                <Grid item xs={12} lg={6}>
+                  <BurnRateChart
+                    {...chart}
+                    windows={windows}
+                    window={burnWindow}
+                    onWindowChange={setChosenWindow}
+                  />
+                </Grid>
+              </Grid>
+            );
+          },
+          // While another window loads, the charts of the last stay under the progress bar.
+          { layout: 'stack' },
         )}
         <Box mt={2}>
           <Typography variant="subtitle2" component="h3" gutterBottom>

@@ -1,11 +1,6 @@
 import { TIME, type SloSummary } from '@airworthy/plugin-operability-common';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Link,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Accordion from '@material-ui/core/Accordion';
@@ -25,6 +20,7 @@ import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { Fragment } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { operabilityApiRef } from '../../api';
+import { useAsyncContent } from '../../hooks/useAsyncContent';
 import { useOptionalRouteRef } from '../../hooks/useOptionalRouteRef';
 import { useSloCreateLink } from '../../hooks/useSloCreateLink';
 import {
@@ -230,36 +226,10 @@ export function EntitySloCard() {
   const entityRef = stringifyEntityRef(entity);
   const createLink = useSloCreateLink(entityRef);
   const editLink = useOptionalRouteRef(sloEditRouteRef);
-  const { value, loading, error } = useAsync(
+  const slos = useAsyncContent(
     () => api.getEntitySlos(entityRef),
     [api, entityRef],
   );
-
-  let content;
-  if (loading) {
-    content = <Progress />;
-  } else if (error) {
-    content = <ResponseErrorPanel error={error} />;
-  } else if (!value || value.items.length === 0) {
-    content = (
-      <>
-        <SloFileErrors errors={value?.errors ?? []} />
-        <SloEmptyState entity={entity} />
-      </>
-    );
-  } else {
-    content = (
-      <>
-        <SloFileErrors errors={value.errors} />
-        {value.items.map((slo, i) => (
-          <Fragment key={slo.id}>
-            {i > 0 && <Divider />}
-            <SloItem slo={slo} editLink={editLink} />
-          </Fragment>
-        ))}
-      </>
-    );
-  }
 
   return (
     <InfoCard
@@ -272,7 +242,21 @@ export function EntitySloCard() {
         ) : undefined
       }
     >
-      {content}
+      {slos.render(value => (
+        <>
+          <SloFileErrors errors={value.errors} />
+          {value.items.length === 0 ? (
+            <SloEmptyState entity={entity} />
+          ) : (
+            value.items.map((slo, i) => (
+              <Fragment key={slo.id}>
+                {i > 0 && <Divider />}
+                <SloItem slo={slo} editLink={editLink} />
+              </Fragment>
+            ))
+          )}
+        </>
+      ))}
     </InfoCard>
   );
 }

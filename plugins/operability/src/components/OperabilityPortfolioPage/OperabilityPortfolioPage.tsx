@@ -1,7 +1,4 @@
-import type {
-  PortfolioEntity,
-  PortfolioResponse,
-} from '@airworthy/plugin-operability-common';
+import type { PortfolioEntity } from '@airworthy/plugin-operability-common';
 import {
   Content,
   ContentHeader,
@@ -15,11 +12,11 @@ import { useApi } from '@backstage/core-plugin-api';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { operabilityApiRef } from '../../api';
+import { useAsyncContent } from '../../hooks/useAsyncContent';
 import { formatNumber } from '../../lib/format';
 import {
   formatScore,
@@ -61,14 +58,13 @@ export function OperabilityPortfolioPage() {
     });
   };
 
-  const state = useAsync(
+  const state = useAsyncContent(
     () => api.getPortfolio(viewToOptions(view)),
     [api, view],
   );
-  // The last answer stays on screen while the next page loads.
-  const last = useRef<PortfolioResponse>();
-  if (state.value) last.current = state.value;
-  const response = state.value ?? last.current;
+  // The last answer stays on screen while the next page loads (the entity table shows the
+  // progress bar), and above it the error when a load fails.
+  const response = state.latest;
 
   const [csv, downloadCsv] = useAsyncFn(async () => {
     const { limit, offset, ...options } = viewToOptions(view);
