@@ -89,7 +89,7 @@ function answerWithOneSlo(options: { seriesStatus?: number } = {}) {
         sloId: 'slo-hub',
         from: query.get('from'),
         to: query.get('to'),
-        resolutionMs: 300_000,
+        resolutionMs: 5 * MINUTE,
         window: query.get('window'),
         budgetRemaining: [
           { t: at(0), v: 0.8 },
