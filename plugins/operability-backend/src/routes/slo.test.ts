@@ -257,6 +257,24 @@ describe('SLO routes', () => {
     expect((await createFromYaml(backend, openSloYaml())).status).toBe(201);
   });
 
+  it('refuses periods the SLI store cannot measure, from 1 minute to its longest retention', async () => {
+    const backend = await start();
+    for (const duration of ['999999999d', '401d', '2Y']) {
+      const res = await createFromYaml(backend, openSloYaml({ duration }));
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        `Invalid SLO documents: document 0 spec.timeWindow: ${duration} is not a period from 1m to 400d (the longest the SLI store keeps data, operability.sli)`,
+      );
+    }
+    expect(
+      (await createFromYaml(backend, openSloYaml({ duration: '400d' }))).status,
+    ).toBe(201);
+    const list = await request(backend.server).get(ENTITY_SLOS);
+    expect(list.body.items.map((i: { period: string }) => i.period)).toEqual([
+      '400d',
+    ]);
+  });
+
   it('caps objectives per document and SLOs per entity with a 400 naming the setting', async () => {
     const backend = await start();
     const many = Array.from({ length: 21 }, (_, i) => 0.5 + i / 100);

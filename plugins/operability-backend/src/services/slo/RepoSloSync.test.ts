@@ -76,7 +76,11 @@ async function setup(entities: Entity[]) {
       store,
       logger,
       localDirectories: [path.join(tmp, 'catalog')],
-      limits: { maxObjectivesPerDocument: 3, maxPerEntity: 4 },
+      limits: {
+        maxObjectivesPerDocument: 3,
+        maxPerEntity: 4,
+        maxPeriodMs: 400 * 86_400_000,
+      },
     });
   return { store, sync: syncWith(entities), syncWith };
 }
@@ -308,7 +312,7 @@ describe('RepoSloSync', () => {
     ).resolves.toEqual([]);
   });
 
-  it('caps objectives per document and SLOs per entity, saying which were left out', async () => {
+  it('caps periods, objectives per document and SLOs per entity, saying which were left out', async () => {
     files.set(
       '/big/slos.yaml',
       [
@@ -316,6 +320,7 @@ describe('RepoSloSync', () => {
         openSloYaml({ name: 'one', objectives: [0.9, 0.95] }),
         openSloYaml({ name: 'two', objectives: [0.9, 0.95] }),
         openSloYaml({ name: 'three' }),
+        openSloYaml({ name: 'forever', duration: '999999999d' }),
       ].join('---\n'),
     );
     const { store, sync } = await setup([
@@ -333,6 +338,10 @@ describe('RepoSloSync', () => {
       [
         3,
         'component:default/big already has 4 SLOs (objectives counted one by one), the most allowed per entity (operability.slos.maxPerEntity); SLO three is left out',
+      ],
+      [
+        4,
+        '999999999d is not a period from 1m to 400d (the longest the SLI store keeps data, operability.sli)',
       ],
     ]);
   });
@@ -428,7 +437,11 @@ describe('RepoSloSync', () => {
         store,
         logger,
         localDirectories: [],
-        limits: { maxObjectivesPerDocument: 3, maxPerEntity: 4 },
+        limits: {
+          maxObjectivesPerDocument: 3,
+          maxPerEntity: 4,
+          maxPeriodMs: 400 * 86_400_000,
+        },
       });
       await sync.syncAll();
       const { errors } = (await store.fileErrors.get(

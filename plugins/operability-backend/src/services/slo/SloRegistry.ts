@@ -1,5 +1,7 @@
 import {
+  formatDurationShorthand,
   parseSloYaml,
+  TIME,
   toOpenSloYaml,
   type EntityRetiredSlosResponse,
   type EntitySlosResponse,
@@ -61,6 +63,23 @@ export function toSloInput(
   };
 }
 
+/**
+ * Why an SLO's period cannot be measured here, or undefined: from 1 minute to the SLI
+ * store's longest retention (`operability.sli`, 400 days by default).
+ */
+export function periodProblem(
+  slo: Slo,
+  limits: Pick<SloLimits, 'maxPeriodMs'>,
+): string | undefined {
+  const ms = slo.timeWindow.durationMs;
+  if (ms >= TIME.MINUTE && ms <= limits.maxPeriodMs) return undefined;
+  return `${
+    slo.timeWindow.duration
+  } is not a period from 1m to ${formatDurationShorthand(
+    limits.maxPeriodMs,
+  )} (the longest the SLI store keeps data, operability.sli)`;
+}
+
 /** The API's identity fields of a stored SLO. */
 function identityOf(record: SloRecord): SloIdentity {
   return {
@@ -101,6 +120,7 @@ export class SloRegistry {
       maxObjectivesPerDocument: SLO_DEFAULTS.maxObjectivesPerDocument,
       maxPerEntity: SLO_DEFAULTS.maxPerEntity,
       retiredGraceMs: SLO_DEFAULTS.retiredGraceMs,
+      maxPeriodMs: SLO_DEFAULTS.maxPeriodMs,
     };
     this.now = options.now ?? Date.now;
   }
@@ -415,6 +435,14 @@ export class SloRegistry {
     if (slos.length === 0) {
       throw new InputError(
         'The documents define no SLO: include a document of kind SLO',
+      );
+    }
+    const tooLong = slos.find(slo => periodProblem(slo, this.limits));
+    if (tooLong) {
+      throw new InputError(
+        `Invalid SLO documents: document ${
+          tooLong.origin.document
+        } spec.timeWindow: ${periodProblem(tooLong, this.limits)}`,
       );
     }
     const crowded = slos.find(
