@@ -112,3 +112,59 @@ export function formatDurationHuman(ms: number): string {
   if (seconds) parts.push(`${seconds}s`);
   return parts.length ? sign + parts.join(' ') : '0s';
 }
+
+/**
+ * A length as Prometheus writes durations (its `model.Duration` spelling, which Sloth uses in
+ * record names and `sloth_window`): years and weeks only when exact, then days, hours, minutes,
+ * seconds and milliseconds, each unit that is not zero. 28 days is `4w`, 30 days `30d`,
+ * 7 days `1w`, 365 days `1y`, 90 minutes `1h30m`.
+ * @public
+ */
+export function formatPrometheusDuration(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw new RangeError(`${ms} ms is not a whole number of milliseconds`);
+  }
+  if (ms === 0) return '0s';
+  let rest = ms;
+  let text = '';
+  const units: Array<[string, number, boolean]> = [
+    ['y', 365 * DAY, true],
+    ['w', 7 * DAY, true],
+    ['d', DAY, false],
+    ['h', HOUR, false],
+    ['m', MINUTE, false],
+    ['s', 1000, false],
+    ['ms', 1, false],
+  ];
+  for (const [unit, size, exactOnly] of units) {
+    if (exactOnly && rest % size !== 0) continue;
+    const count = Math.floor(rest / size);
+    if (count > 0) {
+      text += `${count}${unit}`;
+      rest -= count * size;
+    }
+  }
+  return text;
+}
+
+/**
+ * The longest SLO period (time window) the engine accepts: two years of 365 days. Every entry
+ * point (`validate`, `rules`, `windows`, the API and the editor) uses this one range, so that a
+ * period that validates also gets rules.
+ * @public
+ */
+export const SLO_PERIOD_MAX_MS = 2 * 365 * DAY;
+
+/** The shortest SLO period: one minute (the resolution of SLI data). @public */
+export const SLO_PERIOD_MIN_MS = MINUTE;
+
+/** What is wrong with a period of `ms`, or undefined when it is in range. @public */
+export function sloPeriodProblem(ms: number): string | undefined {
+  if (ms < SLO_PERIOD_MIN_MS) return 'must be at least 1m';
+  if (ms > SLO_PERIOD_MAX_MS) {
+    return `must be at most 2Y (730d, ${formatPrometheusDuration(
+      SLO_PERIOD_MAX_MS,
+    )}): longer SLO periods are not supported`;
+  }
+  return undefined;
+}
