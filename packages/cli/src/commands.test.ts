@@ -315,12 +315,12 @@ describe('one range of periods, and files that say nothing', () => {
     const validate = airworthy('validate', huge);
     expect(validate.code).toBe(1);
     expect(validate.stdout).toContain(
-      'spec.timeWindow[0].duration: must be at most 2Y (730d, 2y): longer SLO periods are not supported',
+      'spec.timeWindow[0].duration: must be at most 400d: the SLI store keeps data that long at the most, so a longer budget could not be measured',
     );
     expect(airworthy('rules', huge).code).toBe(1);
     const windows = airworthy('windows', '--period', '999999999Y');
     expect(windows.code).toBe(2);
-    expect(windows.stderr).toContain('must be at most 2Y');
+    expect(windows.stderr).toContain('must be at most 400d');
     expect(airworthy('rules', '--sloth-period', '3Y', jupyterhub).code).toBe(2);
   });
 

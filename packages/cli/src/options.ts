@@ -33,7 +33,7 @@ export function parseDurationOption(value: string): string {
 
 /**
  * `--period 30d`, `--sloth-period 28d`: a duration in the range of SLO periods that the files,
- * the API and the editor accept (1m to 2Y), returned as written.
+ * the API and the editor accept (1m to 400d), returned as written.
  */
 export function parsePeriodOption(value: string): string {
   const parsed = parseDuration(value);

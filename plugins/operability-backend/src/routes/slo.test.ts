@@ -263,16 +263,27 @@ describe('SLO routes', () => {
       const res = await createFromYaml(backend, openSloYaml({ duration }));
       expect(res.status).toBe(400);
       expect(res.body.error.message).toBe(
-        `Invalid SLO documents: document 0 spec.timeWindow: ${duration} is not a period from 1m to 400d (the longest the SLI store keeps data, operability.sli)`,
+        'Invalid SLO documents: document 0 spec.timeWindow[0].duration: must be at most 400d: the SLI store keeps data that long at the most, so a longer budget could not be measured',
       );
     }
     expect(
       (await createFromYaml(backend, openSloYaml({ duration: '400d' }))).status,
     ).toBe(201);
-    const list = await request(backend.server).get(ENTITY_SLOS);
-    expect(list.body.items.map((i: { period: string }) => i.period)).toEqual([
-      '400d',
-    ]);
+
+    // A store that keeps data 120 days measures periods up to 120 days.
+    const short = await startOperabilityBackend({
+      entities: [entity('jupyterhub')],
+      config: {
+        operability: {
+          sli: { rollups: [{ bucket: '1h', retention: '120d' }] },
+        },
+      },
+    });
+    const long = await createFromYaml(short, openSloYaml({ duration: '200d' }));
+    expect(long.status).toBe(400);
+    expect(long.body.error.message).toBe(
+      'Invalid SLO documents: document 0 spec.timeWindow: 200d must be at most 120d: the SLI store keeps data that long at the most, so a longer budget could not be measured',
+    );
   });
 
   it('caps objectives per document and SLOs per entity with a 400 naming the setting', async () => {

@@ -148,23 +148,28 @@ export function formatPrometheusDuration(ms: number): string {
 }
 
 /**
- * The longest SLO period (time window) the engine accepts: two years of 365 days. Every entry
- * point (`validate`, `rules`, `windows`, the API and the editor) uses this one range, so that a
- * period that validates also gets rules.
+ * The longest SLO period (time window) the engine accepts: 400 days, the longest the SLI store
+ * keeps data by default (a longer budget could never be measured). Every entry point
+ * (`validate`, `rules`, `windows`, the API and the editor) uses this one range, so that a
+ * period that validates also gets rules; a backend whose SLI retention is shorter narrows it
+ * to that retention.
  * @public
  */
-export const SLO_PERIOD_MAX_MS = 2 * 365 * DAY;
+export const SLO_PERIOD_MAX_MS = 400 * DAY;
 
 /** The shortest SLO period: one minute (the resolution of SLI data). @public */
 export const SLO_PERIOD_MIN_MS = MINUTE;
 
 /** What is wrong with a period of `ms`, or undefined when it is in range. @public */
-export function sloPeriodProblem(ms: number): string | undefined {
+export function sloPeriodProblem(
+  ms: number,
+  maxMs: number = SLO_PERIOD_MAX_MS,
+): string | undefined {
   if (ms < SLO_PERIOD_MIN_MS) return 'must be at least 1m';
-  if (ms > SLO_PERIOD_MAX_MS) {
-    return `must be at most 2Y (730d, ${formatPrometheusDuration(
-      SLO_PERIOD_MAX_MS,
-    )}): longer SLO periods are not supported`;
+  if (ms > maxMs) {
+    return `must be at most ${formatDurationShorthand(
+      maxMs,
+    )}: the SLI store keeps data that long at the most, so a longer budget could not be measured`;
   }
   return undefined;
 }

@@ -1105,7 +1105,7 @@ spec:
       'period range',
       VALID.replace('duration: 30d', 'duration: 999999999Y'),
       'spec.timeWindow[0].duration',
-      /must be at most 2Y \(730d, 2y\): longer SLO periods are not supported/,
+      /must be at most 400d: the SLI store keeps data that long at the most/,
     ],
     [
       'hint of a notification target',

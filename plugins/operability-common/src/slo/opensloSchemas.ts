@@ -61,7 +61,7 @@ export const OPENSLO_HINTS: Readonly<Record<string, string>> = {
   objectives: 'a list of objectives, e.g. "- target: 0.99"',
   timeWindow:
     'a list with one time window, e.g. "- duration: 28d" and "isRolling: true"',
-  'timeWindow[].duration': `${DURATION_SHORTHAND_HINT}, at most 2Y`,
+  'timeWindow[].duration': `${DURATION_SHORTHAND_HINT}, at most 400d`,
   lookbackWindow: DURATION_SHORTHAND_HINT,
   alertAfter: DURATION_SHORTHAND_HINT,
   timeSliceWindow: `a whole number of minutes or ${DURATION_SHORTHAND_HINT}`,

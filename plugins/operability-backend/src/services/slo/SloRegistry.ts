@@ -1,7 +1,7 @@
 import {
-  formatDurationShorthand,
   parseSloYaml,
-  TIME,
+  SLO_PERIOD_MAX_MS,
+  sloPeriodProblem,
   toOpenSloYaml,
   type EntityRetiredSlosResponse,
   type EntitySlosResponse,
@@ -71,13 +71,11 @@ export function periodProblem(
   slo: Slo,
   limits: Pick<SloLimits, 'maxPeriodMs'>,
 ): string | undefined {
-  const ms = slo.timeWindow.durationMs;
-  if (ms >= TIME.MINUTE && ms <= limits.maxPeriodMs) return undefined;
-  return `${
-    slo.timeWindow.duration
-  } is not a period from 1m to ${formatDurationShorthand(
-    limits.maxPeriodMs,
-  )} (the longest the SLI store keeps data, operability.sli)`;
+  const problem = sloPeriodProblem(
+    slo.timeWindow.durationMs,
+    Math.min(limits.maxPeriodMs, SLO_PERIOD_MAX_MS),
+  );
+  return problem && `${slo.timeWindow.duration} ${problem}`;
 }
 
 /** The API's identity fields of a stored SLO. */
