@@ -1226,10 +1226,10 @@ test('the demo token for scripts pushes SLI data and nothing else', async ({
   request,
   baseURL,
 }) => {
-  const owned = (
-    await getApi(request, '/entities/component/default/jupyterhub/slos')
-  ).items;
-  const slo = owned[0];
+  const [slo] = await waitForEvaluatedSlos(
+    request,
+    'component/default/jupyterhub',
+  );
   const start = minute(-3);
   const res = await request.post(
     `${baseURL}/api/operability/slos/${slo.id}/sli`,

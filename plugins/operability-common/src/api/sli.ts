@@ -40,9 +40,9 @@ export const sliBucketInputSchema = z
           'must be an ISO 8601 date-time with a time zone, e.g. "2026-11-25T10:00:00Z"',
       })
       .refine(s => !instantRangeProblem(Date.parse(s)), {
-        message: `must be from ${isoOf(API_RANGES.minInstant)} to before ${isoOf(
-          API_RANGES.maxInstant,
-        )}`,
+        message: `must be from ${isoOf(
+          API_RANGES.minInstant,
+        )} to before ${isoOf(API_RANGES.maxInstant)}`,
       }),
     ...countFields,
   })

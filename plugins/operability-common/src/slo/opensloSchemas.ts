@@ -112,6 +112,26 @@ const durationOrZero = z
 
 const description = z.string().max(1050);
 
+/**
+ * Lengths of the texts an SLO carries, so that every one fits where it is stored and shown:
+ * a display name (an SLO's, or an objective's, joined into the label of a multi-objective
+ * SLO), a label value, an annotation value, and how many labels and annotations.
+ * @public
+ */
+export const SLO_TEXT_LIMITS = Object.freeze({
+  displayName: 120,
+  labelValue: 255,
+  annotationValue: 2048,
+  entries: 64,
+});
+
+/** A string with at most `max` characters, saying so when longer. */
+const textAtMost = (max: number) =>
+  z.string().max(max, `must be at most ${max} characters`);
+
+const displayName = textAtMost(SLO_TEXT_LIMITS.displayName);
+const labelValueText = textAtMost(SLO_TEXT_LIMITS.labelValue);
+
 /** zod 4 numbers are finite: `.inf` and `.nan` are rejected. */
 const finite = z.number();
 
@@ -155,14 +175,41 @@ const annotationKey = z
     `annotation keys must be a name (${KEY_NAME_RULE}), optionally after a DNS subdomain prefix and "/", e.g. "airworthy.dev/runbook-url"`,
   );
 
+/** A map of at most {@link SLO_TEXT_LIMITS.entries} entries (`what` names them in the error). */
+const boundedRecord = <V extends z.ZodTypeAny>(
+  key: z.ZodType<string>,
+  value: V,
+  what: string,
+) =>
+  z
+    .record(key, value)
+    .refine(
+      entries => Object.keys(entries).length <= SLO_TEXT_LIMITS.entries,
+      `must have at most ${SLO_TEXT_LIMITS.entries} ${what}`,
+    );
+
 /** `metadata` of every OpenSLO document. */
 export const metadataSchema = z.strictObject({
   name,
-  displayName: z.string().optional(),
-  labels: z
-    .record(labelKey, z.union([z.string(), z.array(z.string())]))
-    .optional(),
-  annotations: z.record(annotationKey, z.string()).optional(),
+  displayName: displayName.optional(),
+  labels: boundedRecord(
+    labelKey,
+    z.union([
+      labelValueText,
+      z
+        .array(labelValueText)
+        .max(
+          SLO_TEXT_LIMITS.entries,
+          `must list at most ${SLO_TEXT_LIMITS.entries} values`,
+        ),
+    ]),
+    'labels',
+  ).optional(),
+  annotations: boundedRecord(
+    annotationKey,
+    textAtMost(SLO_TEXT_LIMITS.annotationValue),
+    'annotations',
+  ).optional(),
 });
 
 const metricSourceSchema = z.strictObject({
@@ -227,7 +274,7 @@ const timeWindowSchema = z.strictObject({
 const operator = z.enum(['lt', 'lte', 'gt', 'gte']);
 
 const objectiveSchema = z.strictObject({
-  displayName: z.string().optional(),
+  displayName: displayName.optional(),
   op: operator.optional(),
   value: finite.optional(),
   target: finite

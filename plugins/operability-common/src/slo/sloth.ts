@@ -94,12 +94,14 @@ function hints(keys: Keys): Record<string, string> {
 
 const slothName = z
   .string()
+  .max(63, 'must be at most 63 characters')
   .refine(name => SLOTH_NAME.test(name), `must be ${NAME_RULE}`);
 
 /** A label value: a string, or a number or boolean that Sloth reads as its text. */
 const labelValue = z
   .union([z.string(), z.number(), z.boolean()])
-  .transform(value => String(value));
+  .transform(value => String(value))
+  .refine(value => value.length <= 2048, 'must be at most 2048 characters');
 
 const labelMap = z.record(
   z
