@@ -131,6 +131,16 @@ const ROWS: Record<string, Row> = {
       return as(request(server).delete(`${API}/slos/${id}`));
     },
   },
+  'PUT /slos/:id/phase': {
+    kind: 'write',
+    permission: 'operability.slo.write',
+    send: async ({ server, as, principal, fixtures }) => {
+      const id = await fixtures.freshSlo(`phase-${principal.toLowerCase()}`);
+      return as(request(server).put(`${API}/slos/${id}/phase`)).send({
+        phase: 'enforcing',
+      });
+    },
+  },
   'POST /slos/:id/restore': {
     kind: 'write',
     permission: 'operability.slo.write',

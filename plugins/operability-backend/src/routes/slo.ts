@@ -1,9 +1,12 @@
-import { operabilitySloWritePermission } from '@airworthy/plugin-operability-common';
+import {
+  operabilitySloWritePermission,
+  sloPhaseWriteSchema,
+} from '@airworthy/plugin-operability-common';
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import type { Request } from 'express';
 import Router from 'express-promise-router';
-import { entityRefParam, sloIdParam } from '../lib/validation';
+import { entityRefParam, parseInput, sloIdParam } from '../lib/validation';
 import type { EntityAccess } from '../services/access/EntityAccess';
 import type {
   SloDocumentsBody,
@@ -115,6 +118,17 @@ export function createSloRoutes(options: {
     );
     await sloRegistry.delete(slo);
     res.status(204).end();
+  });
+
+  router.put('/slos/:id/phase', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const slo = await sloRegistry.requireWritableSlo(
+      sloIdParam(req.params),
+      credentials,
+      operabilitySloWritePermission,
+    );
+    const { phase } = parseInput(sloPhaseWriteSchema, req.body ?? {}, 'body');
+    res.json({ items: await sloRegistry.setPhase(slo, phase) });
   });
 
   router.post('/slos/:id/restore', async (req, res) => {

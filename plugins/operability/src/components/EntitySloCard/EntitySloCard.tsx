@@ -33,7 +33,12 @@ import { sparkline } from '../../lib/series';
 import { budgetSummary, explainBudget } from '../../lib/sloCard';
 import { sloEditRouteRef } from '../../routes';
 import { Sparkline } from '../charts/Sparkline';
-import { SloFileErrors, SloStatusChip, ToneChip } from '../common';
+import {
+  SloFileErrors,
+  SloPhaseChip,
+  SloStatusChip,
+  ToneChip,
+} from '../common';
 import { SloEmptyState } from '../SloEmptyState';
 
 const SPARKLINE_DAYS = 7;
@@ -164,6 +169,7 @@ function SloItem(props: {
         <Typography variant="subtitle1" component="h3">
           {title}
         </Typography>
+        <SloPhaseChip phase={slo.phase} />
         <Typography variant="body2" color="textSecondary">
           {formatTarget(slo.target)} over {slo.period}
           {slo.source === 'repo' ? ' · from the repository' : ' · in Backstage'}
