@@ -58,6 +58,8 @@ interface Fixtures {
   /** A new API SLO of jupyterhub, created as an SRE; `retired` deletes it first. */
   freshSlo(name: string, retired?: boolean): Promise<string>;
   grantExemption(check: string): Promise<void>;
+  /** A new gate exception of jupyterhub, granted as an SRE; its id. */
+  grantGateException(): Promise<string>;
 }
 
 const API = '/api/operability';
@@ -231,6 +233,32 @@ const ROWS: Record<string, Row> = {
       return as(request(server).delete(`${HUB}/exemptions/runbook`));
     },
   },
+  'GET /entities/:kind/:namespace/:name/deploy-gate': {
+    kind: 'read',
+    send: ({ server, as }) => as(request(server).get(`${HUB}/deploy-gate`)),
+  },
+  'GET /entities/:kind/:namespace/:name/gate-exceptions': {
+    kind: 'read',
+    send: ({ server, as }) => as(request(server).get(`${HUB}/gate-exceptions`)),
+  },
+  'POST /entities/:kind/:namespace/:name/gate-exceptions': {
+    kind: 'write',
+    permission: 'operability.exception.write',
+    ok: 201,
+    send: ({ server, as, principal }) =>
+      as(request(server).post(`${HUB}/gate-exceptions`)).send({
+        reason: `Security fix released by ${principal}`,
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      }),
+  },
+  'DELETE /entities/:kind/:namespace/:name/gate-exceptions/:id': {
+    kind: 'write',
+    permission: 'operability.exception.write',
+    send: async ({ server, as, fixtures }) => {
+      const id = await fixtures.grantGateException();
+      return as(request(server).delete(`${HUB}/gate-exceptions/${id}`));
+    },
+  },
   'GET /portfolio': {
     kind: 'read',
     send: ({ server, as }) => as(request(server).get(`${API}/portfolio`)),
@@ -390,6 +418,17 @@ describe('the auth matrix: every route, as every kind of caller', () => {
               expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
             });
           expect(granted.status).toBe(200);
+        },
+        async grantGateException() {
+          const granted = await request(server)
+            .post(`${HUB}/gate-exceptions`)
+            .set('Authorization', sre)
+            .send({
+              reason: 'Fixture',
+              expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+            });
+          expect(granted.status).toBe(201);
+          return granted.body.id;
         },
       };
 

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   MANUAL_INCIDENT_SOURCE,
+  operabilityGateReadPermission,
   operabilityPermissions,
 } from '@airworthy/plugin-operability-common';
 import {
@@ -21,6 +22,7 @@ import { readOperabilitySettings } from './config';
 import { createOperabilityStore } from './database/OperabilityStore';
 import { createRouter } from './router';
 import { EntityAccess } from './services/access';
+import { DeployGate } from './services/policy';
 import {
   IncidentBudgetCostCalculator,
   IncidentHistory,
@@ -181,7 +183,10 @@ export const operabilityPlugin = createBackendPlugin({
           concurrency: settings.evaluation.concurrency,
         });
 
-        permissionsRegistry.addPermissions(operabilityPermissions);
+        permissionsRegistry.addPermissions([
+          ...operabilityPermissions,
+          operabilityGateReadPermission,
+        ]);
 
         await scheduleSloTasks({
           scheduler,
@@ -235,6 +240,11 @@ export const operabilityPlugin = createBackendPlugin({
               catalog,
               scores: store.scores,
               settings: settings.score,
+            }),
+            deployGate: new DeployGate({
+              sloRegistry,
+              store,
+              settings: settings.policy,
             }),
           }),
         );

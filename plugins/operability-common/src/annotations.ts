@@ -115,6 +115,16 @@ export function sloPhaseOf(slo: SloPhaseSource): SloPhase {
 }
 
 /**
+ * The entity's own error-budget policy, as YAML or JSON, changing the configured one
+ * (`operability.policy`), e.g. `{ block: [exhausted, critical], warn: [warning] }` or
+ * `{ block: [] }` (never block). Keys: `block`, `warn` (lists of SLO states: warning,
+ * critical, exhausted, no-data) and `withoutEnforcingSlos` (allow, warn or block).
+ * @public
+ */
+export const ANNOTATION_ERROR_BUDGET_POLICY =
+  'airworthy.dev/error-budget-policy';
+
+/**
  * Where the entity's on-call rotation is, when it is not a PagerDuty or Opsgenie service:
  * a URL or a name (a link of type `oncall` in `metadata.links` serves too).
  * @public

@@ -7,3 +7,4 @@ export * from './zod';
 export * from './sli';
 export * from './slos';
 export * from './scores';
+export * from './gate';
