@@ -16,10 +16,12 @@ import {
   type SliSource,
 } from '@airworthy/plugin-operability-node';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readOperabilitySettings } from './config';
 import { createOperabilityStore } from './database/OperabilityStore';
+import { registerOperabilityActions } from './actions/operabilityActions';
 import { createRouter } from './router';
 import { EntityAccess } from './services/access';
 import { DeployGate } from './services/policy';
@@ -112,6 +114,7 @@ export const operabilityPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -125,6 +128,7 @@ export const operabilityPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         catalog,
+        actionsRegistry,
       }) {
         const settings = readOperabilitySettings(config, { scoreChecks });
 
@@ -221,6 +225,11 @@ export const operabilityPlugin = createBackendPlugin({
         });
         await scheduleScoring({ scheduler, logger, scorer });
 
+        const deployGate = new DeployGate({
+          sloRegistry,
+          store,
+          settings: settings.policy,
+        });
         httpRouter.use(
           await createRouter({
             middleware: MiddlewareFactory.create({ config, logger }),
@@ -241,13 +250,15 @@ export const operabilityPlugin = createBackendPlugin({
               scores: store.scores,
               settings: settings.score,
             }),
-            deployGate: new DeployGate({
-              sloRegistry,
-              store,
-              settings: settings.policy,
-            }),
+            deployGate,
           }),
         );
+        registerOperabilityActions({
+          actionsRegistry,
+          entityAccess,
+          sloRegistry,
+          deployGate,
+        });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         // Webhooks carry their source's credentials (signatures, tokens) instead.
         httpRouter.addAuthPolicy({
