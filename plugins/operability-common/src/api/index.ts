@@ -1,8 +1,93 @@
-export * from './client';
-export * from './entityRefs';
-export * from './incidents';
-export * from './types';
-export * from './zod';
-export * from './sli';
-export * from './slos';
-export * from './scores';
+export {
+  type IncidentListOptions,
+  type IncidentStatsOptions,
+  type OperabilityApi,
+  OperabilityClient,
+  type OperabilityDiscovery,
+  type OperabilityFetch,
+  type PortfolioOptions,
+  type RequestOptions,
+  type SloSeriesOptions,
+} from './client';
+export { entityRouteParamsSchema, toEntityRef } from './entityRefs';
+export {
+  type DurationStats,
+  type EntityIncidentsResponse,
+  type Incident,
+  INCIDENT_SEVERITIES,
+  INCIDENT_STATUSES,
+  type IncidentBudgetCost,
+  type IncidentBudgetCostSummary,
+  incidentIdParamsSchema,
+  type IncidentLinks,
+  type IncidentListQuery,
+  incidentListQuerySchema,
+  type IncidentSeverity,
+  type IncidentStatsQuery,
+  incidentStatsQuerySchema,
+  type IncidentStatsResponse,
+  type IncidentStatus,
+  type IncidentTimeFields,
+  incidentTimeOrderErrors,
+  MANUAL_INCIDENT_SOURCE,
+  type ManualIncidentCreate,
+  type ManualIncidentCreateRequest,
+  manualIncidentCreateSchema,
+  type ManualIncidentUpdate,
+  type ManualIncidentUpdateRequest,
+  manualIncidentUpdateSchema,
+  normalizeIncidentSeverity,
+  toHttpUrl,
+} from './incidents';
+export {
+  type EntityExemptionsResponse,
+  type EntityScoreResponse,
+  exemptionCheckParamsSchema,
+  type ExemptionWrite,
+  type ExemptionWriteRequest,
+  exemptionWriteSchema,
+  PORTFOLIO_GROUPINGS,
+  PORTFOLIO_SORT_KEYS,
+  type PortfolioEntity,
+  type PortfolioGroup,
+  type PortfolioGrouping,
+  type PortfolioQuery,
+  portfolioQuerySchema,
+  type PortfolioResponse,
+  type PortfolioSortKey,
+  type PortfolioStats,
+  type ScoreHistoryPoint,
+  scoreHistoryQuerySchema,
+  type ScoreHistoryResponse,
+  type ScoreSettingsResponse,
+  type ScoreTrend,
+} from './scores';
+export {
+  type SliPushRequest,
+  sliPushRequestSchema,
+  type SliPushResponse,
+} from './sli';
+export {
+  type SeriesPoint,
+  type SloAlertRow,
+  type SloBudget,
+  type SloBurnRate,
+  type SloCollectionStatus,
+  type SloDetailResponse,
+  type SloEvaluation,
+  sloIdParamsSchema,
+  type SloSeriesQuery,
+  sloSeriesQuerySchema,
+  type SloSeriesResponse,
+  type SloWriteResponse,
+} from './slos';
+export {
+  type EntitySlosResponse,
+  type HealthResponse,
+  type SloIdentity,
+  type SloSource,
+  type SloStatus,
+  type SloSummary,
+  type SloValidationError,
+} from './types';
+export { describeZodError } from './zod';

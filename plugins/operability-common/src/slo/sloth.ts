@@ -8,10 +8,10 @@ import type { Slo, SloAlertLabels, SloIndicator } from './model';
 import { DocumentProblems, FieldPath, isRecord } from './validation';
 import type { YamlDocument } from './yamlDocuments';
 
-/** The `version` of Sloth's Prometheus specs. @public */
-export const SLOTH_VERSION = 'prometheus/v1';
+/** The `version` of Sloth's Prometheus specs. */
+const SLOTH_VERSION = 'prometheus/v1';
 
-/** The period Sloth uses when none is configured. @public */
+/** The period Sloth uses when none is configured. */
 export const SLOTH_DEFAULT_PERIOD = '30d';
 
 /** Sloth's rule for service and SLO names. */

@@ -27,9 +27,8 @@ export interface BurnRatePolicyRow {
  * or in 3 days opens a ticket. Each long window is checked with a short window of 1/12 its
  * length, so that an alert stops soon after the burn stops. `alertAfter` follows the community
  * cloud's JupyterHub alerts (2m, 15m, 1h, 3h).
- * @public
  */
-export const DEFAULT_BURN_RATE_POLICY: ReadonlyArray<BurnRatePolicyRow> = [
+const DEFAULT_BURN_RATE_POLICY: ReadonlyArray<BurnRatePolicyRow> = [
   {
     severity: 'page',
     budgetConsumedPercent: 2,
