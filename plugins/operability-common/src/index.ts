@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+// Annotations, permissions and units of time.
 export {
   ANNOTATION_ALERT_SELECTOR,
   ANNOTATION_EXEMPTIONS,
@@ -22,18 +23,31 @@ export {
   sloPhaseOf,
 } from './annotations';
 export {
-  describeZodError,
+  OPERABILITY_ENTITY_RESOURCE_TYPE,
+  operabilityExemptionWritePermission,
+  operabilityIncidentWritePermission,
+  operabilityPermissions,
+  operabilitySliWritePermission,
+  operabilitySloWritePermission,
+} from './permissions';
+export { TIME } from './time';
+
+// The HTTP API: request and response types, their zod schemas, the typed client.
+export {
+  type IncidentListOptions,
+  type IncidentStatsOptions,
+  type OperabilityApi,
+  OperabilityClient,
+  type OperabilityDiscovery,
+  type OperabilityFetch,
+  type PortfolioOptions,
+  type RequestOptions,
+  type SloSeriesOptions,
+} from './api/client';
+export { entityRouteParamsSchema, toEntityRef } from './api/entityRefs';
+export {
   type DurationStats,
-  type EntityExemptionsResponse,
   type EntityIncidentsResponse,
-  entityRouteParamsSchema,
-  type EntityScoreResponse,
-  type EntitySlosResponse,
-  exemptionCheckParamsSchema,
-  type ExemptionWrite,
-  type ExemptionWriteRequest,
-  exemptionWriteSchema,
-  type HealthResponse,
   type Incident,
   INCIDENT_SEVERITIES,
   INCIDENT_STATUSES,
@@ -41,11 +55,9 @@ export {
   type IncidentBudgetCostSummary,
   incidentIdParamsSchema,
   type IncidentLinks,
-  type IncidentListOptions,
   type IncidentListQuery,
   incidentListQuerySchema,
   type IncidentSeverity,
-  type IncidentStatsOptions,
   type IncidentStatsQuery,
   incidentStatsQuerySchema,
   type IncidentStatsResponse,
@@ -60,115 +72,147 @@ export {
   type ManualIncidentUpdateRequest,
   manualIncidentUpdateSchema,
   normalizeIncidentSeverity,
-  type OperabilityApi,
-  OperabilityClient,
-  type OperabilityDiscovery,
-  type OperabilityFetch,
+  toHttpUrl,
+} from './api/incidents';
+export {
+  type EntityExemptionsResponse,
+  type EntityScoreResponse,
+  exemptionCheckParamsSchema,
+  type ExemptionWrite,
+  type ExemptionWriteRequest,
+  exemptionWriteSchema,
   PORTFOLIO_GROUPINGS,
   PORTFOLIO_SORT_KEYS,
   type PortfolioEntity,
   type PortfolioGroup,
   type PortfolioGrouping,
-  type PortfolioOptions,
   type PortfolioQuery,
   portfolioQuerySchema,
   type PortfolioResponse,
   type PortfolioSortKey,
   type PortfolioStats,
-  type RequestOptions,
   type ScoreHistoryPoint,
   scoreHistoryQuerySchema,
   type ScoreHistoryResponse,
   type ScoreSettingsResponse,
   type ScoreTrend,
-  type SeriesPoint,
+} from './api/scores';
+export {
   type SliPushRequest,
   sliPushRequestSchema,
   type SliPushResponse,
+} from './api/sli';
+export {
+  type SeriesPoint,
   type SloAlertRow,
   type SloBudget,
   type SloBurnRate,
   type SloCollectionStatus,
   type SloDetailResponse,
   type SloEvaluation,
-  type SloIdentity,
   sloIdParamsSchema,
-  type SloSeriesOptions,
   type SloSeriesQuery,
   sloSeriesQuerySchema,
   type SloSeriesResponse,
+  type SloWriteResponse,
+} from './api/slos';
+export {
+  type EntitySlosResponse,
+  type HealthResponse,
+  type SloIdentity,
   type SloSource,
   type SloStatus,
   type SloSummary,
   type SloValidationError,
-  type SloWriteResponse,
-  toEntityRef,
-  toHttpUrl,
-} from './api';
+} from './api/types';
+export { describeZodError } from './api/zod';
+
+// The operability score: checks, levels, exemptions and how a score is computed.
 export {
-  OPERABILITY_ENTITY_RESOURCE_TYPE,
-  operabilityExemptionWritePermission,
-  operabilityIncidentWritePermission,
-  operabilityPermissions,
-  operabilitySliWritePermission,
-  operabilitySloWritePermission,
-} from './permissions';
-export {
-  type AnnotationExemption,
   type ComputedScore,
   computeScore,
+  levelOf,
+  nextLevelOf,
+  type ScoreCheckOutcomeInput,
+  scoreLevelErrors,
+} from './score/compute';
+export {
+  type AnnotationExemption,
+  parseExemptionsAnnotation,
+} from './score/exemptions';
+export {
   DEFAULT_SCORE_CHECKS,
   DEFAULT_SCORE_LEVELS,
   type EntityScoreFacts,
-  levelOf,
-  nextLevelOf,
-  parseExemptionsAnnotation,
   type ScoreCategoryResult,
   type ScoreCheckDefinition,
-  type ScoreCheckOutcomeInput,
   type ScoreCheckResult,
   type ScoreCheckStatus,
   type ScoreExemption,
   type ScoreExemptionSource,
   type ScoreLevelDefinition,
-  scoreLevelErrors,
   type ScoreThresholdUnit,
-} from './score';
+} from './score/model';
+
+// The SLO engine: OpenSLO and Sloth files, the normalized model, budget and burn-rate
+// math, alert windows, Prometheus rules.
+export { type CalendarPeriod, calendarPeriodAt } from './slo/calendar';
 export {
-  type AlertDecision,
-  alertWindows,
-  badEvents,
-  type BudgetingMethod,
-  type BudgetInput,
-  type BudgetReport,
-  burnRate,
-  type BurnRatePolicyRow,
-  type BurnRateSeverity,
-  type BurnRateWindow,
-  type BurnRateWindowState,
-  type CalendarPeriod,
-  calendarPeriodAt,
-  type ComparisonOperator,
-  decideAlert,
   DURATION_SHORTHAND_HINT,
   durationToMs,
   type DurationUnit,
+  formatDurationHuman,
+  formatDurationShorthand,
+  type ParsedDuration,
+  parseDuration,
+} from './slo/duration';
+export { toOpenSloYaml, type ToOpenSloYamlOptions } from './slo/export';
+export { metricSourcesOf } from './slo/indicators';
+export {
+  badEvents,
+  type BudgetInput,
+  type BudgetReport,
+  burnRate,
   errorBudget,
   errorRatio,
   evaluateBudget,
-  evaluateTimeslices,
   type EventCounts,
-  formatDurationHuman,
-  formatDurationShorthand,
-  generatePrometheusRules,
-  meetsThreshold,
-  metricSourcesOf,
-  multiwindowTable,
-  type ParsedDuration,
-  parseDuration,
+  percentToRatio,
+  sliValue,
+  sumCounts,
+  tidyNumber,
+} from './slo/math';
+export {
+  type BudgetingMethod,
+  type ComparisonOperator,
+  type Slo,
+  type SloAlertCondition,
+  type SloAlerting,
+  type SloAlertLabels,
+  type SloAlertPolicy,
+  type SloDataSource,
+  type SloIndicator,
+  type SloIndicatorBase,
+  type SloMetricSource,
+  type SloNotificationTarget,
+  type SloObjective,
+  type SloOrigin,
+  type SloRatioIndicator,
+  type SloRawIndicator,
+  type SloSpecFormat,
+  type SloThresholdIndicator,
+  type SloTimeSlice,
+  type SloTimeWindow,
+} from './slo/model';
+export {
   parseSloFiles,
   parseSloYaml,
-  percentToRatio,
+  type SloDocumentSummary,
+  type SloParseOptions,
+  type SloParseResult,
+} from './slo/parse';
+export {
+  generatePrometheusRules,
   type PrometheusAlertingRule,
   type PrometheusRecordingRule,
   type PrometheusRuleGroup,
@@ -178,34 +222,21 @@ export {
   type RulesYamlOptions,
   type RuleWarning,
   RUNBOOK_URL_ANNOTATION,
-  sliValue,
-  type Slo,
-  type SloAlertCondition,
-  type SloAlerting,
-  type SloAlertLabels,
-  type SloAlertPolicy,
-  type SloDataSource,
-  type SloDocumentSummary,
-  type SloFile,
-  type SloIndicator,
-  type SloIndicatorBase,
-  type SloMetricSource,
-  type SloNotificationTarget,
-  type SloObjective,
-  type SloOrigin,
-  type SloParseOptions,
-  type SloParseResult,
-  type SloRatioIndicator,
-  type SloRawIndicator,
-  type SloSpecFormat,
-  type SloThresholdIndicator,
-  type SloTimeSlice,
-  type SloTimeWindow,
-  sumCounts,
-  tidyNumber,
+} from './slo/rules';
+export {
+  evaluateTimeslices,
+  meetsThreshold,
   type TimesliceInput,
   type TimesliceReport,
-  toOpenSloYaml,
-  type ToOpenSloYamlOptions,
-} from './slo';
-export { TIME } from './time';
+} from './slo/timeslices';
+export {
+  type AlertDecision,
+  alertWindows,
+  type BurnRatePolicyRow,
+  type BurnRateSeverity,
+  type BurnRateWindow,
+  type BurnRateWindowState,
+  decideAlert,
+  multiwindowTable,
+} from './slo/windows';
+export { type SloFile } from './slo/yamlDocuments';
