@@ -30,8 +30,8 @@ import type {
 } from './slos';
 import type { EntitySlosResponse, HealthResponse } from './types';
 
-/** The plugin id, used for discovery (`/api/operability`). @public */
-export const OPERABILITY_PLUGIN_ID = 'operability';
+/** The plugin id, used for discovery (`/api/operability`). */
+const OPERABILITY_PLUGIN_ID = 'operability';
 
 /** What the client needs to find the backend: Backstage's DiscoveryApi satisfies it. @public */
 export interface OperabilityDiscovery {

@@ -74,9 +74,6 @@ export const scoreHistoryQuerySchema = z
   })
   .strict();
 
-/** Parsed score history query. @public */
-export type ScoreHistoryQuery = z.output<typeof scoreHistoryQuerySchema>;
-
 /** Response of `GET /score/checks`: the checks and levels in force. @public */
 export interface ScoreSettingsResponse {
   checks: ScoreCheckDefinition[];

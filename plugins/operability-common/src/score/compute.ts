@@ -28,13 +28,13 @@ export interface ComputedScore {
   checks: ScoreCheckResult[];
 }
 
-/** Rounds to one decimal, the precision scores are stored and compared at. @public */
-export function roundScore(value: number): number {
+/** Rounds to one decimal, the precision scores are stored and compared at. */
+function roundScore(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-/** `met` at full credit, `not-met` at none, `partial` in between. @public */
-export function creditStatus(credit: number): ScoreCheckStatus {
+/** `met` at full credit, `not-met` at none, `partial` in between. */
+function creditStatus(credit: number): ScoreCheckStatus {
   if (credit >= 1) return 'met';
   if (credit <= 0) return 'not-met';
   return 'partial';

@@ -7,17 +7,7 @@ const { MINUTE, HOUR, DAY } = TIME;
  * backend computes. Plain JSON, shared by the backend, the frontend and the CLI.
  */
 
-/** The default categories of checks. Modules may add checks in other categories. @public */
-export const SCORE_CATEGORIES = [
-  'service-level',
-  'incident-response',
-  'operational-readiness',
-] as const;
-
-/** A default category of checks. @public */
-export type DefaultScoreCategory = (typeof SCORE_CATEGORIES)[number];
-
-/** Titles of the default categories, for people. @public */
+/** Titles of the default categories of checks, for people. Modules may add other categories. */
 export const SCORE_CATEGORY_TITLES: Readonly<Record<string, string>> = {
   'service-level': 'Service level',
   'incident-response': 'Incident response',
