@@ -188,6 +188,7 @@ export const operabilityPlugin = createBackendPlugin({
           logger,
           repoSync,
           evaluator,
+          collector,
           settings,
         });
         await scheduleSliTasks({
@@ -195,6 +196,7 @@ export const operabilityPlugin = createBackendPlugin({
           logger,
           store,
           collector,
+          evaluator,
           settings,
         });
 
