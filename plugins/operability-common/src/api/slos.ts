@@ -71,10 +71,38 @@ export interface SloAlertRow {
   firing: boolean;
 }
 
+/**
+ * Where an SLO's data stands, and so why it has no figures while it has none:
+ *
+ * - `ok`: data is stored (collected or pushed);
+ * - `pending`: a source collects it, and its first collection has not finished yet;
+ * - `empty`: it was collected, but its queries returned no data over the period;
+ * - `failed`: the last collection failed (`lastError` says why);
+ * - `unconfigured`: an installed source would collect it but is not configured for it
+ *   (`detail` says what to configure);
+ * - `push`: no installed source collects it; its data is pushed to `POST /slos/{id}/sli`,
+ *   and none has arrived yet.
+ * @public
+ */
+export type SloDataState =
+  | 'ok'
+  | 'pending'
+  | 'empty'
+  | 'failed'
+  | 'unconfigured'
+  | 'push';
+
 /** Where SLI collection of an SLO stands (SLOs whose data is pulled from a source). @public */
 export interface SloCollectionStatus {
   /** The source collecting it, e.g. `prometheus`; null when no installed source supports it. */
   source: string | null;
+  /** Where its data stands. */
+  state: SloDataState;
+  /**
+   * For `unconfigured`, what to configure (from the source); for `push`, the metric source
+   * types no installed source collects.
+   */
+  detail?: string;
   /** Data is collected up to this instant. */
   collectedUntil?: string;
   lastAttemptAt?: string;
