@@ -297,8 +297,16 @@ export interface ScoreCheckResult
   gain: number;
   /** What was measured. Untrusted text may appear in it (entity fields): render as text. */
   detail: string;
-  /** Present when the check is not fully met (and not exempt). */
+  /**
+   * Present when the check is not fully met (and not exempt): the definition's remediation,
+   * or what fits the entity's situation better (e.g. connect an incident source first).
+   */
   remediation?: string;
+  /**
+   * The id of the check to meet before this one can be (e.g. `slo-defined` while the entity
+   * has no SLO): what to do next is that check's remediation.
+   */
+  blockedBy?: string;
   /** The exemption that applies. */
   exemption?: ScoreExemption;
 }
