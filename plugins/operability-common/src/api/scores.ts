@@ -231,7 +231,7 @@ export interface PortfolioEntity {
   sloCount: number;
   worstBudgetRemaining: number | null;
   sloCompliance: number | null;
-  /** Incidents that started in the period; null until scored. */
+  /** Incidents that started in the period; null until scored, or without an incident source. */
   incidents: number | null;
   mttrSeconds: number | null;
   /** Score change over `trendDays`; null without a snapshot that old. */

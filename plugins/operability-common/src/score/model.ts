@@ -328,8 +328,11 @@ export interface EntityScoreFacts {
   worstBudgetRemaining: number | null;
   /** Share of the evaluated SLOs whose SLI over the period meets the target. */
   sloCompliance: number | null;
-  /** Incidents that started in the period. */
-  incidents: number;
+  /**
+   * Incidents that started in the period; null when no incident source reports the entity's
+   * incidents (unknown, not zero).
+   */
+  incidents: number | null;
   /** Mean time to resolve of those incidents, in seconds. */
   mttrSeconds: number | null;
   /** The period the facts cover, ISO 8601. */
