@@ -15,4 +15,5 @@ export {
   toSloInput,
   type SloDocumentsBody,
 } from './SloRegistry';
+export { SloList, listBurnRate } from './SloList';
 export { SloSeries } from './SloSeries';
