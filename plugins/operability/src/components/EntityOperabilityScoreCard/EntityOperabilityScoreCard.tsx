@@ -34,6 +34,7 @@ import {
   CHECK_STATUS_TONE,
   checkGroups,
   describeGain,
+  describeStepGain,
   describeScore,
   describeTrend,
   nextSteps,
@@ -183,7 +184,7 @@ function ScoreSummary(props: { score: EntityScoreResponse }) {
             {steps.map(step => (
               <li key={step.id}>
                 <Typography variant="body2">
-                  <strong>{step.title}</strong> ({describeGain(step)}):{' '}
+                  <strong>{step.title}</strong> ({describeStepGain(step)}):{' '}
                   {step.remediation ?? step.detail}
                 </Typography>
               </li>
