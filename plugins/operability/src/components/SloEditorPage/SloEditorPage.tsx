@@ -42,6 +42,7 @@ import { useOptionalRouteRef } from '../../hooks/useOptionalRouteRef';
 import { newSloTemplate } from '../../lib/sloDocument';
 import type { PeriodData } from '../../lib/sloPreview';
 import { sloEditRouteRef } from '../../routes';
+import { SloListPage } from '../SloListPage';
 import { SloEditor } from './SloEditor';
 
 function EditorPage(props: {
@@ -335,17 +336,7 @@ export function SloEditorPage() {
     <Routes>
       <Route path="new" element={<CreateSlo />} />
       <Route path=":sloId/edit" element={<EditSlo />} />
-      <Route
-        path="*"
-        element={
-          <EditorPage title="SLO editor">
-            <Typography variant="body1">
-              Open an SLO from an entity's SLO card, or{' '}
-              <Link to="new">create a new SLO</Link>.
-            </Typography>
-          </EditorPage>
-        }
-      />
+      <Route path="*" element={<SloListPage />} />
     </Routes>
   );
 }
