@@ -17,6 +17,10 @@ export interface ScoreCheckOutcomeInput {
   /** Set when the check failed to run (no credit) or an exemption applies (left out). */
   status?: Extract<ScoreCheckStatus, 'error' | 'exempt' | 'not-applicable'>;
   detail: string;
+  /** What to do in this entity's situation, instead of the definition's remediation. */
+  remediation?: string;
+  /** The check that has to be met before this one can be. */
+  blockedBy?: string;
   exemption?: ScoreCheckResult['exemption'];
 }
 
@@ -93,7 +97,8 @@ export function computeScore(
       detail: o.detail,
     };
     if (status === 'partial' || status === 'not-met' || status === 'error') {
-      result.remediation = d.remediation;
+      result.remediation = o.remediation ?? d.remediation;
+      if (o.blockedBy) result.blockedBy = o.blockedBy;
     }
     if (o.exemption) result.exemption = o.exemption;
     return result;
