@@ -42,6 +42,7 @@ export {
   type OperabilityFetch,
   type PortfolioOptions,
   type RequestOptions,
+  type SloListOptions,
   type SloSeriesOptions,
 } from './api/client';
 export { entityRouteParamsSchema, toEntityRef } from './api/entityRefs';
@@ -106,10 +107,19 @@ export {
 } from './api/sli';
 export {
   type SeriesPoint,
+  SLO_LIST_SORT_KEYS,
+  SLO_STATUSES,
   type SloAlertRow,
   type SloBudget,
   type SloBurnRate,
   type SloCollectionStatus,
+  type SloDataState,
+  sloListDefaultOrder,
+  type SloListItem,
+  type SloListQuery,
+  sloListQuerySchema,
+  type SloListResponse,
+  type SloListSortKey,
   type SloDetailResponse,
   type SloEvaluation,
   sloIdParamsSchema,
