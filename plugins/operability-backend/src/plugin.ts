@@ -40,6 +40,7 @@ import { SliCollector, SliIngest } from './services/sli';
 import {
   BudgetEvaluator,
   RepoSloSync,
+  SloList,
   SloRegistry,
   SloSeries,
 } from './services/slo';
@@ -197,6 +198,7 @@ export const operabilityPlugin = createBackendPlugin({
           logger,
           repoSync,
           evaluator,
+          collector,
           settings,
         });
         await scheduleSliTasks({
@@ -204,6 +206,7 @@ export const operabilityPlugin = createBackendPlugin({
           logger,
           store,
           collector,
+          evaluator,
           settings,
         });
 
@@ -238,6 +241,12 @@ export const operabilityPlugin = createBackendPlugin({
             catalog,
             entityAccess,
             sloRegistry,
+            sloList: new SloList({
+              store,
+              registry: sloRegistry,
+              catalog,
+              entityAccess,
+            }),
             sloSeries: new SloSeries(store),
             sliIngest,
             incidentHistory,

@@ -57,7 +57,13 @@ describe('SLO routes', () => {
         phase: 'informing',
         budgetingMethod: 'Occurrences',
         status: 'no-data',
-        collection: { source: null },
+        // No SLI source in this backend: the SLO waits for pushed data.
+        collection: {
+          source: null,
+          state: 'push',
+          detail:
+            'No installed SLI source collects metric sources of type Prometheus',
+        },
       }),
     ]);
 
