@@ -223,12 +223,11 @@ function knownPhases(
     const value = sloPhaseValue(slo);
     if (value === undefined || parseSloPhase(value)) return true;
     const annotated = slo.annotations[ANNOTATION_SLO_PHASE] !== undefined;
+    const field = annotated
+      ? ['metadata', 'annotations', ANNOTATION_SLO_PHASE]
+      : ['metadata', 'labels', SLO_PHASE_LABEL];
     problemsOf(slo, summaries)?.add(
-      slo.origin.format.startsWith('openslo')
-        ? annotated
-          ? ['metadata', 'annotations', ANNOTATION_SLO_PHASE]
-          : ['metadata', 'labels', SLO_PHASE_LABEL]
-        : [],
+      slo.origin.format.startsWith('openslo') ? field : [],
       `The phase (${
         annotated ? ANNOTATION_SLO_PHASE : SLO_PHASE_LABEL
       }) of SLO "${slo.name}" is "${value}": write ${SLO_PHASES.join(

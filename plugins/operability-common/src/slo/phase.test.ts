@@ -33,7 +33,7 @@ spec:
 `;
 }
 
-const SLOTH = (labels: string) => `version: prometheus/v1
+const slothSpec = (labels: string) => `version: prometheus/v1
 service: jupyterhub
 slos:
   - name: probe-availability
@@ -65,7 +65,7 @@ describe('SLO phase (airworthy.dev/phase)', () => {
 
   it('is read from Sloth SLO labels (airworthy_phase)', () => {
     const result = parseSloYaml(
-      SLOTH('    labels:\n      airworthy_phase: enforcing'),
+      slothSpec('    labels:\n      airworthy_phase: enforcing'),
     );
     expect(result.errors).toEqual([]);
     expect(result.slos[0].labels.airworthy_phase).toBe('enforcing');
@@ -88,7 +88,7 @@ describe('SLO phase (airworthy.dev/phase)', () => {
     ]);
     expect(result.documents[0].valid).toBe(false);
     const sloth = parseSloYaml(
-      SLOTH('    labels:\n      airworthy_phase: draft'),
+      slothSpec('    labels:\n      airworthy_phase: draft'),
     );
     expect(sloth.slos).toEqual([]);
     expect(sloth.errors[0].message).toMatch(/is "draft": write informing/);
