@@ -289,6 +289,35 @@ const ROWS: Record<string, Row> = {
     send: ({ server, as }) =>
       as(request(server).delete(`${API}/.backstage/auth/v1/cookie`)),
   },
+  // The actions registry's routes (the plugin registers actions for AI assistants, see
+  // docs/deploy-gate.md): listing and invoking need credentials; each action checks access
+  // to its entity itself, as the HTTP API does (tested through the registry in the plugin).
+  'GET /.backstage/actions/v1/actions': {
+    kind: 'framework',
+    status: { none: 401 },
+    send: ({ server, as }) =>
+      as(request(server).get(`${API}/.backstage/actions/v1/actions`)),
+  },
+  'POST /.backstage/actions/v1/actions/:actionId/invoke': {
+    kind: 'framework',
+    status: { none: 401 },
+    send: ({ server, as }) =>
+      as(
+        request(server).post(
+          `${API}/.backstage/actions/v1/actions/operability:get-deploy-gate/invoke`,
+        ),
+      ).send({ entityRef: 'component:default/jupyterhub' }),
+  },
+  'POST /.backstage/actions/v2/actions/:actionId/invoke': {
+    kind: 'framework',
+    status: { none: 401 },
+    send: ({ server, as }) =>
+      as(
+        request(server).post(
+          `${API}/.backstage/actions/v2/actions/operability:get-deploy-gate/invoke`,
+        ),
+      ).send({ input: { entityRef: 'component:default/jupyterhub' } }),
+  },
   'GET /.well-known/backstage/permissions/metadata': {
     kind: 'framework',
     status: { none: 401 },
