@@ -97,7 +97,11 @@ async function setUp() {
 describe('IncidentBudgetCostCalculator', () => {
   it('gives each incident the share of each objective’s period budget it burned', async () => {
     const { history, slos } = await setUp();
-    const { items } = await history.list(HUB, { limit: 10, offset: 0 });
+    const { items } = await history.list(HUB, {
+      view: 'incidents',
+      limit: 10,
+      offset: 0,
+    });
     const byTitle = Object.fromEntries(items.map(i => [i.title, i.budgetCost]));
 
     // 30 minutes x 40 bad events = 1,200 bad events. The 1-day period ending at 10:30
@@ -107,6 +111,9 @@ describe('IncidentBudgetCostCalculator', () => {
       {
         sloId: slos[0].id,
         sloRef: 'availability',
+        name: slos[0].name,
+        displayName: 'Hub availability',
+        target: 0.98,
         period: '1d',
         from: '2026-11-20T10:00:00.000Z',
         to: '2026-11-20T10:30:00.000Z',
@@ -117,6 +124,9 @@ describe('IncidentBudgetCostCalculator', () => {
       {
         sloId: slos[1].id,
         sloRef: 'availability/1',
+        name: slos[1].name,
+        displayName: 'Hub availability',
+        target: 0.99,
         period: '1d',
         from: '2026-11-20T10:00:00.000Z',
         to: '2026-11-20T10:30:00.000Z',

@@ -36,8 +36,8 @@ const stats: IncidentStatsResponse = {
   entityRef: 'component:default/jupyterhub',
   from: '2026-11-01T00:00:00Z',
   to: '2026-11-29T00:00:00Z',
-  count: 4,
-  outages: 3,
+  count: 3,
+  records: 4,
   countsBySeverity: { critical: 2, warning: 1, info: 1, unknown: 0 },
   countsByStatus: { open: 1, acknowledged: 0, resolved: 3 },
   countsBySource: { github: 1, alertmanager: 2, manual: 1 },
@@ -103,6 +103,8 @@ describe('EntityIncidentsCard', () => {
           {
             sloId: 's',
             sloRef: 'jupyterhub-availability',
+            name: 'jupyterhub-availability',
+            target: 0.99,
             from: '2026-11-10T00:00:00Z',
             to: '2026-11-10T01:00:00Z',
             period: '28d',
@@ -124,9 +126,9 @@ describe('EntityIncidentsCard', () => {
     expect(
       screen.getByRole('group', { name: 'Post-mortems' }),
     ).toHaveTextContent('50%1 of 2 critical');
-    // Two of the four overlapped: one outage reported twice.
+    // Two of the four records reported one outage: three incidents.
     expect(screen.getByRole('group', { name: 'Incidents' })).toHaveTextContent(
-      '3 outages, 2 critical, 3 resolved',
+      '34 records, 2 critical, 3 resolved',
     );
 
     const title = await screen.findByText(

@@ -101,9 +101,9 @@ function StatsTiles(props: { stats: IncidentStatsResponse }) {
         label="Incidents"
         value={stats.count}
         detail={`${
-          stats.outages === stats.count
+          stats.records === stats.count
             ? ''
-            : `${plural(stats.outages, 'outage')}, `
+            : `${plural(stats.records, 'record')}, `
         }${stats.countsBySeverity.critical ?? 0} critical, ${
           stats.countsByStatus.resolved ?? 0
         } resolved`}
@@ -167,7 +167,7 @@ function IncidentTable(props: {
                   {/* Untrusted text: rendered as text, never as HTML. */}
                   <Typography variant="body2">{incident.title}</Typography>
                   <Typography variant="caption" color="textSecondary">
-                    {incident.source}
+                    {incident.sources.join(' · ')}
                     {incident.postMortem ? ' · post-mortem' : ''}
                   </Typography>
                 </TableCell>
