@@ -405,7 +405,9 @@ describe('the auth matrix: every route, as every kind of caller', () => {
               .post(`${API}/incidents/${first.incidentId}/merge`)
               .set('Authorization', sre)
               .send({ incidentId: second.incidentId });
-            expect(res.status).toBe(200);
+            if (res.status !== 200) {
+              throw new Error(`could not merge fixtures: ${res.status}`);
+            }
             return {
               first: res.body.id,
               second: res.body.id,

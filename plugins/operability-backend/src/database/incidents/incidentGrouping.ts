@@ -80,10 +80,12 @@ class PinnedSets {
   find(i: number): number {
     let root = i;
     while (this.parent[root] !== root) root = this.parent[root];
-    while (this.parent[i] !== root) {
-      const next = this.parent[i];
-      this.parent[i] = root;
-      i = next;
+    // Path compression: every position on the way points at the root.
+    let at = i;
+    while (this.parent[at] !== root) {
+      const next = this.parent[at];
+      this.parent[at] = root;
+      at = next;
     }
     return root;
   }

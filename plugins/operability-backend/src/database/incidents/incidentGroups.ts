@@ -180,7 +180,7 @@ export class IncidentGrouper {
         b.shared - a.shared ||
         Number(oldRows.get(a.id)!.created_at) -
           Number(oldRows.get(b.id)!.created_at) ||
-        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) ||
+        a.id.localeCompare(b.id, 'en') ||
         a.group - b.group,
     );
     const kept = new Map<number, string>();

@@ -266,7 +266,7 @@ export class ScoreContextFactory {
     });
 
     const incidents = once(async (): Promise<ScoreIncidentFacts> => {
-      const [stats, incidents] = await Promise.all([
+      const [stats, overlapping] = await Promise.all([
         incidentHistory.stats(entityRef, { from: periodStart, to: now }),
         store.incidents.listIncidentsOverlapping(entityRef, periodStart, now),
       ]);
@@ -275,7 +275,7 @@ export class ScoreContextFactory {
       );
       if (!connected) {
         connected =
-          incidents.length > 0 ||
+          overlapping.length > 0 ||
           (
             await store.incidents.listIncidents(
               { entityRef },
@@ -286,7 +286,7 @@ export class ScoreContextFactory {
       return {
         connected,
         stats,
-        incidents: incidents.map(i => toIncident(i)),
+        incidents: overlapping.map(i => toIncident(i)),
       };
     });
 
