@@ -36,6 +36,7 @@ import { SliCollector, SliIngest } from './services/sli';
 import {
   BudgetEvaluator,
   RepoSloSync,
+  SloList,
   SloRegistry,
   SloSeries,
 } from './services/slo';
@@ -200,6 +201,7 @@ export const operabilityPlugin = createBackendPlugin({
           logger,
           repoSync,
           evaluator,
+          collector,
           settings,
         });
         await scheduleSliTasks({
@@ -207,6 +209,7 @@ export const operabilityPlugin = createBackendPlugin({
           logger,
           store,
           collector,
+          evaluator,
           settings,
         });
 
@@ -236,6 +239,12 @@ export const operabilityPlugin = createBackendPlugin({
             catalog,
             entityAccess,
             sloRegistry,
+            sloList: new SloList({
+              store,
+              registry: sloRegistry,
+              catalog,
+              entityAccess,
+            }),
             sloSeries: new SloSeries(store),
             sliIngest,
             incidentHistory,

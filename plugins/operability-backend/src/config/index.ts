@@ -55,11 +55,12 @@ export function readOperabilitySettings(
   config: Config,
   options: { scoreChecks: ReadonlyArray<ScoreCheck> },
 ): OperabilitySettings {
+  const sli = readSliConfig(config);
   return {
-    sli: readSliConfig(config),
+    sli,
     collection: readCollectionConfig(config),
     sloFiles: readSloFilesConfig(config),
-    slos: readSloLimits(config),
+    slos: readSloLimits(config, sli.levels[sli.levels.length - 1].retentionMs),
     evaluation: readEvaluationConfig(config),
     incidents: readIncidentSettings(config),
     score: readScoreSettings(config, options.scoreChecks),

@@ -23,6 +23,8 @@ export const SLO_DEFAULTS = {
   maxObjectivesPerDocument: 20,
   maxPerEntity: 100,
   retiredGraceMs: 30 * DAY,
+  /** The default SLI store's longest retention. */
+  maxPeriodMs: 400 * DAY,
 } as const;
 
 /** Limits and the retirement of SLOs (`operability.slos`). */
@@ -36,10 +38,15 @@ export interface SloLimits {
    * default 30 days).
    */
   retiredGraceMs: number;
+  /**
+   * The longest SLO period: the SLI store's longest retention (400 days by default), since a
+   * longer budget could never be measured.
+   */
+  maxPeriodMs: number;
 }
 
-/** Reads `operability.slos`. */
-export function readSloLimits(root: Config): SloLimits {
+/** Reads `operability.slos`; `maxPeriodMs` is the SLI store's longest retention. */
+export function readSloLimits(root: Config, maxPeriodMs: number): SloLimits {
   const config = root.getOptionalConfig('operability.slos');
   const key = 'operability.slos';
   return {
@@ -62,6 +69,7 @@ export function readSloLimits(root: Config): SloLimits {
       'retiredGracePeriod',
       SLO_DEFAULTS.retiredGraceMs,
     ),
+    maxPeriodMs,
   };
 }
 

@@ -56,7 +56,13 @@ describe('SLO routes', () => {
         period: '28d',
         budgetingMethod: 'Occurrences',
         status: 'no-data',
-        collection: { source: null },
+        // No SLI source in this backend: the SLO waits for pushed data.
+        collection: {
+          source: null,
+          state: 'push',
+          detail:
+            'No installed SLI source collects metric sources of type Prometheus',
+        },
       }),
     ]);
 
@@ -255,6 +261,35 @@ describe('SLO routes', () => {
     const rows = await backend.knex('sli_buckets').where({ slo_id: first.id });
     expect(rows).toEqual([]);
     expect((await createFromYaml(backend, openSloYaml())).status).toBe(201);
+  });
+
+  it('refuses periods the SLI store cannot measure, from 1 minute to its longest retention', async () => {
+    const backend = await start();
+    for (const duration of ['999999999d', '401d', '2Y']) {
+      const res = await createFromYaml(backend, openSloYaml({ duration }));
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        'Invalid SLO documents: document 0 spec.timeWindow[0].duration: must be at most 400d: the SLI store keeps data that long at the most, so a longer budget could not be measured',
+      );
+    }
+    expect(
+      (await createFromYaml(backend, openSloYaml({ duration: '400d' }))).status,
+    ).toBe(201);
+
+    // A store that keeps data 120 days measures periods up to 120 days.
+    const short = await startOperabilityBackend({
+      entities: [entity('jupyterhub')],
+      config: {
+        operability: {
+          sli: { rollups: [{ bucket: '1h', retention: '120d' }] },
+        },
+      },
+    });
+    const long = await createFromYaml(short, openSloYaml({ duration: '200d' }));
+    expect(long.status).toBe(400);
+    expect(long.body.error.message).toBe(
+      'Invalid SLO documents: document 0 spec.timeWindow: 200d must be at most 120d: the SLI store keeps data that long at the most, so a longer budget could not be measured',
+    );
   });
 
   it('caps objectives per document and SLOs per entity with a 400 naming the setting', async () => {

@@ -29,9 +29,8 @@ export const sliCountsSchema = z
 /**
  * One bucket of SLI data as pushed: the good and total events counted in the bucket that
  * starts at `start` (ISO 8601, aligned to the store's bucket width, 1 minute by default).
- * @public
  */
-export const sliBucketInputSchema = z
+const sliBucketInputSchema = z
   .object({
     start: z.iso
       .datetime({
@@ -40,17 +39,14 @@ export const sliBucketInputSchema = z
           'must be an ISO 8601 date-time with a time zone, e.g. "2026-11-25T10:00:00Z"',
       })
       .refine(s => !instantRangeProblem(Date.parse(s)), {
-        message: `must be from ${isoOf(API_RANGES.minInstant)} to before ${isoOf(
-          API_RANGES.maxInstant,
-        )}`,
+        message: `must be from ${isoOf(
+          API_RANGES.minInstant,
+        )} to before ${isoOf(API_RANGES.maxInstant)}`,
       }),
     ...countFields,
   })
   .strict()
   .refine(goodNotAboveTotal, goodNotAboveTotalMessage);
-
-/** A pushed SLI bucket. @public */
-export type SliBucketInput = z.infer<typeof sliBucketInputSchema>;
 
 /** Body of `POST /slos/{id}/sli`. @public */
 export const sliPushRequestSchema = z

@@ -105,6 +105,10 @@ describe('previewSlos', () => {
             spec:
               severity: page
               condition: { kind: burnrate, op: gte, threshold: 14.4, lookbackWindow: 1h, alertAfter: 5m }
+        notificationTargets:
+          - kind: AlertNotificationTarget
+            metadata: { name: on-call }
+            spec: { target: "#hub-oncall" }
   objectives:`,
     );
     const [p] = preview(withPolicy);

@@ -85,6 +85,19 @@ describe.each(databases.eachSupportedId())('KnexSloStore on %s', databaseId => {
     await expect(store.listEntityRefs('api')).resolves.toEqual([]);
   });
 
+  it('refuses texts longer than their columns with a 400, storing nothing', async () => {
+    const { store } = await createStore();
+    await expect(
+      store.upsert({ ...base, ref: 'x'.repeat(101) }),
+    ).rejects.toThrow(
+      /The SLO's ref "x+…" is 101 characters long; at most 100 can be stored/,
+    );
+    await expect(
+      store.upsert({ ...base, displayName: 'd'.repeat(256) }),
+    ).rejects.toMatchObject({ name: 'InputError' });
+    await expect(store.listByEntity(base.entityRef)).resolves.toEqual([]);
+  });
+
   it('stores targets exactly', async () => {
     const { store } = await createStore();
     const created = await store.upsert({ ...base, target: 0.99995 });

@@ -4,6 +4,7 @@ import type {
   SloRetiredReason,
   SloSource,
 } from '@airworthy/plugin-operability-common';
+import { InputError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 
@@ -84,6 +85,28 @@ export interface SloStore {
   purge(id: string): Promise<boolean>;
   /** Purges the SLOs retired before `before`; returns their ids. */
   purgeRetired(before: number): Promise<string[]>;
+}
+
+/** Column lengths of `slos` (migrations), guarded before writing: a 400, never a 500. */
+const COLUMN_LENGTHS = {
+  entityRef: 255,
+  name: 63,
+  ref: 100,
+  displayName: 255,
+  period: 32,
+} as const;
+
+function assertFits(input: SloInput): void {
+  for (const [field, max] of Object.entries(COLUMN_LENGTHS)) {
+    const value = input[field as keyof typeof COLUMN_LENGTHS];
+    if (typeof value === 'string' && value.length > max) {
+      throw new InputError(
+        `The SLO's ${field} "${value.slice(0, 40)}…" is ${
+          value.length
+        } characters long; at most ${max} can be stored (shorten the names in its document)`,
+      );
+    }
+  }
 }
 
 /** Tables whose rows belong to one SLO (`slo_id`), deleted with it. */
@@ -198,6 +221,7 @@ export class KnexSloStore implements SloStore {
     input: SloInput,
     now: number,
   ): Promise<SloRecord> {
+    assertFits(input);
     const values = {
       entity_ref: input.entityRef,
       name: input.name,

@@ -76,7 +76,11 @@ async function setup(entities: Entity[]) {
       store,
       logger,
       localDirectories: [path.join(tmp, 'catalog')],
-      limits: { maxObjectivesPerDocument: 3, maxPerEntity: 4 },
+      limits: {
+        maxObjectivesPerDocument: 3,
+        maxPerEntity: 4,
+        maxPeriodMs: 400 * 86_400_000,
+      },
     });
   return { store, sync: syncWith(entities), syncWith };
 }
@@ -308,7 +312,7 @@ describe('RepoSloSync', () => {
     ).resolves.toEqual([]);
   });
 
-  it('caps objectives per document and SLOs per entity, saying which were left out', async () => {
+  it('caps periods, objectives per document and SLOs per entity, saying which were left out', async () => {
     files.set(
       '/big/slos.yaml',
       [
@@ -316,6 +320,7 @@ describe('RepoSloSync', () => {
         openSloYaml({ name: 'one', objectives: [0.9, 0.95] }),
         openSloYaml({ name: 'two', objectives: [0.9, 0.95] }),
         openSloYaml({ name: 'three' }),
+        openSloYaml({ name: 'longer', duration: '500d' }),
       ].join('---\n'),
     );
     const { store, sync } = await setup([
@@ -325,7 +330,11 @@ describe('RepoSloSync', () => {
     const slos = await store.slos.listByEntity('component:default/big');
     expect(slos.map(s => s.ref)).toEqual(['one', 'one/1', 'two', 'two/1']);
     const { errors } = (await store.fileErrors.get('component:default/big'))!;
-    expect(errors.map(e => [e.document, e.message])).toEqual([
+    expect(
+      errors
+        .map(e => [e.document, e.message])
+        .sort((a, b) => Number(a[0]) - Number(b[0])),
+    ).toEqual([
       [
         0,
         'defines 4 objectives; at most 3 are allowed per document (operability.slos.maxObjectivesPerDocument)',
@@ -333,6 +342,10 @@ describe('RepoSloSync', () => {
       [
         3,
         'component:default/big already has 4 SLOs (objectives counted one by one), the most allowed per entity (operability.slos.maxPerEntity); SLO three is left out',
+      ],
+      [
+        4,
+        'must be at most 400d: the SLI store keeps data that long at the most, so a longer budget could not be measured',
       ],
     ]);
   });
@@ -428,7 +441,11 @@ describe('RepoSloSync', () => {
         store,
         logger,
         localDirectories: [],
-        limits: { maxObjectivesPerDocument: 3, maxPerEntity: 4 },
+        limits: {
+          maxObjectivesPerDocument: 3,
+          maxPerEntity: 4,
+          maxPeriodMs: 400 * 86_400_000,
+        },
       });
       await sync.syncAll();
       const { errors } = (await store.fileErrors.get(

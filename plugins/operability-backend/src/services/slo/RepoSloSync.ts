@@ -27,7 +27,7 @@ import pLimit from 'p-limit';
 import type { OperabilityStore } from '../../database/OperabilityStore';
 import type { SloInput } from '../../database/slo/SloStore';
 import type { SloLimits } from '../../config';
-import { toSloInput } from './SloRegistry';
+import { periodProblem, toSloInput } from './SloRegistry';
 
 /** Most bytes read of one SLO file. */
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -67,7 +67,10 @@ export class RepoSloSync {
       logger: LoggerService;
       /** Directories whose files `file:` locations may read (the demo catalog). */
       localDirectories: string[];
-      limits: Pick<SloLimits, 'maxObjectivesPerDocument' | 'maxPerEntity'>;
+      limits: Pick<
+        SloLimits,
+        'maxObjectivesPerDocument' | 'maxPerEntity' | 'maxPeriodMs'
+      >;
       concurrency?: number;
     },
   ) {}
@@ -214,6 +217,18 @@ export class RepoSloSync {
     const { maxObjectivesPerDocument, maxPerEntity } = this.options.limits;
     const inputs: SloInput[] = [];
     for (const slo of parsed.slos) {
+      const period = periodProblem(slo, this.options.limits);
+      if (period) {
+        if (slo.objective.index === 0) {
+          errors.push({
+            file: slo.origin.file,
+            document: slo.origin.document,
+            path: 'spec.timeWindow',
+            message: period,
+          });
+        }
+        continue;
+      }
       if (slo.objective.count > maxObjectivesPerDocument) {
         if (slo.objective.index === 0) {
           errors.push({

@@ -1,11 +1,16 @@
 import {
+  metricSourcesOf,
   parseSloYaml,
+  SLO_PERIOD_MAX_MS,
+  sloPeriodProblem,
   toOpenSloYaml,
   type EntityRetiredSlosResponse,
   type EntitySlosResponse,
   type Slo,
   type SloCollectionStatus,
+  type SloDataState,
   type SloDetailResponse,
+  type SloEvaluation,
   type SloIdentity,
   type SloSource,
   type SloSummary,
@@ -61,6 +66,21 @@ export function toSloInput(
   };
 }
 
+/**
+ * Why an SLO's period cannot be measured here, or undefined: from 1 minute to the SLI
+ * store's longest retention (`operability.sli`, 400 days by default).
+ */
+export function periodProblem(
+  slo: Slo,
+  limits: Pick<SloLimits, 'maxPeriodMs'>,
+): string | undefined {
+  const problem = sloPeriodProblem(
+    slo.timeWindow.durationMs,
+    Math.min(limits.maxPeriodMs, SLO_PERIOD_MAX_MS),
+  );
+  return problem && `${slo.timeWindow.duration} ${problem}`;
+}
+
 /** The API's identity fields of a stored SLO. */
 function identityOf(record: SloRecord): SloIdentity {
   return {
@@ -101,6 +121,7 @@ export class SloRegistry {
       maxObjectivesPerDocument: SLO_DEFAULTS.maxObjectivesPerDocument,
       maxPerEntity: SLO_DEFAULTS.maxPerEntity,
       retiredGraceMs: SLO_DEFAULTS.retiredGraceMs,
+      maxPeriodMs: SLO_DEFAULTS.maxPeriodMs,
     };
     this.now = options.now ?? Date.now;
   }
@@ -417,6 +438,14 @@ export class SloRegistry {
         'The documents define no SLO: include a document of kind SLO',
       );
     }
+    const tooLong = slos.find(slo => periodProblem(slo, this.limits));
+    if (tooLong) {
+      throw new InputError(
+        `Invalid SLO documents: document ${
+          tooLong.origin.document
+        } spec.timeWindow: ${periodProblem(tooLong, this.limits)}`,
+      );
+    }
     const crowded = slos.find(
       slo => slo.objective.count > this.limits.maxObjectivesPerDocument,
     );
@@ -441,7 +470,11 @@ export class SloRegistry {
         ...identityOf(record),
         budgetingMethod: record.definition.budgetingMethod,
         status: evaluation?.status ?? 'no-data',
-        collection: this.collectionStatus(record, collection.get(record.id)),
+        collection: this.collectionStatus(
+          record,
+          collection.get(record.id),
+          evaluation,
+        ),
       };
       if (evaluation) {
         const { status: _status, ...rest } = evaluation;
@@ -454,20 +487,56 @@ export class SloRegistry {
   private collectionStatus(
     record: SloRecord,
     state: CollectionState | undefined,
+    evaluation: SloEvaluation | undefined,
   ): SloCollectionStatus {
     const iso = (t?: number) =>
       t === undefined ? undefined : new Date(t).toISOString();
+    const hasData = (evaluation?.budget.total ?? 0) > 0;
     if (state) {
+      let dataState: SloDataState = 'pending';
+      if (state.lastError !== undefined) dataState = 'failed';
+      else if (hasData) dataState = 'ok';
+      else if (
+        state.collectedUntil !== undefined &&
+        state.lastSuccessAt !== undefined &&
+        evaluation &&
+        Date.parse(evaluation.evaluatedAt) >= state.lastSuccessAt
+      ) {
+        // Evaluated after a collection that went through: the queries found nothing.
+        dataState = 'empty';
+      }
       return {
         source: state.source,
+        state: dataState,
         collectedUntil: iso(state.collectedUntil),
         lastAttemptAt: iso(state.lastAttemptAt),
         lastSuccessAt: iso(state.lastSuccessAt),
         lastError: state.lastError,
       };
     }
-    const source = this.sliSources().find(s => s.supports(record.definition));
+    const sources = this.sliSources();
+    const source = sources.find(s => s.supports(record.definition));
+    if (source) return { source: source.id, state: hasData ? 'ok' : 'pending' };
     // No source: the SLO's data can only be pushed (POST /slos/{id}/sli).
-    return { source: source?.id ?? null };
+    if (hasData) return { source: null, state: 'ok' };
+    for (const candidate of sources) {
+      const reason = candidate.unsupportedReason?.(record.definition);
+      if (reason)
+        return { source: null, state: 'unconfigured', detail: reason };
+    }
+    const types = [
+      ...new Set(metricSourcesOf(record.definition.indicator).map(m => m.type)),
+    ];
+    return {
+      source: null,
+      state: 'push',
+      ...(types.length
+        ? {
+            detail: `No installed SLI source collects metric sources of type ${types.join(
+              ', ',
+            )}`,
+          }
+        : {}),
+    };
   }
 }
