@@ -311,7 +311,8 @@ describe('EntityIncidentsCard', () => {
     );
     await renderCard({}, true);
     await screen.findByText('Hub slow');
-    const merge = screen.getByRole('button', { name: /Merge/ });
+    // The permission is asked for after the list loads.
+    const merge = await screen.findByRole('button', { name: /Merge/ });
     expect(merge).toBeDisabled();
     await userEvent.click(
       screen.getByRole('checkbox', { name: 'Select Hub slow to merge' }),

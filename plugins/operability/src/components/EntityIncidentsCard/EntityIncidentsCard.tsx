@@ -14,7 +14,8 @@ import type { ResponseError } from '@backstage/errors';
 import { CodeSnippet, InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { usePermission } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
@@ -27,6 +28,7 @@ import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { Fragment, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { operabilityApiRef } from '../../api';
 import { useAsyncContent } from '../../hooks/useAsyncContent';
 import {
@@ -357,10 +359,19 @@ export function EntityIncidentsCard() {
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
   const [actionDone, setActionDone] = useState<string>();
-  const { allowed: canWrite } = usePermission({
-    permission: operabilityIncidentWritePermission,
-    resourceRef: entityRef,
-  });
+  const permissionApi = useApi(permissionApiRef);
+  // Asked directly (not through a cache shared between cards): merge and split buttons show
+  // only to those who may use them, and the backend checks again.
+  const { value: canWrite = false } = useAsync(
+    async () =>
+      (
+        await permissionApi.authorize({
+          permission: operabilityIncidentWritePermission,
+          resourceRef: entityRef,
+        })
+      ).result === AuthorizeResult.ALLOW,
+    [permissionApi, entityRef],
+  );
 
   const stats = useAsyncContent(
     () => api.getEntityIncidentStats(entityRef),
@@ -430,6 +441,7 @@ export function EntityIncidentsCard() {
     value: IncidentFilters[K],
   ) => {
     setFilters(current => ({ ...current, [key]: value }));
+    setSelected([]);
     setPage(0);
   };
   const filtered = Object.values(filters).some(v => v.length > 0);
@@ -480,7 +492,11 @@ export function EntityIncidentsCard() {
             page={page}
             rowsPerPage={pageSize}
             rowsPerPageOptions={PAGE_SIZES}
-            onPageChange={(_, p) => setPage(p)}
+            onPageChange={(_, p) => {
+              // Merging takes incidents of the page shown: a new page starts afresh.
+              setSelected([]);
+              setPage(p);
+            }}
             onRowsPerPageChange={event => {
               setPageSize(Number(event.target.value));
               setPage(0);
