@@ -200,6 +200,19 @@ export interface Config {
        * acknowledgement, resolution) may be, from the API or a source. Default `5m`.
        */
       maxFuture?: string | HumanDuration;
+      /**
+       * Records of an entity (an alert, a PagerDuty incident, a GitHub issue, a manual
+       * incident) whose spans overlap or lie at most this far apart are one incident.
+       * Default `5m`. A change regroups every entity when the plugin starts (people's
+       * merges and splits stand).
+       */
+      groupingGap?: string | HumanDuration;
+      /**
+       * How far in time a link to an alert (PagerDuty's incident key, an alert's source link
+       * in a GitHub issue) reaches its firing nearest in time: every firing of an alert has
+       * the same fingerprint. Default `1d`.
+       */
+      alertLinkWindow?: string | HumanDuration;
       /** How long webhook delivery ids are remembered for deduplication, in days. Default 30. */
       deliveryRetentionDays?: number;
       /** When delivery ids are pruned. Default every 6 hours (scope global). */

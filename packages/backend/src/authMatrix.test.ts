@@ -54,7 +54,16 @@ interface Call {
 
 interface Fixtures {
   sloId: string;
+  /** A manual incident of jupyterhub (created as an SRE), and its record. */
   incidentId: string;
+  recordId: string;
+  /**
+   * Two new incidents of jupyterhub, days apart, created as an SRE; `merged` merges them
+   * first. Each call takes other days, so fixtures never group with each other.
+   */
+  freshIncidents(
+    merged?: boolean,
+  ): Promise<{ first: string; second: string; secondRecord: string }>;
   /** A new API SLO of jupyterhub, created as an SRE; `retired` deletes it first. */
   freshSlo(name: string, retired?: boolean): Promise<string>;
   grantExemption(check: string): Promise<void>;
@@ -195,13 +204,33 @@ const ROWS: Record<string, Row> = {
     send: ({ server, as, fixtures }) =>
       as(request(server).get(`${API}/incidents/${fixtures.incidentId}`)),
   },
-  'PATCH /incidents/:id': {
+  'PATCH /incidents/records/:id': {
     kind: 'write',
     permission: 'operability.incident.write',
     send: ({ server, as, principal, fixtures }) =>
-      as(request(server).patch(`${API}/incidents/${fixtures.incidentId}`)).send(
-        { title: `Changed by ${principal}` },
-      ),
+      as(
+        request(server).patch(`${API}/incidents/records/${fixtures.recordId}`),
+      ).send({ title: `Changed by ${principal}` }),
+  },
+  'POST /incidents/:id/merge': {
+    kind: 'write',
+    permission: 'operability.incident.write',
+    send: async ({ server, as, fixtures }) => {
+      const { first, second } = await fixtures.freshIncidents();
+      return as(request(server).post(`${API}/incidents/${first}/merge`)).send({
+        incidentId: second,
+      });
+    },
+  },
+  'POST /incidents/:id/split': {
+    kind: 'write',
+    permission: 'operability.incident.write',
+    send: async ({ server, as, fixtures }) => {
+      const { first, secondRecord } = await fixtures.freshIncidents(true);
+      return as(request(server).post(`${API}/incidents/${first}/split`)).send({
+        recordId: secondRecord,
+      });
+    },
   },
   'GET /score/checks': {
     kind: 'authenticated',
@@ -419,9 +448,49 @@ describe('the auth matrix: every route, as every kind of caller', () => {
     try {
       const { server } = backend;
       const sre = userHeader('sre');
+      let freshDays = 10;
       const fixtures: Fixtures = {
         sloId: '',
         incidentId: '',
+        recordId: '',
+        async freshIncidents(merged = false) {
+          const record = async (daysAgo: number) => {
+            const start = Date.now() - daysAgo * 86_400_000;
+            const created = await request(server)
+              .post(`${HUB}/incidents`)
+              .set('Authorization', sre)
+              .send({
+                title: `${daysAgo} days ago`,
+                severity: 'warning',
+                startedAt: new Date(start).toISOString(),
+                resolvedAt: new Date(start + 600_000).toISOString(),
+              });
+            expect(created.status).toBe(201);
+            return created.body;
+          };
+          const first = await record(freshDays);
+          const second = await record(freshDays + 1);
+          freshDays += 2;
+          if (merged) {
+            const res = await request(server)
+              .post(`${API}/incidents/${first.incidentId}/merge`)
+              .set('Authorization', sre)
+              .send({ incidentId: second.incidentId });
+            if (res.status !== 200) {
+              throw new Error(`could not merge fixtures: ${res.status}`);
+            }
+            return {
+              first: res.body.id,
+              second: res.body.id,
+              secondRecord: second.id,
+            };
+          }
+          return {
+            first: first.incidentId,
+            second: second.incidentId,
+            secondRecord: second.id,
+          };
+        },
         async freshSlo(name, retired = false) {
           const created = await request(server)
             .post(`${HUB}/slos`)
@@ -479,7 +548,8 @@ describe('the auth matrix: every route, as every kind of caller', () => {
           severity: 'critical',
           startedAt: new Date(Date.now() - 7_200_000).toISOString(),
         });
-      fixtures.incidentId = incident.body.id;
+      fixtures.incidentId = incident.body.incidentId;
+      fixtures.recordId = incident.body.id;
       // Granting an exemption scores the entity, so that score and badge routes answer.
       await fixtures.grantExemption('dashboard');
 

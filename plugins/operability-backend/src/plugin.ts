@@ -135,7 +135,19 @@ export const operabilityPlugin = createBackendPlugin({
 
         const store = await createOperabilityStore(database, {
           sliLevels: settings.sli.levels,
+          incidentGrouping: settings.incidents.grouping,
         });
+        // Records without an incident (after the migration that introduced incidents) and
+        // incidents made with other grouping rules are grouped before anything is served.
+        const started = Date.now();
+        const regrouped = await store.incidents.regroupStale();
+        if (regrouped) {
+          logger.info(
+            `Grouped the incident records of ${regrouped} entities into incidents in ${
+              Date.now() - started
+            } ms`,
+          );
+        }
         const entityAccess = new EntityAccess(catalog, permissions, auth);
         const sloRegistry = new SloRegistry(
           store,

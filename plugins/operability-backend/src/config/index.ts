@@ -35,6 +35,7 @@ export type { ScoreSettings } from './score';
 export type { CollectionConfig, SliConfig } from './sli';
 export type { EvaluationConfig, SloFilesConfig, SloLimits } from './slo';
 export { SLO_DEFAULTS } from './slo';
+export { readIncidentSettings } from './incidents';
 export { readSliConfig, readScoreSettings };
 
 /** The plugin's settings, read once at start-up. */

@@ -4,6 +4,7 @@ import {
   KnexExemptionStore,
   type ExemptionStore,
 } from './score/ExemptionStore';
+import type { GroupingSettings } from './incidents/incidentGrouping';
 import {
   KnexIncidentStore,
   type IncidentStore,
@@ -49,6 +50,8 @@ export interface OperabilityStore {
 export interface OperabilityStoreOptions {
   /** SLI resolutions, base first (see `readSliConfig`). */
   sliLevels: SliLevel[];
+  /** How incident records group into incidents (see `readIncidentSettings`). */
+  incidentGrouping: GroupingSettings;
 }
 
 /** Creates the knex-backed stores, migrating the database unless migrations are skipped. */
@@ -71,7 +74,7 @@ export function createKnexStores(
   return {
     slos: new KnexSloStore(client),
     sli: new KnexSliStore(client, options.sliLevels),
-    incidents: new KnexIncidentStore(client),
+    incidents: new KnexIncidentStore(client, options.incidentGrouping),
     fileErrors: new KnexSloFileErrorStore(client),
     collection: new KnexCollectionStore(client),
     evaluations: new KnexEvaluationStore(client),

@@ -10,7 +10,7 @@ import Router from 'express-promise-router';
 import { entityRefParam, parseInput } from '../lib/validation';
 import type { EntityAccess } from '../services/access/EntityAccess';
 import type { DeployGate } from '../services/policy/DeployGate';
-import { authorOf } from '../services/score/Exemptions';
+import { authorOf } from '../services/access';
 
 /**
  * Error-budget policy routes: the deploy gate of an entity (readable by whoever may read the

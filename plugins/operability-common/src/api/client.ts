@@ -3,9 +3,12 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { entityPath } from './entityRefs';
 import type { SliPushRequest, SliPushResponse } from './sli';
 import type {
+  EntityIncidentRecordsResponse,
   EntityIncidentsResponse,
   Incident,
+  IncidentRecord,
   IncidentSeverity,
+  IncidentSplitResponse,
   IncidentStatsResponse,
   IncidentStatus,
   ManualIncidentCreateRequest,
@@ -60,10 +63,13 @@ export interface RequestOptions {
 export interface IncidentListOptions extends RequestOptions {
   severity?: IncidentSeverity[];
   status?: IncidentStatus[];
+  /** Incidents with a record of any of these sources. */
   source?: string[];
   /** Incidents open at any moment of `[from, to)`, ISO 8601. */
   from?: string;
   to?: string;
+  /** Only those that started in `[from, to)`, as the statistics count them. */
+  startedOnly?: boolean;
   /** Page size, 1 to 100 (default 20). */
   limit?: number;
   offset?: number;
@@ -145,25 +151,46 @@ export interface OperabilityApi {
     request: SliPushRequest,
     options?: RequestOptions,
   ): Promise<SliPushResponse>;
+  /** An entity's incidents, each with the records of every source that reported it. */
   getEntityIncidents(
     entityRef: string | CompoundEntityRef,
     options?: IncidentListOptions,
   ): Promise<EntityIncidentsResponse>;
+  /** An entity's incident records one by one (`view=records`). */
+  getEntityIncidentRecords(
+    entityRef: string | CompoundEntityRef,
+    options?: IncidentListOptions,
+  ): Promise<EntityIncidentRecordsResponse>;
   getEntityIncidentStats(
     entityRef: string | CompoundEntityRef,
     options?: IncidentStatsOptions,
   ): Promise<IncidentStatsResponse>;
+  /** One incident with its records. */
   getIncident(id: string, options?: RequestOptions): Promise<Incident>;
+  /** Records a manual incident of the entity; answers the record, with its incident's id. */
   createIncident(
     entityRef: string | CompoundEntityRef,
     incident: ManualIncidentCreateRequest,
     options?: RequestOptions,
-  ): Promise<Incident>;
-  updateIncident(
+  ): Promise<IncidentRecord>;
+  /** Changes a manual record. */
+  updateIncidentRecord(
     id: string,
     update: ManualIncidentUpdateRequest,
     options?: RequestOptions,
+  ): Promise<IncidentRecord>;
+  /** Moves the records of incident `otherId` into incident `id` (same entity). */
+  mergeIncidents(
+    id: string,
+    otherId: string,
+    options?: RequestOptions,
   ): Promise<Incident>;
+  /** Takes a record out of incident `id` into an incident of its own. */
+  splitIncident(
+    id: string,
+    recordId: string,
+    options?: RequestOptions,
+  ): Promise<IncidentSplitResponse>;
   /** The entity's operability score, checks, exemptions and trends. */
   getEntityScore(
     entityRef: string | CompoundEntityRef,
@@ -355,6 +382,18 @@ export class OperabilityClient implements OperabilityApi {
     return this.get(`${entityPath(entityRef)}/incidents`, query, { signal });
   }
 
+  getEntityIncidentRecords(
+    entityRef: string | CompoundEntityRef,
+    options: IncidentListOptions = {},
+  ): Promise<EntityIncidentRecordsResponse> {
+    const { signal, ...query } = options;
+    return this.get(
+      `${entityPath(entityRef)}/incidents`,
+      { ...query, view: 'records' },
+      { signal },
+    );
+  }
+
   getEntityIncidentStats(
     entityRef: string | CompoundEntityRef,
     options: IncidentStatsOptions = {},
@@ -373,7 +412,7 @@ export class OperabilityClient implements OperabilityApi {
     entityRef: string | CompoundEntityRef,
     incident: ManualIncidentCreateRequest,
     options?: RequestOptions,
-  ): Promise<Incident> {
+  ): Promise<IncidentRecord> {
     return this.request(
       'POST',
       `${entityPath(entityRef)}/incidents`,
@@ -383,16 +422,44 @@ export class OperabilityClient implements OperabilityApi {
     );
   }
 
-  updateIncident(
+  updateIncidentRecord(
     id: string,
     update: ManualIncidentUpdateRequest,
     options?: RequestOptions,
-  ): Promise<Incident> {
+  ): Promise<IncidentRecord> {
     return this.request(
       'PATCH',
-      `incidents/${encodeURIComponent(id)}`,
+      `incidents/records/${encodeURIComponent(id)}`,
       undefined,
       update,
+      options,
+    );
+  }
+
+  mergeIncidents(
+    id: string,
+    otherId: string,
+    options?: RequestOptions,
+  ): Promise<Incident> {
+    return this.request(
+      'POST',
+      `incidents/${encodeURIComponent(id)}/merge`,
+      undefined,
+      { incidentId: otherId },
+      options,
+    );
+  }
+
+  splitIncident(
+    id: string,
+    recordId: string,
+    options?: RequestOptions,
+  ): Promise<IncidentSplitResponse> {
+    return this.request(
+      'POST',
+      `incidents/${encodeURIComponent(id)}/split`,
+      undefined,
+      { recordId },
       options,
     );
   }

@@ -372,7 +372,7 @@ describe('incident response checks', () => {
       detail: '4 incidents in 28d; threshold 2',
     });
 
-    // One outage reported by three sources is one outage.
+    // One outage reported by three sources is one incident of three records.
     const reported = await setUp();
     await reported.addIncidents([
       resolved('a', 3, 5, 60),
@@ -382,7 +382,7 @@ describe('incident response checks', () => {
     ]);
     expect(await reported.check('incident-rate')).toMatchObject({
       credit: 1,
-      detail: '2 outages (4 incidents) in 28d; threshold 2',
+      detail: '2 incidents (4 records) in 28d; threshold 2',
     });
 
     // No incident source named and nothing recorded: incidents do not reach Airworthy.
