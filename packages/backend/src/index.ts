@@ -35,4 +35,11 @@ backend.add(import('@airworthy/plugin-operability-backend-module-prometheus'));
 // operability.demo.enabled is true, as in app-config.yaml.
 backend.add(import('@airworthy/plugin-operability-backend-module-demo'));
 
-backend.start();
+// A replica whose start-up failed would keep running half-started (its scheduled tasks
+// running, its routes answering 503): exit instead, so that the platform starts it again.
+backend.start().catch(error => {
+  process.stderr.write(
+    `Backend start-up failed, exiting: ${error?.stack ?? error}\n`,
+  );
+  process.exit(1);
+});
