@@ -17,13 +17,17 @@ export const TASK_IDS = {
   incidentHousekeeping: 'operability-incident-housekeeping',
 } as const;
 
-/** Schedules one global task that logs what it did and how long it took. */
+/**
+ * Schedules one global task. Each run logs `<id>: started`, then `<id>: <summary> in <N> ms`
+ * or `<id>: failed after <N> ms: <error>` (the error is passed on to the scheduler), so that
+ * the runs of a task across replicas can be followed in the logs.
+ */
 export async function scheduleGlobal(
   scheduler: SchedulerService,
   logger: LoggerService,
   id: string,
   schedule: SchedulerServiceTaskScheduleDefinition,
-  run: (signal: AbortSignal) => Promise<string | undefined>,
+  run: (signal: AbortSignal) => Promise<string>,
 ): Promise<void> {
   await scheduler.scheduleTask({
     id,
@@ -31,10 +35,15 @@ export async function scheduleGlobal(
     ...schedule,
     fn: async signal => {
       const started = Date.now();
-      const summary = await run(signal as AbortSignal);
-      if (summary) {
-        logger.info(`${id}: ${summary} in ${Date.now() - started} ms`);
+      logger.info(`${id}: started`);
+      let summary: string;
+      try {
+        summary = await run(signal as AbortSignal);
+      } catch (error) {
+        logger.warn(`${id}: failed after ${Date.now() - started} ms: ${error}`);
+        throw error;
       }
+      logger.info(`${id}: ${summary} in ${Date.now() - started} ms`);
     },
   });
 }
