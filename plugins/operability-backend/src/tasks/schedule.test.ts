@@ -41,6 +41,26 @@ describe('scheduleGlobal', () => {
     expect(logger.warn).not.toHaveBeenCalled();
   });
 
+  it('says when a run stopped at its timeout', async () => {
+    const { scheduler, tasks } = capturingScheduler();
+    const logger = mockServices.logger.mock();
+    const timeout = new AbortController();
+    await scheduleGlobal(
+      scheduler,
+      logger,
+      'operability-x',
+      schedule,
+      async signal => {
+        timeout.abort();
+        return signal.aborted ? 'did 1 of 3 things' : 'did 3 things';
+      },
+    );
+    await tasks[0].fn(timeout.signal);
+    expect(logger.info.mock.calls[1][0]).toMatch(
+      /^operability-x: did 1 of 3 things \(stopped at the timeout; the rest is left for the next run\) in \d+ ms$/,
+    );
+  });
+
   it('logs a failed run and passes the error on to the scheduler', async () => {
     const { scheduler, tasks } = capturingScheduler();
     const logger = mockServices.logger.mock();

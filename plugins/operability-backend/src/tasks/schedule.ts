@@ -21,6 +21,10 @@ export const TASK_IDS = {
  * Schedules one global task. Each run logs `<id>: started`, then `<id>: <summary> in <N> ms`
  * or `<id>: failed after <N> ms: <error>` (the error is passed on to the scheduler), so that
  * the runs of a task across replicas can be followed in the logs.
+ *
+ * `run` must stop soon after its signal aborts: the scheduler aborts it at the task's
+ * timeout, and from then on another replica may start the task (Backstage's janitor frees
+ * the run's lease once the timeout has passed); a run that went on would overlap it.
  */
 export async function scheduleGlobal(
   scheduler: SchedulerService,
@@ -39,6 +43,10 @@ export async function scheduleGlobal(
       let summary: string;
       try {
         summary = await run(signal as AbortSignal);
+        if (signal.aborted) {
+          summary +=
+            ' (stopped at the timeout; the rest is left for the next run)';
+        }
       } catch (error) {
         logger.warn(`${id}: failed after ${Date.now() - started} ms: ${error}`);
         throw error;

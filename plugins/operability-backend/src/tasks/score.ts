@@ -22,14 +22,15 @@ export async function scheduleScoring(options: {
     logger,
     TASK_IDS.scoring,
     scorer.settings.schedule,
-    async () => {
+    async signal => {
       const started = Date.now();
       const { scored, failed, removed, expired } = await scorer.scoreAll(
         started,
+        signal,
       );
       let summary = `scored ${scored} entities (${failed} failed), forgot ${removed}, expired ${expired} snapshot(s)`;
       if (scorer.settings.backfillDays > 0) {
-        const history = await scorer.backfillHistory(started);
+        const history = await scorer.backfillHistory(started, signal);
         summary += `; history: ${history.scored} daily snapshot(s) of the last ${scorer.settings.backfillDays} days filled from stored data (${history.failed} failed, ${history.pending} waiting for SLI collection)`;
       }
       return summary;

@@ -21,8 +21,8 @@ export async function scheduleSloTasks(options: {
     logger,
     TASK_IDS.sync,
     settings.sloFiles.schedule,
-    async () => {
-      const r = await repoSync.syncAll();
+    async signal => {
+      const r = await repoSync.syncAll(signal);
       return `${r.entities} entities, ${r.slos} SLOs, ${r.errors} problems, ${r.removedEntities} entities without SLO files any more`;
     },
   );
@@ -32,8 +32,8 @@ export async function scheduleSloTasks(options: {
     logger,
     TASK_IDS.evaluation,
     settings.evaluation.schedule,
-    async () => {
-      const r = await evaluator.evaluateAll();
+    async signal => {
+      const r = await evaluator.evaluateAll(Date.now(), signal);
       return `${r.evaluated} SLOs evaluated, ${r.failed} failed, ${r.snapshots} snapshots`;
     },
   );

@@ -283,9 +283,13 @@ export class OperabilityScorer {
   /**
    * Scores every entity of the scored kinds (read with the plugin's own credentials), a few
    * at a time; one entity's failure does not stop the others. Forgets the latest scores of
-   * entities no longer in the catalog and expires old snapshots.
+   * entities no longer in the catalog and expires old snapshots. Once `signal` aborts (the
+   * task's timeout), entities not started yet wait for the next run.
    */
-  async scoreAll(now: number = Date.now()): Promise<{
+  async scoreAll(
+    now: number = Date.now(),
+    signal?: AbortSignal,
+  ): Promise<{
     scored: number;
     failed: number;
     removed: number;
@@ -302,6 +306,7 @@ export class OperabilityScorer {
     await Promise.all(
       entities.map((entity, i) =>
         limit(async () => {
+          if (signal?.aborted) return;
           try {
             await this.scoreEntity(entity, {
               now,
@@ -316,6 +321,7 @@ export class OperabilityScorer {
         }),
       ),
     );
+    if (signal?.aborted) return { scored, failed, removed: 0, expired: 0 };
     const removed = await store.scores.deleteScoresExcept(new Set(refs));
     const expired = await store.scores.expireSnapshots(
       utcDay(now) - this.settings.snapshotRetentionDays * DAY,
@@ -328,9 +334,13 @@ export class OperabilityScorer {
    * a first installation, or for entities new to the catalog) with scores computed as of
    * the end of each day, so that trends start from the SLI and incident history already
    * stored rather than from the day of installation. A day is left for a later run while
-   * an SLO of the entity is still being collected up to that day. Oldest day first.
+   * an SLO of the entity is still being collected up to that day. Oldest day first. Once
+   * `signal` aborts (the task's timeout), the days not filled yet wait for the next run.
    */
-  async backfillHistory(now: number = Date.now()): Promise<{
+  async backfillHistory(
+    now: number = Date.now(),
+    signal?: AbortSignal,
+  ): Promise<{
     scored: number;
     failed: number;
     pending: number;
@@ -359,12 +369,12 @@ export class OperabilityScorer {
     const exemptions = await store.exemptions.listFor(refs);
     const lookup = contexts.createLookup();
     const limit = pLimit(this.settings.concurrency);
-    for (let day = firstDay; day < today; day += DAY) {
+    for (let day = firstDay; day < today && !signal?.aborted; day += DAY) {
       const at = day + DAY - 1;
       await Promise.all(
         work.map(({ entity, ref }) =>
           limit(async () => {
-            if (existing.get(ref)?.has(day)) return;
+            if (existing.get(ref)?.has(day) || signal?.aborted) return;
             if (collectedUntil.get(ref)! < at) {
               result.pending++;
               return;

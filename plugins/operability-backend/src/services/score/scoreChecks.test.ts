@@ -786,6 +786,29 @@ describe('OperabilityScorer', () => {
     ).toBeUndefined();
   });
 
+  it('stops scoring once its task times out, and forgets nothing in that run', async () => {
+    const env = await setUp({ entities: [hub()] });
+    await env.store.scores.save(
+      {
+        ...(await env.scorer.scoreEntity(hub(), { now: NOW })),
+        entityRef: 'component:default/removed',
+      },
+      NOW - (NOW % DAY),
+    );
+    const timedOut = AbortSignal.abort();
+    expect(await env.scorer.scoreAll(NOW + HOUR, timedOut)).toEqual({
+      scored: 0,
+      failed: 0,
+      removed: 0,
+      expired: 0,
+    });
+    // The score of NOW stands; the entity gone from the catalog is forgotten next time.
+    expect((await env.store.scores.get(HUB))!.computedAt).toBe(NOW);
+    expect(
+      await env.store.scores.get('component:default/removed'),
+    ).toBeDefined();
+  });
+
   describe('history', () => {
     const TODAY = NOW - (NOW % DAY);
     const dayOf = (days: number) => TODAY - days * DAY;
@@ -802,6 +825,18 @@ describe('OperabilityScorer', () => {
           s.score,
         ]),
       );
+
+    it('leaves the days it has not filled for the next run once its task times out', async () => {
+      const env = await setUp({ config: { backfillDays: 3 } });
+      await env.addSlo('hub-availability', HISTORY);
+      expect(
+        await env.scorer.backfillHistory(NOW, AbortSignal.abort()),
+      ).toEqual({ scored: 0, failed: 0, pending: 0 });
+      expect(await scoresByDay(env)).toEqual({});
+      expect(await env.scorer.backfillHistory(NOW)).toMatchObject({
+        scored: 3,
+      });
+    });
 
     it('fills missing daily snapshots with scores as of the end of each day, once', async () => {
       const env = await setUp({ config: { backfillDays: 3 } });

@@ -191,9 +191,13 @@ export class BudgetEvaluator {
     };
   }
 
-  /** Evaluates every SLO and stores the results; one SLO's failure does not stop the others. */
+  /**
+   * Evaluates every SLO and stores the results; one SLO's failure does not stop the others.
+   * Once `signal` aborts (the task's timeout), SLOs not started yet are left for the next run.
+   */
   async evaluateAll(
     now: number = Date.now(),
+    signal?: AbortSignal,
   ): Promise<{ evaluated: number; failed: number; snapshots: number }> {
     const { store, logger, snapshotIntervalMs } = this.options;
     const records = await store.slos.listAll();
@@ -205,6 +209,7 @@ export class BudgetEvaluator {
     await Promise.all(
       records.map(record =>
         limit(async () => {
+          if (signal?.aborted) return;
           try {
             const evaluation = await this.evaluate(
               record,

@@ -63,7 +63,11 @@ export class RepoSloSync {
     },
   ) {}
 
-  async syncAll(): Promise<RepoSyncResult> {
+  /**
+   * Syncs every entity that names SLO files. Once `signal` aborts (the task's timeout),
+   * entities not started yet wait for the next run, and no entity loses its SLOs in this one.
+   */
+  async syncAll(signal?: AbortSignal): Promise<RepoSyncResult> {
     const { catalog, auth, store } = this.options;
     const credentials = await auth.getOwnServiceCredentials();
     const { items } = await catalog.getEntities(
@@ -77,8 +81,18 @@ export class RepoSloSync {
     );
     const limit = pLimit(this.options.concurrency ?? 4);
     const results = await Promise.all(
-      items.map(entity => limit(() => this.syncEntity(entity))),
+      items.map(entity =>
+        limit(() =>
+          signal?.aborted ? { slos: 0, errors: 0 } : this.syncEntity(entity),
+        ),
+      ),
     );
+    const synced = {
+      entities: items.length,
+      slos: results.reduce((n, r) => n + r.slos, 0),
+      errors: results.reduce((n, r) => n + r.errors, 0),
+    };
+    if (signal?.aborted) return { ...synced, removedEntities: 0 };
 
     // Entities that no longer name SLO files (or are gone) lose their repo SLOs.
     const current = new Set(
@@ -95,12 +109,7 @@ export class RepoSloSync {
       await store.fileErrors.delete(entityRef);
       removedEntities++;
     }
-    return {
-      entities: items.length,
-      slos: results.reduce((n, r) => n + r.slos, 0),
-      errors: results.reduce((n, r) => n + r.errors, 0),
-      removedEntities,
-    };
+    return { ...synced, removedEntities };
   }
 
   /** Reads one entity's SLO files and stores its repo SLOs and their errors. */
