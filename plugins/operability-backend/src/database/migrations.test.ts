@@ -173,6 +173,32 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     expect(pending).toEqual([]);
   });
 
+  it("repairs knex's lock table when two processes created its row at once", async () => {
+    const knex = await databases.init(databaseId);
+    // What knex leaves when two processes create its lock row together (knex issue 3538):
+    // two rows, so that taking its lock never updates exactly one and always fails.
+    await knex.schema.createTable('knex_migrations_lock', table => {
+      table.increments('index').primary();
+      table.integer('is_locked');
+    });
+    await knex('knex_migrations_lock').insert([
+      { is_locked: 0 },
+      { is_locked: 0 },
+    ]);
+    await expect(
+      knex.migrate.latest({ directory: migrationsDirectory }),
+    ).rejects.toMatchObject({ name: 'MigrationLocked' });
+
+    await applyDatabaseMigrations(knex, { waitMs: 1000 });
+    const [, pending] = await knex.migrate.list({
+      directory: migrationsDirectory,
+    });
+    expect(pending).toEqual([]);
+    expect(await knex('knex_migrations_lock').select('is_locked')).toEqual([
+      { is_locked: 0 },
+    ]);
+  });
+
   it('gives up with MigrationLocked when the lock is never released', async () => {
     const knex = await databases.init(databaseId);
     await knex.migrate.up({

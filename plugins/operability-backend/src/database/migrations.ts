@@ -10,6 +10,11 @@ export const migrationsDirectory = resolvePackagePath(
 /** How long start-up keeps trying while another replica migrates the same database. */
 const CONCURRENT_MIGRATION_WAIT_MS = 60_000;
 
+/** The PostgreSQL advisory lock the plugin's replicas migrate under ("airw" in ASCII). */
+const MIGRATION_ADVISORY_LOCK = 0x61697277;
+
+const LOCK_TABLE = 'knex_migrations_lock';
+
 /**
  * Whether an error comes from another process migrating the same database at the same
  * moment: knex's lock is taken (`MigrationLocked`), or both created knex's own tables at
@@ -31,11 +36,38 @@ function isConcurrentMigration(error: unknown): boolean {
 }
 
 /**
+ * Knex creates its lock row with "insert if the table is empty", so two processes creating
+ * it at once leave two rows, and from then on knex never takes its lock again ("Migration
+ * table is already locked" for ever; knex issue 3538). Keeps one row, unlocked. Called only
+ * where no other process can be migrating.
+ */
+async function repairLockTable(knex: Knex): Promise<void> {
+  if (!(await knex.schema.hasTable(LOCK_TABLE))) return;
+  const rows: Array<{ index: number }> = await knex(LOCK_TABLE)
+    .select('index')
+    .orderBy('index');
+  if (rows.length <= 1) return;
+  await knex(LOCK_TABLE)
+    .whereIn(
+      'index',
+      rows.slice(1).map(r => r.index),
+    )
+    .delete();
+  await knex(LOCK_TABLE).update({ is_locked: 0 });
+}
+
+async function migrate(knex: Knex): Promise<void> {
+  await repairLockTable(knex);
+  await knex.migrate.latest({ directory: migrationsDirectory });
+}
+
+/**
  * Brings the plugin's tables up to date. Replicas that start together on one database all
- * call this: every migration runs in one transaction with knex's lock, so one replica
- * applies them and the others wait for it, then find nothing left to do. The races knex
- * does not absorb (creating its own tables, a lock held by another process) are retried
- * with a growing pause for up to `waitMs` (60 s), then the error is thrown.
+ * call this. On PostgreSQL they take turns under an advisory lock (held by a transaction,
+ * so a replica that dies releases it): one applies the migrations, the next finds nothing
+ * left to do. Knex's own lock cannot do this alone: creating its tables and its lock row is
+ * not safe when two processes do it at once. Errors of such races (and a knex lock held by
+ * another process) are retried with a growing pause for up to `waitMs` (60 s), then thrown.
  */
 export async function applyDatabaseMigrations(
   knex: Knex,
@@ -45,7 +77,16 @@ export async function applyDatabaseMigrations(
     Date.now() + (options.waitMs ?? CONCURRENT_MIGRATION_WAIT_MS);
   for (let attempt = 1; ; attempt++) {
     try {
-      await knex.migrate.latest({ directory: migrationsDirectory });
+      if (knex.client.config.client === 'pg') {
+        await knex.transaction(async trx => {
+          await trx.raw('SELECT pg_advisory_xact_lock(?)', [
+            MIGRATION_ADVISORY_LOCK,
+          ]);
+          await migrate(knex);
+        });
+      } else {
+        await migrate(knex);
+      }
       return;
     } catch (error) {
       if (!isConcurrentMigration(error) || Date.now() >= deadline) throw error;
