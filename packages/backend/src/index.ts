@@ -7,6 +7,9 @@ import { createBackend } from '@backstage/backend-defaults';
 
 const backend = createBackend();
 
+// Replicas on one PostgreSQL start one at a time (see src/startupGate.ts).
+backend.add(import('./startupGate'));
+
 backend.add(import('@backstage/plugin-app-backend'));
 
 // auth: guest sign-in for the embedded demo (see app-config.yaml)
