@@ -61,6 +61,30 @@ describe('scheduleGlobal', () => {
     );
   });
 
+  it('ends a run at its timeout without waiting for the work still in flight', async () => {
+    const { scheduler, tasks } = capturingScheduler();
+    const logger = mockServices.logger.mock();
+    const timeout = new AbortController();
+    let finishSlowQuery: (value: string) => void = () => undefined;
+    await scheduleGlobal(
+      scheduler,
+      logger,
+      'operability-x',
+      schedule,
+      () => new Promise<string>(resolve => (finishSlowQuery = resolve)),
+    );
+    const ran = tasks[0].fn(timeout.signal);
+    timeout.abort();
+    await ran;
+    expect(logger.info.mock.calls[1][0]).toMatch(
+      /^operability-x: stopped at the timeout, in the middle of its work in \d+ ms$/,
+    );
+    // The work left behind ends later and changes nothing in the run log.
+    finishSlowQuery('did 3 things');
+    await new Promise(resolve => setImmediate(resolve));
+    expect(logger.info).toHaveBeenCalledTimes(2);
+  });
+
   it('logs a failed run and passes the error on to the scheduler', async () => {
     const { scheduler, tasks } = capturingScheduler();
     const logger = mockServices.logger.mock();

@@ -178,6 +178,8 @@ export class OperabilityScorer {
       lookup?: ReturnType<ScoreContextFactory['createLookup']>;
       exemptionRecords?: ExemptionRecord[];
       history?: boolean;
+      /** The task's signal: once aborted, the score is computed but not stored. */
+      signal?: AbortSignal;
     } = {},
   ): Promise<ScoreRecord> {
     const { contexts, store, logger } = this.options;
@@ -248,7 +250,9 @@ export class OperabilityScorer {
         exemptionErrors: errors,
       },
     };
-    if (options.history) {
+    if (options.signal?.aborted) {
+      return record;
+    } else if (options.history) {
       await store.scores.saveHistorySnapshot(record, utcDay(now));
     } else {
       await store.scores.save(record, utcDay(now));
@@ -312,6 +316,7 @@ export class OperabilityScorer {
               now,
               lookup,
               exemptionRecords: exemptions.get(refs[i]) ?? [],
+              signal,
             });
             scored++;
           } catch (error) {
@@ -385,6 +390,7 @@ export class OperabilityScorer {
                 lookup,
                 exemptionRecords: exemptions.get(ref) ?? [],
                 history: true,
+                signal,
               });
               result.scored++;
             } catch (error) {

@@ -232,6 +232,21 @@ describe('BudgetEvaluator', () => {
     const latest = await store.evaluations.latest([record.id, second.id]);
     expect(latest.size).toBe(1);
   });
+
+  it('stores nothing it computed after its task timed out', async () => {
+    const { store, record, evaluator } = await setup(
+      openSloYaml({ target: 0.99, duration: '1d' }),
+    );
+    // The timeout comes while the SLO's counts are read.
+    const timeout = new AbortController();
+    const getCounts = store.sli.getCounts.bind(store.sli);
+    jest.spyOn(store.sli, 'getCounts').mockImplementation(async (...args) => {
+      timeout.abort();
+      return getCounts(...args);
+    });
+    await evaluator.evaluateAll(NOW, timeout.signal);
+    expect((await store.evaluations.latest([record.id])).size).toBe(0);
+  });
 });
 
 describe('statusOf', () => {

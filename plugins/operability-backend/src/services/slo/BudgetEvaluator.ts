@@ -216,6 +216,7 @@ export class BudgetEvaluator {
               now,
               previous.get(record.id),
             );
+            if (signal?.aborted) return;
             if (
               await store.evaluations.save(
                 record.id,

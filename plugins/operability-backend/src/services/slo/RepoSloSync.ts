@@ -83,7 +83,9 @@ export class RepoSloSync {
     const results = await Promise.all(
       items.map(entity =>
         limit(() =>
-          signal?.aborted ? { slos: 0, errors: 0 } : this.syncEntity(entity),
+          signal?.aborted
+            ? { slos: 0, errors: 0 }
+            : this.syncEntity(entity, Date.now(), signal),
         ),
       ),
     );
@@ -112,10 +114,14 @@ export class RepoSloSync {
     return { ...synced, removedEntities };
   }
 
-  /** Reads one entity's SLO files and stores its repo SLOs and their errors. */
+  /**
+   * Reads one entity's SLO files and stores its repo SLOs and their errors (nothing once
+   * `signal` has aborted: the task's timeout).
+   */
   async syncEntity(
     entity: Entity,
     now: number = Date.now(),
+    signal?: AbortSignal,
   ): Promise<{ slos: number; errors: number }> {
     const { store } = this.options;
     const entityRef = toEntityRef(getCompoundEntityRef(entity));
@@ -163,6 +169,7 @@ export class RepoSloSync {
       inputs.push(toSloInput(slo, entityRef, 'repo', slo.origin.file));
     }
 
+    if (signal?.aborted) return { slos: 0, errors: 0 };
     await store.slos.replaceForEntity(entityRef, 'repo', inputs, { now });
     await store.fileErrors.set({
       entityRef,
