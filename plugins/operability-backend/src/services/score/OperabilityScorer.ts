@@ -229,6 +229,17 @@ export class OperabilityScorer {
       }
     }
 
+    // A past day's snapshot is written once and never replaced: one computed while a check
+    // failed (a terminated database connection) would keep that check at 0 for good. The
+    // day is left for the next run instead; a live score is replaced by the next run anyway.
+    const failedChecks = outcomes.filter(o => o.status === 'error');
+    if (options.history && failedChecks.length) {
+      throw new Error(
+        `${failedChecks
+          .map(o => o.definition.id)
+          .join(', ')} failed; the day is left for the next run`,
+      );
+    }
     const computed = computeScore(outcomes);
     const level = levelOf(computed.score, this.settings.levels);
     const facts = await data.facts();

@@ -838,6 +838,36 @@ describe('OperabilityScorer', () => {
       });
     });
 
+    it('leaves a day whose check failed (a database error) for the next run', async () => {
+      const env = await setUp({ config: { backfillDays: 3 } });
+      await env.addSlo('hub-availability', HISTORY);
+      // A check that fails once, as one does when its database connection is terminated.
+      let failures = 1;
+      const [first] = env.scorer.settings.checks;
+      (env.scorer.settings.checks as Array<typeof first>).push({
+        definition: { ...first.definition, id: 'flaky-storage' },
+        check: {
+          ...first.check,
+          evaluate: async context => {
+            if (failures-- > 0) throw new Error('Connection terminated');
+            return first.check.evaluate(context);
+          },
+        },
+      });
+      expect(await env.scorer.backfillHistory(NOW)).toEqual({
+        scored: 2,
+        failed: 1,
+        pending: 0,
+      });
+      expect(Object.keys(await scoresByDay(env))).toHaveLength(2);
+      expect(await env.scorer.backfillHistory(NOW)).toEqual({
+        scored: 1,
+        failed: 0,
+        pending: 0,
+      });
+      expect(Object.keys(await scoresByDay(env))).toHaveLength(3);
+    });
+
     it('fills missing daily snapshots with scores as of the end of each day, once', async () => {
       const env = await setUp({ config: { backfillDays: 3 } });
       await env.addSlo('hub-availability', HISTORY);
