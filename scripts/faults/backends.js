@@ -18,7 +18,7 @@ const BACKEND = path.join(ROOT, 'packages/backend');
 
 /**
  * @typedef {{ replica: string; process: number; task: string; startedAt: number;
- *   endedAt?: number; outcome: 'completed' | 'failed' | 'killed' | 'running'; summary?: string }} TaskRun
+ *   endedAt?: number; outcome: 'completed' | 'stopped' | 'failed' | 'killed' | 'running'; summary?: string }} TaskRun
  */
 
 class Replica {
@@ -138,7 +138,8 @@ class Replica {
     if (level === 'error' && /startup failed/i.test(message)) {
       this.lastError = message.replace(/\s+/g, ' ').slice(0, 300);
     }
-    if (level === 'error') {
+    // The app-backend of a backend started without a built frontend: expected here.
+    if (level === 'error' && !/serve static app content/.test(message)) {
       this.errors++;
       if (this.errorSamples.length < 20)
         this.errorSamples.push(message.slice(0, 300));
@@ -163,7 +164,12 @@ class Replica {
         const failed = /^failed after \d+ ms/.test(rest);
         if (run && (done || failed)) {
           run.endedAt = at;
-          run.outcome = failed ? 'failed' : 'completed';
+          // A run aborted at its timeout (or at a graceful shutdown) says so in its summary.
+          run.outcome = failed
+            ? 'failed'
+            : /stopped at the timeout/.test(rest)
+            ? 'stopped'
+            : 'completed';
           run.summary = rest;
           this.running.delete(id);
         }
@@ -305,6 +311,8 @@ function taskRunLog(runs, frequencies, until) {
       runs: list.length,
       intervals,
       completed: list.filter(r => r.outcome === 'completed').length,
+      stopped: list.filter(r => r.outcome === 'stopped').length,
+      running: list.filter(r => r.outcome === 'running').length,
       failed: list.filter(r => r.outcome === 'failed').length,
       killed,
       byReplica,
