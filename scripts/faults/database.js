@@ -59,10 +59,11 @@ async function connect(/** @type {number} */ port, database = 'postgres') {
 /**
  * Every `minMs`..`maxMs`, terminates one to `maxPerTick` random connections of the
  * backends that serve (any of their databases; `targets` gives their connections'
- * application names). A replica that is starting is spared: Backstage's own start-up
+ * application names), and notes the most connections each replica held per database. A
+ * replica that is starting is spared: Backstage's own start-up
  * (catalog migrations, auth keys) exits on a terminated connection, and the platform would
  * only start it again. Returns a stop function that resolves with the number of
- * connections terminated.
+ * connections terminated and those peaks.
  * @param {{ port: number; minMs: number; maxMs: number; maxPerTick: number; targets: () => string[]; random: ReturnType<typeof import('./random').createRandom> }} options
  */
 async function startChaos(options) {
@@ -70,6 +71,8 @@ async function startChaos(options) {
   let stopped = false;
   let kills = 0;
   let ticks = 0;
+  /** The most connections seen at once, by `application name\tdatabase`. @type {Map<string, number>} */
+  const peaks = new Map();
   const loop = (async () => {
     while (!stopped) {
       await new Promise(r =>
@@ -94,6 +97,15 @@ async function startChaos(options) {
           ],
         );
         kills += result.rows.filter(r => r.done).length;
+        const open = await client.query(
+          `SELECT application_name, datname, count(*)::int AS n FROM pg_stat_activity
+            WHERE application_name = ANY($1) GROUP BY application_name, datname`,
+          [options.targets()],
+        );
+        for (const row of open.rows) {
+          const key = `${row.application_name}\t${row.datname}`;
+          peaks.set(key, Math.max(peaks.get(key) ?? 0, row.n));
+        }
       } catch (error) {
         process.stderr.write(
           `chaos: ${/** @type {Error} */ (error).message}\n`,
@@ -109,7 +121,7 @@ async function startChaos(options) {
       stopped = true;
       await loop;
       await client.end();
-      return { kills, ticks };
+      return { kills, ticks, peaks };
     },
   };
 }

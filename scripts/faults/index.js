@@ -79,10 +79,12 @@ const SCHEDULES = {
     frequency: 10,
     timeout: 15,
   },
+  // Scoring 20 entities with their incidents and SLI data took 20 to 30 s on two shared,
+  // busy cores: a 30 s timeout stopped most runs before they ended.
   'operability-scoring': {
     key: 'operability.score.schedule',
-    frequency: 15,
-    timeout: 30,
+    frequency: 20,
+    timeout: 60,
   },
   'operability-slo-files-sync': {
     key: 'operability.sloFiles.schedule',
@@ -514,7 +516,7 @@ async function main() {
       )} s; waiting for the kills and take-overs`,
     );
     await killer;
-    const { kills: connectionKills } = await chaos.stop();
+    const { kills: connectionKills, peaks } = await chaos.stop();
 
     // Settle: a reconciliation that starts after the last GitHub delivery heals what GitHub
     // never redelivered; then one retention and one evaluation run after the last write, and
@@ -655,6 +657,21 @@ async function main() {
         .join(', ')}; ${
         senders.refused.filter(r => r.kind !== 'github').length
       } refused outright`,
+    );
+    /** @type {Record<string, string[]>} */
+    const connections = {};
+    for (const [key, n] of [...peaks].sort()) {
+      const [application, database] = key.split('\t');
+      (connections[application.replace('airworthy-', '')] ??= []).push(
+        `${database.replace('backstage_plugin_', '')} ${n}`,
+      );
+    }
+    log(
+      `most database connections held at once during the burst: ${Object.entries(
+        connections,
+      )
+        .map(([replica, list]) => `${replica} ${list.join(', ')}`)
+        .join('; ')}`,
     );
     if (migratedTwice.length)
       log(`migrations applied twice: ${migratedTwice.join(', ')}`);
