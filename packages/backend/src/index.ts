@@ -4,11 +4,15 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { rootHttpRouterWithClientErrors } from './clientErrors';
 
 const backend = createBackend();
 
 // Replicas on one PostgreSQL start one at a time (see src/startupGate.ts).
 backend.add(import('./startupGate'));
+
+// Requests Node refuses before routing (oversized headers) answer in the API's error shape.
+backend.add(rootHttpRouterWithClientErrors);
 
 backend.add(import('@backstage/plugin-app-backend'));
 

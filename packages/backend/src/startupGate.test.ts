@@ -22,64 +22,63 @@ const settlesWithin = (promise: Promise<unknown>, ms: number) =>
     new Promise(resolve => setTimeout(() => resolve(false), ms)),
   ]);
 
-(postgres.length ? describe.each(postgres) : describe.skip.each([['none']]))(
-  'StartupGate on %s',
-  databaseId => {
-    async function gates(count: number) {
-      const knex = await databases.init(databaseId);
-      const connection = knex.client.config.connection as ClientConfig;
-      return Array.from(
-        { length: count },
-        () =>
-          new StartupGate({
-            connection,
-            logger: mockServices.logger.mock(),
-            pollMs: 20,
-          }),
-      );
-    }
+(postgres.length ? describe : describe.skip).each(
+  postgres.length ? postgres : [['POSTGRES_15' as const]],
+)('StartupGate on %s', databaseId => {
+  async function gates(count: number) {
+    const knex = await databases.init(databaseId);
+    const connection = knex.client.config.connection as ClientConfig;
+    return Array.from(
+      { length: count },
+      () =>
+        new StartupGate({
+          connection,
+          logger: mockServices.logger.mock(),
+          pollMs: 20,
+        }),
+    );
+  }
 
-    it('lets one replica start at a time, the next once the first has started', async () => {
-      const [first, second] = await gates(2);
-      await first.enter();
-      // The same replica's other plugins go on.
-      await expect(settlesWithin(first.enter(), 200)).resolves.toBe(true);
-      const waiting = second.enter();
-      await expect(settlesWithin(waiting, 300)).resolves.toBe(false);
+  it('lets one replica start at a time, the next once the first has started', async () => {
+    const [first, second] = await gates(2);
+    await first.enter();
+    // The same replica's other plugins go on.
+    await expect(settlesWithin(first.enter(), 200)).resolves.toBe(true);
+    const waiting = second.enter();
+    await expect(settlesWithin(waiting, 300)).resolves.toBe(false);
 
-      await first.leave();
-      await expect(settlesWithin(waiting, 5000)).resolves.toBe(true);
-      await second.leave();
+    await first.leave();
+    await expect(settlesWithin(waiting, 5000)).resolves.toBe(true);
+    await second.leave();
+  });
+
+  it('lets the next replica start when the starting one dies', async () => {
+    const [first, second] = await gates(2);
+    await first.enter();
+    const waiting = second.enter();
+    await expect(settlesWithin(waiting, 300)).resolves.toBe(false);
+    // Its session ends with the process, and PostgreSQL releases the lock.
+    await (
+      first as unknown as { client: { end(): Promise<void> } }
+    ).client.end();
+    await expect(settlesWithin(waiting, 5000)).resolves.toBe(true);
+    await second.leave();
+  });
+
+  it('stops waiting after maxWaitMs', async () => {
+    const [first] = await gates(1);
+    const knex = await databases.init(databaseId);
+    const patient = new StartupGate({
+      connection: knex.client.config.connection as ClientConfig,
+      logger: mockServices.logger.mock(),
+      maxWaitMs: 200,
+      pollMs: 20,
     });
-
-    it('lets the next replica start when the starting one dies', async () => {
-      const [first, second] = await gates(2);
-      await first.enter();
-      const waiting = second.enter();
-      await expect(settlesWithin(waiting, 300)).resolves.toBe(false);
-      // Its session ends with the process, and PostgreSQL releases the lock.
-      await (
-        first as unknown as { client: { end(): Promise<void> } }
-      ).client.end();
-      await expect(settlesWithin(waiting, 5000)).resolves.toBe(true);
-      await second.leave();
-    });
-
-    it('stops waiting after maxWaitMs', async () => {
-      const [first] = await gates(1);
-      const knex = await databases.init(databaseId);
-      const patient = new StartupGate({
-        connection: knex.client.config.connection as ClientConfig,
-        logger: mockServices.logger.mock(),
-        maxWaitMs: 200,
-        pollMs: 20,
-      });
-      await first.enter();
-      await expect(settlesWithin(patient.enter(), 3000)).resolves.toBe(true);
-      await first.leave();
-    });
-  },
-);
+    await first.enter();
+    await expect(settlesWithin(patient.enter(), 3000)).resolves.toBe(true);
+    await first.leave();
+  });
+});
 
 describe('StartupGate without PostgreSQL', () => {
   it('never waits', async () => {

@@ -1,4 +1,3 @@
-/***/
 /**
  * The demo backend module for the operability plugin.
  *
@@ -7,6 +6,8 @@
 
 export { operabilityModuleDemo as default } from './module';
 export {
+  DemoMetricsExporter,
+  type DemoMetricsExporterOptions,
   writeDemoOpenMetrics,
   DEMO_METRICS,
   type DemoMetric,

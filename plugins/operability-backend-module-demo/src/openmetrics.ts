@@ -16,18 +16,30 @@ type Labels = Record<string, string>;
  * - `probes`: one gauge series per probe (`cluster`), 1 when the probe of that minute
  *   succeeded, 0 when it failed;
  * - `threshold`: one gauge, good while under `threshold`.
+ *
+ * @public
  */
 export type DemoMetric =
   | {
       kind: 'counter';
       family: string;
-      labels: Labels;
-      good: Labels;
-      bad: Labels;
+      labels: Record<string, string>;
+      good: Record<string, string>;
+      bad: Record<string, string>;
     }
-  | { kind: 'histogram'; family: string; labels: Labels; le: string }
-  | { kind: 'probes'; family: string; labels: Labels }
-  | { kind: 'threshold'; family: string; labels: Labels; threshold: number };
+  | {
+      kind: 'histogram';
+      family: string;
+      labels: Record<string, string>;
+      le: string;
+    }
+  | { kind: 'probes'; family: string; labels: Record<string, string> }
+  | {
+      kind: 'threshold';
+      family: string;
+      labels: Record<string, string>;
+      threshold: number;
+    };
 
 const HTTP_REQUESTS = 'http_requests';
 const HTTP_DURATION = 'http_request_duration_seconds';
@@ -52,7 +64,7 @@ const probes = (service: string): DemoMetric => ({
   labels: { service },
 });
 
-/** The Prometheus series of every demo SLO, by the SLO's `metadata.name`. */
+/** The Prometheus series of every demo SLO, by the SLO's `metadata.name`. @public */
 export const DEMO_METRICS: Record<string, DemoMetric> = {
   'jupyterhub-availability': probes('jupyterhub'),
   'trino-availability': probes('trino'),
@@ -115,7 +127,10 @@ const FAMILY_HELP: Record<string, { type: string; help: string }> = {
   tide_syncs: { type: 'counter', help: 'Tide sync loops by result.' },
 };
 
-/** What to export: the minutes of `[from, to)` (rounded down to minutes) of some demo SLOs. */
+/**
+ * What to export: the minutes of `[from, to)` (rounded down to minutes) of some demo SLOs.
+ * @public
+ */
 export interface DemoOpenMetricsOptions {
   from: number;
   to: number;
@@ -125,7 +140,7 @@ export interface DemoOpenMetricsOptions {
   sloNames?: string[];
 }
 
-/** What was written. */
+/** What was written. @public */
 export interface DemoOpenMetricsStats {
   series: number;
   samples: number;
@@ -208,8 +223,8 @@ function countsOf(
 }
 
 /**
- * Writes the demo's SLI history as OpenMetrics text, for `promtool tsdb create-blocks-from
- * openmetrics`: the series that the queries of `examples/slos` read, one sample a minute per
+ * Writes the demo's SLI history as OpenMetrics text, for
+ * `promtool tsdb create-blocks-from openmetrics`: the series that the queries of `examples/slos` read, one sample a minute per
  * series, such that Prometheus answers those queries with the demo source's counts.
  *
  * - Counters hold, at each minute boundary `t`, the events of every minute before `t` (from
@@ -224,6 +239,8 @@ function countsOf(
  * Metric families are written one after the other, each series in time order, and the text
  * ends with `# EOF`. The output is written in chunks, honouring back-pressure; the stream
  * is not ended.
+ *
+ * @public
  */
 export async function writeDemoOpenMetrics(
   out: Writable,
@@ -343,4 +360,129 @@ export async function writeDemoOpenMetrics(
   w.line('# EOF', false);
   await w.flush();
   return { series, samples: w.samples, bytes: w.bytes };
+}
+
+/** Options of `DemoMetricsExporter`. @public */
+export interface DemoMetricsExporterOptions {
+  /** Where the counters start from 0: the `from` of the history backfilled before, if any. */
+  from: number;
+  /** The anchor of the demo's story. */
+  anchor: number;
+  /** `metadata.name`s of the SLOs to export; default all of `DEMO_METRICS`. */
+  sloNames?: string[];
+}
+
+/**
+ * The demo's metrics as a live exporter serves them: `text(at)` is the Prometheus text
+ * exposition of the series `writeDemoOpenMetrics` writes, at any instant. Counters continue
+ * the backfilled history (they hold the events since `from`, and grow through each minute in
+ * proportion to the time passed); gauges hold the value of the current minute. So a Prometheus
+ * that scrapes it after a backfill from `from` sees one continuous history.
+ * @public
+ */
+export class DemoMetricsExporter {
+  private readonly names: string[];
+  /** Per SLO: the counts of the whole minutes in `[from, minute)`. */
+  private readonly totals = new Map<
+    string,
+    { minute: number; good: number; total: number }
+  >();
+
+  constructor(private readonly options: DemoMetricsExporterOptions) {
+    this.names = options.sloNames ?? Object.keys(DEMO_METRICS);
+    for (const name of this.names) {
+      if (!DEMO_METRICS[name] || !TRAFFIC[name]) {
+        throw new Error(`${name} is not a demo SLO`);
+      }
+    }
+  }
+
+  private countsBefore(name: string, minute: number) {
+    const from = Math.floor(this.options.from / TIME.MINUTE) * TIME.MINUTE;
+    let state = this.totals.get(name);
+    if (!state || state.minute > minute) {
+      state = { minute: from, good: 0, total: 0 };
+    }
+    for (let t = state.minute; t < minute; t += TIME.MINUTE) {
+      const counts = minuteCounts(name, t, this.options.anchor)!;
+      state.good += counts.good;
+      state.total += counts.total;
+    }
+    state.minute = Math.max(state.minute, minute);
+    this.totals.set(name, state);
+    return state;
+  }
+
+  /** The exposition (text format 0.0.4) at `at` (ms). */
+  text(at: number): string {
+    const minute = Math.floor(at / TIME.MINUTE) * TIME.MINUTE;
+    const share = (at - minute) / TIME.MINUTE;
+    const lines: string[] = [];
+    const families = new Map<string, string[]>();
+    for (const name of this.names) {
+      const family = DEMO_METRICS[name].family;
+      families.set(family, [...(families.get(family) ?? []), name]);
+    }
+    for (const [family, names] of families) {
+      const { type, help } = FAMILY_HELP[family];
+      const exposed = type === 'counter' ? `${family}_total` : family;
+      lines.push(`# HELP ${exposed} ${help}`, `# TYPE ${exposed} ${type}`);
+      for (const name of names) {
+        const metric = DEMO_METRICS[name];
+        const before = this.countsBefore(name, minute);
+        const now = minuteCounts(name, minute, this.options.anchor)!;
+        const good = before.good + share * now.good;
+        const total = before.total + share * now.total;
+        switch (metric.kind) {
+          case 'counter':
+            lines.push(
+              `${family}_total{${labelText({
+                ...metric.labels,
+                ...metric.good,
+              })}} ${good}`,
+              `${family}_total{${labelText({
+                ...metric.labels,
+                ...metric.bad,
+              })}} ${total - good}`,
+            );
+            break;
+          case 'histogram': {
+            const labels = labelText(metric.labels);
+            lines.push(
+              `${family}_bucket{${labels},le="${metric.le}"} ${good}`,
+              `${family}_bucket{${labels},le="+Inf"} ${total}`,
+              `${family}_count{${labels}} ${total}`,
+            );
+            break;
+          }
+          case 'probes': {
+            const probeCount = Math.round(TRAFFIC[name].peakPerMinute);
+            for (let p = 0; p < probeCount; p++) {
+              lines.push(
+                `${family}{${labelText({
+                  ...metric.labels,
+                  cluster: PROBE_CLUSTERS[p] ?? `probe-${p}`,
+                })}} ${p < now.total - now.good ? 0 : 1}`,
+              );
+            }
+            break;
+          }
+          case 'threshold': {
+            const index = Math.floor(minute / TIME.MINUTE);
+            const badShare = now.total ? (now.total - now.good) / now.total : 0;
+            const u = hash01(name, index, 11);
+            const value =
+              hash01(name, index, 12) < badShare
+                ? metric.threshold + Math.floor(u * 8 * metric.threshold)
+                : Math.floor(u * 0.6 * metric.threshold);
+            lines.push(`${family}{${labelText(metric.labels)}} ${value}`);
+            break;
+          }
+          default:
+            throw new Error('Unknown demo metric');
+        }
+      }
+    }
+    return `${lines.join('\n')}\n`;
+  }
 }

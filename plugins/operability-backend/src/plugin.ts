@@ -36,6 +36,7 @@ import { SliCollector, SliIngest } from './services/sli';
 import {
   BudgetEvaluator,
   RepoSloSync,
+  SloList,
   SloRegistry,
   SloSeries,
 } from './services/slo';
@@ -129,11 +130,12 @@ export const operabilityPlugin = createBackendPlugin({
         const store = await createOperabilityStore(database, {
           sliLevels: settings.sli.levels,
         });
-        const entityAccess = new EntityAccess(catalog, permissions);
+        const entityAccess = new EntityAccess(catalog, permissions, auth);
         const sloRegistry = new SloRegistry(
           store,
           entityAccess,
           () => sliSources,
+          { limits: settings.slos },
         );
         const sliIngest = new SliIngest({
           store,
@@ -162,6 +164,7 @@ export const operabilityPlugin = createBackendPlugin({
           store,
           logger,
           localDirectories: settings.sloFiles.localDirectories,
+          limits: settings.slos,
         });
         const collector = new SliCollector({
           store,
@@ -186,6 +189,7 @@ export const operabilityPlugin = createBackendPlugin({
           logger,
           repoSync,
           evaluator,
+          collector,
           settings,
         });
         await scheduleSliTasks({
@@ -193,6 +197,7 @@ export const operabilityPlugin = createBackendPlugin({
           logger,
           store,
           collector,
+          evaluator,
           settings,
         });
 
@@ -222,6 +227,12 @@ export const operabilityPlugin = createBackendPlugin({
             catalog,
             entityAccess,
             sloRegistry,
+            sloList: new SloList({
+              store,
+              registry: sloRegistry,
+              catalog,
+              entityAccess,
+            }),
             sloSeries: new SloSeries(store),
             sliIngest,
             incidentHistory,

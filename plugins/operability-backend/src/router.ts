@@ -6,9 +6,11 @@ import type {
 import type { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import type { HealthResponse } from '@airworthy/plugin-operability-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { WebhookLimits } from './config';
+import { limitJsonDepth } from './lib/jsonDepth';
 import { createBadgeRoutes } from './routes/badges';
 import { createIncidentRoutes } from './routes/incidents';
 import { createScoreRoutes } from './routes/score';
@@ -23,7 +25,7 @@ import type {
   Portfolio,
 } from './services/score';
 import type { SliIngest } from './services/sli';
-import type { SloRegistry, SloSeries } from './services/slo';
+import type { SloList, SloRegistry, SloSeries } from './services/slo';
 
 /** What the HTTP API is built from: services and settings, all made by plugin.ts. */
 export interface RouterOptions {
@@ -33,6 +35,7 @@ export interface RouterOptions {
   catalog: CatalogService;
   entityAccess: EntityAccess;
   sloRegistry: SloRegistry;
+  sloList: SloList;
   sloSeries: SloSeries;
   sliIngest: SliIngest;
   incidentHistory: IncidentHistory;
@@ -60,6 +63,7 @@ export async function createRouter(
     }),
   );
   router.use(express.json({ limit: '1mb' }));
+  router.use(limitJsonDepth);
   router.use(express.text({ type: YAML_MEDIA_TYPES, limit: '1mb' }));
 
   router.get('/health', (_req, res) => {
@@ -73,6 +77,14 @@ export async function createRouter(
   router.use(createScoreRoutes(options));
   router.use(createBadgeRoutes(options));
 
+  // Anything else under /api/operability: a 404 in the same JSON shape as every error.
+  router.use((req, _res, next) => {
+    next(
+      new NotFoundError(
+        `No route ${req.method} /api/operability${req.path}; see the README's HTTP API`,
+      ),
+    );
+  });
   router.use(options.middleware.error({ showStackTraces: false }));
   return router;
 }

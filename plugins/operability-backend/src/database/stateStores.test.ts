@@ -161,7 +161,7 @@ describe.each(databases.eachSupportedId())(
       ).resolves.toHaveLength(1);
 
       // Deleting the SLO deletes its evaluations.
-      await slos.delete(slo.id);
+      await slos.purge(slo.id);
       await expect(store.latest([slo.id])).resolves.toEqual(new Map());
       await expect(store.snapshots(slo.id, 0, t0 + 2 * HOUR)).resolves.toEqual(
         [],

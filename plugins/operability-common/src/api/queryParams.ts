@@ -1,13 +1,26 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { z } from 'zod';
+import { instantRangeProblem } from './limits';
 
-/** An ISO 8601 instant with a time zone, parsed to epoch milliseconds. */
+/**
+ * An ISO 8601 instant with a time zone, parsed to epoch milliseconds, in the API's range
+ * (`API_RANGES`: from 2000-01-01 to before 2100-01-01).
+ */
 export const instantSchema = z
   .string()
   .refine(
     s => z.iso.datetime({ offset: true }).safeParse(s).success,
     'must be an ISO 8601 date and time with a time zone, e.g. 2026-11-25T12:00:00Z',
   )
-  .transform(s => Date.parse(s));
+  .transform((s, ctx) => {
+    const ms = Date.parse(s);
+    const problem = instantRangeProblem(ms);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 /** A query parameter given once, repeated, or comma-separated, as a list of values. */
 export function queryList<T extends z.ZodType<unknown, string>>(
@@ -36,3 +49,26 @@ export function wholeNumberParam(min: number, max: number) {
 
 /** The `offset` of a page: the first item, 0 by default. */
 export const offsetParam = wholeNumberParam(0, 1_000_000).default(0);
+
+/**
+ * An entity ref in a filter, canonical and lower-case; a bare name gets the given kind and
+ * namespace `default`.
+ */
+export function refFilter(defaultKind: string) {
+  return z
+    .string()
+    .max(255, 'must be at most 255 characters')
+    .transform((value, ctx) => {
+      try {
+        return stringifyEntityRef(
+          parseEntityRef(value, { defaultKind, defaultNamespace: 'default' }),
+        ).toLocaleLowerCase('en-US');
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be an entity ref such as ${defaultKind}:default/name, or a name`,
+        });
+        return z.NEVER;
+      }
+    });
+}

@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { API_RANGES, instantRangeProblem, isoOf } from './limits';
 
-const countFields = {
-  good: z
-    .number({ message: 'must be a number' })
-    .nonnegative('must be zero or more'),
-  total: z
-    .number({ message: 'must be a number' })
-    .nonnegative('must be zero or more'),
-};
+const count = z
+  .number({ message: 'must be a number' })
+  .nonnegative('must be zero or more')
+  .max(
+    API_RANGES.maxSliCount,
+    `must be at most ${API_RANGES.maxSliCount} (events of one bucket)`,
+  );
+const countFields = { good: count, total: count };
 
 const goodNotAboveTotal = (b: { good: number; total: number }) =>
   b.good <= b.total;
@@ -28,22 +29,24 @@ export const sliCountsSchema = z
 /**
  * One bucket of SLI data as pushed: the good and total events counted in the bucket that
  * starts at `start` (ISO 8601, aligned to the store's bucket width, 1 minute by default).
- * @public
  */
-export const sliBucketInputSchema = z
+const sliBucketInputSchema = z
   .object({
-    start: z.iso.datetime({
-      offset: true,
-      message:
-        'must be an ISO 8601 date-time with a time zone, e.g. "2026-11-25T10:00:00Z"',
-    }),
+    start: z.iso
+      .datetime({
+        offset: true,
+        message:
+          'must be an ISO 8601 date-time with a time zone, e.g. "2026-11-25T10:00:00Z"',
+      })
+      .refine(s => !instantRangeProblem(Date.parse(s)), {
+        message: `must be from ${isoOf(
+          API_RANGES.minInstant,
+        )} to before ${isoOf(API_RANGES.maxInstant)}`,
+      }),
     ...countFields,
   })
   .strict()
   .refine(goodNotAboveTotal, goodNotAboveTotalMessage);
-
-/** A pushed SLI bucket. @public */
-export type SliBucketInput = z.infer<typeof sliBucketInputSchema>;
 
 /** Body of `POST /slos/{id}/sli`. @public */
 export const sliPushRequestSchema = z

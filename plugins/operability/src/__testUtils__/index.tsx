@@ -1,5 +1,6 @@
 import {
   OperabilityClient,
+  TIME,
   type Incident,
   type SloSummary,
 } from '@airworthy/plugin-operability-common';
@@ -62,6 +63,23 @@ export function testIncident(
 }
 
 /** msw handler of a portfolio in which no entity matches. */
+/** `GET /slos` answering an empty SLO list. */
+export const emptySloListHandler = http.get(`${TEST_BASE_URL}/slos`, () =>
+  HttpResponse.json({
+    items: [],
+    totalItems: 0,
+    offset: 0,
+    limit: 25,
+    statusCounts: {
+      exhausted: 0,
+      critical: 0,
+      warning: 0,
+      'no-data': 0,
+      ok: 0,
+    },
+  }),
+);
+
 export const emptyPortfolioHandler = http.get(
   `${TEST_BASE_URL}/portfolio`,
   () =>
@@ -150,17 +168,16 @@ export function testSloSummary(
       consumed: 420 / 806.4,
       remaining: 1 - 420 / 806.4,
       remainingMinutes: 806.4 - 420,
-      timeToExhaustionMs:
-        ((1 - 420 / 806.4) * 28 * 86_400_000) / (2 / 60 / 0.02),
+      timeToExhaustionMs: ((1 - 420 / 806.4) * 28 * TIME.DAY) / (2 / 60 / 0.02),
       exhaustsAt: new Date(
         Date.parse('2026-11-25T12:00:00Z') +
-          ((1 - 420 / 806.4) * 28 * 86_400_000) / (2 / 60 / 0.02),
+          ((1 - 420 / 806.4) * 28 * TIME.DAY) / (2 / 60 / 0.02),
       ).toISOString(),
     },
     burnRates: [
       {
         window: '5m',
-        windowMs: 300_000,
+        windowMs: 5 * TIME.MINUTE,
         good: 5,
         total: 5,
         errorRatio: 0,
@@ -168,7 +185,7 @@ export function testSloSummary(
       },
       {
         window: '1h',
-        windowMs: 3_600_000,
+        windowMs: TIME.HOUR,
         good: 58,
         total: 60,
         errorRatio: 2 / 60,

@@ -108,12 +108,17 @@ async function setUp(
   const logger = mockServices.logger.mock();
   const incidentHistory = new IncidentHistory(
     store,
-    { statsPeriodDays: 28, postMortemSeverities: ['critical'], now: () => NOW },
+    {
+      statsPeriodDays: 28,
+      postMortemSeverities: ['critical'],
+      maxFutureMs: 300_000,
+      now: () => NOW,
+    },
     new IncidentBudgetCostCalculator(store),
   );
   const sloRegistry = new SloRegistry(
     store,
-    new EntityAccess(catalog, mockServices.permissions()),
+    new EntityAccess(catalog, mockServices.permissions(), mockServices.auth()),
   );
   const settings = readScoreSettings(
     new ConfigReader({ operability: { score: options.config ?? {} } }),
@@ -630,6 +635,54 @@ describe('OperabilityScorer', () => {
     expect(await env.store.scores.history(HUB, 0)).toEqual([
       expect.objectContaining({ score: noDashboard.score, level: 'run' }),
     ]);
+  });
+
+  it("says what to do in the entity's situation: define an SLO first, get data first, connect an incident source", async () => {
+    const env = await setUp();
+    const unconnected = hub(e => {
+      delete e.metadata.annotations!['pagerduty.com/service-id'];
+      delete e.metadata.annotations![ANNOTATION_ALERT_SELECTOR];
+    });
+    // Like Seldon: no SLO and no incident source.
+    const none = await env.scorer.scoreEntity(unconnected, { now: NOW });
+    const byId = new Map(none.detail.checks.map(c => [c.id, c]));
+    expect(byId.get('slo-defined')).toMatchObject({ status: 'not-met' });
+    expect(byId.get('slo-defined')!.blockedBy).toBeUndefined();
+    for (const id of [
+      'sli-data',
+      'error-budget',
+      'no-critical-burn',
+      'slo-enforcing',
+    ]) {
+      expect(byId.get(id)).toMatchObject({
+        status: 'not-met',
+        blockedBy: 'slo-defined',
+        remediation: expect.stringMatching(/^Define an SLO first/),
+      });
+    }
+    // Nothing claims a state the entity is not in.
+    const remediations = none.detail.checks.map(c => c.remediation ?? '');
+    expect(remediations.join(' ')).not.toMatch(
+      /running out|queries return data|Too many incidents/,
+    );
+    expect(byId.get('incident-rate')!.remediation).toMatch(
+      /^Connect an incident source/,
+    );
+
+    // An SLO without data: the budget waits for the data, not the reverse.
+    await env.addSlo('availability', []);
+    const noData = await env.scorer.scoreEntity(hub(), { now: NOW });
+    const errorBudget = noData.detail.checks.find(
+      c => c.id === 'error-budget',
+    )!;
+    expect(errorBudget).toMatchObject({
+      status: 'not-met',
+      blockedBy: 'sli-data',
+      remediation: expect.stringMatching(/^Get SLI data flowing first/),
+    });
+    expect(
+      noData.detail.checks.find(c => c.id === 'sli-data')!.remediation,
+    ).toMatch(/queries return data/);
   });
 
   it('leaves out checks under a valid exemption and applies expired ones no longer', async () => {

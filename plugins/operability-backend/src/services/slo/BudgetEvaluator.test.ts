@@ -224,7 +224,9 @@ describe('BudgetEvaluator', () => {
         return save(...args);
       });
 
-    await expect(evaluator.evaluateAll(NOW, timeout.signal)).resolves.toEqual({
+    await expect(
+      evaluator.evaluateAll(NOW, { signal: timeout.signal }),
+    ).resolves.toEqual({
       evaluated: 1,
       failed: 0,
       snapshots: 1,
@@ -244,8 +246,55 @@ describe('BudgetEvaluator', () => {
       timeout.abort();
       return getCounts(...args);
     });
-    await evaluator.evaluateAll(NOW, timeout.signal);
+    await evaluator.evaluateAll(NOW, { signal: timeout.signal });
     expect((await store.evaluations.latest([record.id])).size).toBe(0);
+  });
+});
+
+describe('BudgetEvaluator.evaluateFirstData', () => {
+  it('evaluates at once the SLOs that show no figures yet, and leaves the others to the schedule', async () => {
+    const { store, record, evaluator } = await setup(
+      openSloYaml({ target: 0.99, duration: '1d' }),
+    );
+    const other = await store.slos.upsert(
+      toSloInput(
+        parseSloYaml(openSloYaml({ name: 'latency', duration: '1d' })).slos[0],
+        'component:default/jupyterhub',
+        'api',
+      ),
+    );
+    // Evaluated before any data arrived: no figures.
+    await evaluator.evaluateAll(NOW - HOUR);
+    expect(
+      (await store.evaluations.latest([record.id])).get(record.id)!.status,
+    ).toBe('no-data');
+
+    // The first collection stores data for one of them.
+    await write(store, record.id, traffic(NOW - HOUR, NOW, 10));
+    await expect(
+      evaluator.evaluateFirstData([record.id], NOW),
+    ).resolves.toMatchObject({ evaluated: 1, failed: 0 });
+    const latest = await store.evaluations.latest([record.id, other.id]);
+    expect(latest.get(record.id)).toMatchObject({
+      status: 'ok',
+      evaluatedAt: new Date(NOW).toISOString(),
+      budget: { total: 600 },
+    });
+    // The other SLO was not named: its evaluation stays as it was.
+    expect(latest.get(other.id)!.evaluatedAt).toBe(
+      new Date(NOW - HOUR).toISOString(),
+    );
+
+    // Once it has figures, later runs leave it to the scheduled evaluation.
+    await write(store, record.id, traffic(NOW, NOW + 10 * MINUTE, 10));
+    await expect(
+      evaluator.evaluateFirstData([record.id], NOW + 10 * MINUTE),
+    ).resolves.toEqual({ evaluated: 0, failed: 0, snapshots: 0 });
+    await expect(evaluator.evaluateFirstData([], NOW)).resolves.toEqual({
+      evaluated: 0,
+      failed: 0,
+      snapshots: 0,
+    });
   });
 });
 

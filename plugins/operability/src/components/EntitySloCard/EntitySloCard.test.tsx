@@ -1,4 +1,7 @@
-import { ANNOTATION_SLO_FILES } from '@airworthy/plugin-operability-common';
+import {
+  ANNOTATION_SLO_FILES,
+  TIME,
+} from '@airworthy/plugin-operability-common';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
   registerMswTestHooks,
@@ -96,7 +99,7 @@ describe('EntitySloCard', () => {
           sloId: 'slo-hub',
           from: '2026-11-18T12:00:00Z',
           to: '2026-11-25T12:00:00Z',
-          resolutionMs: 60_000,
+          resolutionMs: TIME.MINUTE,
           window: '1h',
           budgetRemaining: [
             { t: 1, v: 0.62 },
@@ -127,8 +130,13 @@ describe('EntitySloCard', () => {
     const rows = within(
       within(slo).getByRole('table', { name: /Burn-rate alerts/ }),
     ).getAllByRole('row');
-    expect(rows[1]).toHaveTextContent('page1h and 5m26.88%3.333%0%quiet');
-    expect(rows[2]).toHaveTextContent('ticket3d and 6h1.867%3%2.5%fires');
+    // Burn rates (×) everywhere, the error ratio as a detail; the firing row stands out.
+    expect(rows[1]).toHaveTextContent(
+      'page1h and 5m13.44× (26.88% errors)1.67× / 0×quiet',
+    );
+    expect(rows[2]).toHaveTextContent(
+      'ticket3d and 6h0.93× (1.867% errors)1.5× / 1.25×fires',
+    );
 
     expect(
       await within(slo).findByRole('img', {

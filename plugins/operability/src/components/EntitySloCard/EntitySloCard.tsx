@@ -1,14 +1,6 @@
-import type {
-  SloSummary,
-  SloValidationError,
-} from '@airworthy/plugin-operability-common';
+import { TIME, type SloSummary } from '@airworthy/plugin-operability-common';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Link,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Accordion from '@material-ui/core/Accordion';
@@ -23,12 +15,15 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { fade, makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { Fragment } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { operabilityApiRef } from '../../api';
+import { useAsyncContent } from '../../hooks/useAsyncContent';
 import { useOptionalRouteRef } from '../../hooks/useOptionalRouteRef';
+import { useSloCreateLink } from '../../hooks/useSloCreateLink';
 import {
   formatBurnRate,
   formatPercent,
@@ -37,55 +32,17 @@ import {
 } from '../../lib/format';
 import { sparkline } from '../../lib/series';
 import {
+  alertBurnRates,
   budgetSummary,
-  errorLocation,
-  errorsByFile,
   explainBudget,
+  noDataReason,
 } from '../../lib/sloCard';
-import { sloCreateRouteRef, sloEditRouteRef } from '../../routes';
+import { sloEditRouteRef } from '../../routes';
 import { Sparkline } from '../charts/Sparkline';
-import { SafeLink, SloStatusChip, ToneChip } from '../common';
+import { SloFileErrors, SloStatusChip, ToneChip } from '../common';
 import { SloEmptyState } from '../SloEmptyState';
 
 const SPARKLINE_DAYS = 7;
-
-/** The problems found in the entity's SLO files, by file, each with its place. */
-export function SloFileErrors(props: { errors: SloValidationError[] }) {
-  if (props.errors.length === 0) return null;
-  return (
-    <Alert severity="error" style={{ marginBottom: 16 }}>
-      <Typography variant="subtitle2" component="div">
-        {props.errors.length === 1
-          ? '1 problem in the SLO files'
-          : `${props.errors.length} problems in the SLO files`}
-        : the SLOs of a document with problems are not loaded.
-      </Typography>
-      {errorsByFile(props.errors).map(group => (
-        <Box key={group.file} mt={1}>
-          <Typography variant="body2" component="div">
-            <SafeLink href={group.file}>
-              <code>{group.file}</code>
-            </SafeLink>
-          </Typography>
-          <ul style={{ margin: 0, paddingLeft: 20 }}>
-            {group.errors.map((error, i) => {
-              const where = errorLocation(error);
-              return (
-                <li key={i}>
-                  <Typography variant="body2" component="span">
-                    {where ? <code>{where}</code> : null}
-                    {where ? ': ' : ''}
-                    {error.message}
-                  </Typography>
-                </li>
-              );
-            })}
-          </ul>
-        </Box>
-      ))}
-    </Alert>
-  );
-}
 
 function SloSparkline(props: { slo: SloSummary }) {
   const api = useApi(operabilityApiRef);
@@ -95,7 +52,7 @@ function SloSparkline(props: { slo: SloSummary }) {
     if (!to) return undefined;
     const toMs = Date.parse(to);
     return api.getSloSeries(slo.id, {
-      from: new Date(toMs - SPARKLINE_DAYS * 86_400_000).toISOString(),
+      from: new Date(toMs - SPARKLINE_DAYS * TIME.DAY).toISOString(),
       to,
     });
   }, [api, slo.id, to]);
@@ -108,59 +65,125 @@ function SloSparkline(props: { slo: SloSummary }) {
   );
 }
 
+const useAlertStyles = makeStyles(theme => ({
+  table: {
+    '& td, & th': {
+      padding: theme.spacing(0.25, 1),
+      borderBottom: 'none',
+      whiteSpace: 'nowrap',
+    },
+  },
+  quiet: { color: theme.palette.text.secondary },
+  firing: {
+    fontWeight: theme.typography.fontWeightMedium as number,
+    '& td, & th': { color: theme.palette.text.primary },
+  },
+  firingPage: { background: fade(theme.palette.error.main, 0.12) },
+  firingTicket: { background: fade(theme.palette.warning.main, 0.12) },
+}));
+
+/**
+ * The multiwindow alerts, one compact line each in burn rates (×), with the error ratio as
+ * a secondary detail; a firing row stands out in its severity's tone.
+ */
 function AlertRows(props: { slo: SloSummary }) {
-  const alerts = props.slo.alerts ?? [];
+  const classes = useAlertStyles();
+  const { slo } = props;
+  const alerts = slo.alerts ?? [];
   if (alerts.length === 0) return null;
   return (
     <Table
       size="small"
-      aria-label={`Burn-rate alerts of ${
-        props.slo.displayName ?? props.slo.name
-      }`}
+      className={classes.table}
+      aria-label={`Burn-rate alerts of ${slo.displayName ?? slo.name}`}
     >
       <TableHead>
         <TableRow>
           <TableCell>Alert</TableCell>
           <TableCell>Windows</TableCell>
           <TableCell align="right">Fires above</TableCell>
-          <TableCell align="right">Long window</TableCell>
-          <TableCell align="right">Short window</TableCell>
-          <TableCell>Now</TableCell>
+          <TableCell align="right">Burn rate now</TableCell>
+          <TableCell />
         </TableRow>
       </TableHead>
       <TableBody>
-        {alerts.map(row => (
-          <TableRow key={`${row.longWindow}-${row.shortWindow}`}>
-            <TableCell>{row.severity}</TableCell>
-            <TableCell>
-              {row.longWindow} and {row.shortWindow}
-            </TableCell>
-            <TableCell
-              align="right"
-              title={`burn rate ${formatBurnRate(row.burnRateFactor)}`}
+        {alerts.map(row => {
+          const rates = alertBurnRates(row, slo.target);
+          const firing = row.firing;
+          return (
+            <TableRow
+              key={`${row.longWindow}-${row.shortWindow}`}
+              className={
+                firing
+                  ? `${classes.firing} ${
+                      row.severity === 'page'
+                        ? classes.firingPage
+                        : classes.firingTicket
+                    }`
+                  : classes.quiet
+              }
             >
-              {formatPercent(row.errorRatioThreshold, 3)}
-            </TableCell>
-            <TableCell align="right">
-              {formatPercent(row.longErrorRatio, 3)}
-            </TableCell>
-            <TableCell align="right">
-              {formatPercent(row.shortErrorRatio, 3)}
-            </TableCell>
-            <TableCell>
-              {row.firing ? (
-                <ToneChip
-                  label="fires"
-                  tone={row.severity === 'page' ? 'error' : 'warning'}
-                />
-              ) : (
-                'quiet'
-              )}
-            </TableCell>
-          </TableRow>
-        ))}
+              <TableCell
+                component="th"
+                scope="row"
+                className={firing ? undefined : classes.quiet}
+              >
+                {row.severity}
+              </TableCell>
+              <TableCell className={firing ? undefined : classes.quiet}>
+                {row.longWindow} and {row.shortWindow}
+              </TableCell>
+              <TableCell
+                align="right"
+                className={firing ? undefined : classes.quiet}
+                title={`an error ratio of ${formatPercent(
+                  row.errorRatioThreshold,
+                  3,
+                )} in both windows`}
+              >
+                {formatBurnRate(rates.threshold)}{' '}
+                <Typography
+                  component="span"
+                  variant="caption"
+                  color="textSecondary"
+                >
+                  ({formatPercent(row.errorRatioThreshold, 3)} errors)
+                </Typography>
+              </TableCell>
+              <TableCell
+                align="right"
+                className={firing ? undefined : classes.quiet}
+              >
+                {formatBurnRate(rates.long)} / {formatBurnRate(rates.short)}
+              </TableCell>
+              <TableCell>
+                {firing ? (
+                  <ToneChip
+                    label="fires"
+                    tone={row.severity === 'page' ? 'error' : 'warning'}
+                  />
+                ) : (
+                  <Typography variant="caption" color="textSecondary">
+                    quiet
+                  </Typography>
+                )}
+              </TableCell>
+            </TableRow>
+          );
+        })}
       </TableBody>
     </Table>
+  );
+}
+
+/** Why an SLO shows no figures, and what to do. */
+function NoData(props: { slo: SloSummary }) {
+  const reason = noDataReason(props.slo);
+  if (!reason) return null;
+  return (
+    <Alert severity={reason.severity} style={{ marginTop: 8 }}>
+      {reason.title} {reason.action}
+    </Alert>
   );
 }
 
@@ -199,6 +222,7 @@ function SloItem(props: {
 }) {
   const { slo, editLink } = props;
   const budget = slo.budget;
+  const hasData = Boolean(budget && budget.total > 0);
   const remaining = budget ? Math.max(0, Math.min(1, budget.remaining)) : 0;
   const title = slo.displayName ?? slo.name;
   return (
@@ -240,7 +264,7 @@ function SloItem(props: {
               </>
             )}
           </Typography>
-          {budget && (
+          {hasData && budget && (
             <LinearProgress
               variant="determinate"
               value={remaining * 100}
@@ -252,15 +276,19 @@ function SloItem(props: {
         </Box>
         {budget && budget.total > 0 && <SloSparkline slo={slo} />}
       </Box>
-      {slo.collection?.lastError && (
+      {hasData && slo.collection?.lastError && (
         <Alert severity="warning" style={{ marginTop: 8 }}>
           SLI collection ({slo.collection.source ?? 'no source'}) failed:{' '}
           {slo.collection.lastError}
         </Alert>
       )}
-      <Box mt={1}>
-        <AlertRows slo={slo} />
-      </Box>
+      {hasData ? (
+        <Box mt={1}>
+          <AlertRows slo={slo} />
+        </Box>
+      ) : (
+        <NoData slo={slo} />
+      )}
       <Box mt={1}>
         <HowComputed slo={slo} />
       </Box>
@@ -273,38 +301,12 @@ export function EntitySloCard() {
   const { entity } = useEntity();
   const api = useApi(operabilityApiRef);
   const entityRef = stringifyEntityRef(entity);
-  const createLink = useOptionalRouteRef(sloCreateRouteRef);
+  const createLink = useSloCreateLink(entityRef);
   const editLink = useOptionalRouteRef(sloEditRouteRef);
-  const { value, loading, error } = useAsync(
+  const slos = useAsyncContent(
     () => api.getEntitySlos(entityRef),
     [api, entityRef],
   );
-
-  let content;
-  if (loading) {
-    content = <Progress />;
-  } else if (error) {
-    content = <ResponseErrorPanel error={error} />;
-  } else if (!value || value.items.length === 0) {
-    content = (
-      <>
-        <SloFileErrors errors={value?.errors ?? []} />
-        <SloEmptyState entity={entity} />
-      </>
-    );
-  } else {
-    content = (
-      <>
-        <SloFileErrors errors={value.errors} />
-        {value.items.map((slo, i) => (
-          <Fragment key={slo.id}>
-            {i > 0 && <Divider />}
-            <SloItem slo={slo} editLink={editLink} />
-          </Fragment>
-        ))}
-      </>
-    );
-  }
 
   return (
     <InfoCard
@@ -312,18 +314,26 @@ export function EntitySloCard() {
       action={
         createLink ? (
           <Box pt={1} pr={1}>
-            <Link
-              to={`${createLink()}?${new URLSearchParams({
-                entity: entityRef,
-              })}`}
-            >
-              New SLO
-            </Link>
+            <Link to={createLink}>New SLO</Link>
           </Box>
         ) : undefined
       }
     >
-      {content}
+      {slos.render(value => (
+        <>
+          <SloFileErrors errors={value.errors} />
+          {value.items.length === 0 ? (
+            <SloEmptyState entity={entity} />
+          ) : (
+            value.items.map((slo, i) => (
+              <Fragment key={slo.id}>
+                {i > 0 && <Divider />}
+                <SloItem slo={slo} editLink={editLink} />
+              </Fragment>
+            ))
+          )}
+        </>
+      ))}
     </InfoCard>
   );
 }

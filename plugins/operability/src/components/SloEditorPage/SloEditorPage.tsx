@@ -9,14 +9,7 @@ import {
   stringifyEntityRef,
   type Entity,
 } from '@backstage/catalog-model';
-import {
-  Content,
-  Header,
-  Link,
-  Page,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { Content, Header, Link, Page } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   catalogApiRef,
@@ -38,17 +31,19 @@ import { useState, type ReactNode } from 'react';
 import {
   Route,
   Routes,
+  useLocation,
   useNavigate,
   useParams,
   useSearchParams,
 } from 'react-router-dom';
-import useAsync from 'react-use/esm/useAsync';
 import { operabilityApiRef } from '../../api';
 import { errorMessage } from '../../lib/errors';
+import { useAsyncContent } from '../../hooks/useAsyncContent';
 import { useOptionalRouteRef } from '../../hooks/useOptionalRouteRef';
 import { newSloTemplate } from '../../lib/sloDocument';
 import type { PeriodData } from '../../lib/sloPreview';
 import { sloEditRouteRef } from '../../routes';
+import { SloListPage } from '../SloListPage';
 import { SloEditor } from './SloEditor';
 
 function EditorPage(props: {
@@ -65,7 +60,7 @@ function EditorPage(props: {
 }
 
 /** A link to an entity's page, or its name where the catalog's entity page is not mounted. */
-function EntityLink(props: { entityRef: string }) {
+function EntityLink(props: { entityRef: string; inline?: boolean }) {
   const entityLink = useOptionalRouteRef(entityRouteRef);
   const ref = parseEntityRef(props.entityRef);
   const label = humanizeEntityRef(ref);
@@ -77,7 +72,11 @@ function EntityLink(props: { entityRef: string }) {
         name: ref.name,
       })}
       // In the page header: the header's own (readable) color, underlined as a link.
-      style={{ color: 'inherit', textDecoration: 'underline' }}
+      style={
+        props.inline
+          ? undefined
+          : { color: 'inherit', textDecoration: 'underline' }
+      }
     >
       {label}
     </Link>
@@ -149,7 +148,7 @@ function CreateSlo() {
       refError = `"${entityParam}" is not an entity reference such as component:default/jupyterhub`;
     }
   }
-  const entity = useAsync(async (): Promise<Entity | undefined> => {
+  const entity = useAsyncContent(async (): Promise<Entity | undefined> => {
     if (!entityRef) return undefined;
     const found = await catalogApi.getEntityByRef(entityRef);
     if (!found) {
@@ -165,14 +164,9 @@ function CreateSlo() {
     body = <ChooseEntity />;
   } else if (refError) {
     body = <Alert severity="error">{refError}</Alert>;
-  } else if (entity.loading) {
-    body = <Progress />;
-  } else if (entity.error) {
-    body = <ResponseErrorPanel error={entity.error} />;
-  } else if (entity.value && entityRef) {
-    const value = entity.value;
+  } else if (entityRef) {
     const ref = entityRef;
-    body = (
+    body = entity.render(value => (
       <SloEditor
         entityRef={ref}
         initialYaml={newSloTemplate({
@@ -185,10 +179,14 @@ function CreateSlo() {
         saveLabel="Create SLO"
         onSave={async yaml => {
           const { items } = await api.createSlos(ref, yaml);
-          if (editLink && items[0]) navigate(editLink({ sloId: items[0].id }));
+          if (editLink && items[0]) {
+            navigate(editLink({ sloId: items[0].id }), {
+              state: { created: true },
+            });
+          }
         }}
       />
-    );
+    ));
   }
   return (
     <EditorPage
@@ -273,7 +271,10 @@ function EditSlo() {
   const editLink = useOptionalRouteRef(sloEditRouteRef);
   const entityLink = useOptionalRouteRef(entityRouteRef);
   const [deleted, setDeleted] = useState(false);
-  const loaded = useAsync(async () => {
+  const created = Boolean(
+    (useLocation().state as { created?: boolean } | null)?.created,
+  );
+  const loaded = useAsyncContent(async () => {
     const [slo, yaml] = await Promise.all([
       api.getSlo(sloId),
       api.exportSlo(sloId),
@@ -281,19 +282,9 @@ function EditSlo() {
     return { slo, yaml };
   }, [api, sloId]);
 
-  if (loaded.loading) {
-    return (
-      <EditorPage title="SLO">
-        <Progress />
-      </EditorPage>
-    );
-  }
-  if (loaded.error || !loaded.value) {
-    return (
-      <EditorPage title="SLO">
-        <ResponseErrorPanel error={loaded.error ?? new Error('No SLO')} />
-      </EditorPage>
-    );
+  if (loaded.loading || !loaded.value) {
+    // The progress bar, then the error: the load returns an SLO or fails.
+    return <EditorPage title="SLO">{loaded.render(() => null)}</EditorPage>;
   }
   const { slo, yaml } = loaded.value;
   const ref = parseEntityRef(slo.entityRef);
@@ -302,6 +293,15 @@ function EditSlo() {
       title={slo.displayName ?? slo.name}
       subtitle={<EntityLink entityRef={slo.entityRef} />}
     >
+      {created && !deleted && (
+        <Box mb={2}>
+          <Alert severity="success">
+            Created {slo.displayName ?? slo.name} for{' '}
+            <EntityLink entityRef={slo.entityRef} inline />: its figures appear
+            on the entity's SLO card once data arrives.
+          </Alert>
+        </Box>
+      )}
       {deleted ? (
         <Alert severity="success">
           Deleted {slo.displayName ?? slo.name} of {stringifyEntityRef(ref)}.
@@ -357,17 +357,7 @@ export function SloEditorPage() {
     <Routes>
       <Route path="new" element={<CreateSlo />} />
       <Route path=":sloId/edit" element={<EditSlo />} />
-      <Route
-        path="*"
-        element={
-          <EditorPage title="SLO editor">
-            <Typography variant="body1">
-              Open an SLO from an entity's SLO card, or{' '}
-              <Link to="new">create a new SLO</Link>.
-            </Typography>
-          </EditorPage>
-        }
-      />
+      <Route path="*" element={<SloListPage />} />
     </Routes>
   );
 }
