@@ -173,7 +173,7 @@ backend:
     externalAccess:
       - type: static
         options:
-          token: \${AIRWORTHY_PUSH_TOKEN}
+          token: \${AIRWORTHY_SLI_PUSH_TOKEN}
           subject: fault-harness
 catalog:
   locations:
@@ -263,7 +263,7 @@ async function main() {
       POSTGRES_PORT: String(cluster.port),
       POSTGRES_USER: 'postgres',
       POSTGRES_PASSWORD: 'unused-trust-auth',
-      AIRWORTHY_PUSH_TOKEN: secrets.push,
+      AIRWORTHY_SLI_PUSH_TOKEN: secrets.push,
       ALERTMANAGER_WEBHOOK_TOKEN: secrets.alertmanager,
       GITHUB_WEBHOOK_SECRET: secrets.github,
       PAGERDUTY_WEBHOOK_SECRET: secrets.pagerduty,
