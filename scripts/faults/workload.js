@@ -184,7 +184,11 @@ function buildWorkload(options) {
         },
         fingerprint: random.hex(16),
         startsAt,
-        endsAt: startsAt + 2 * MINUTE + random.int(2 * HOUR),
+        // Resolved in the past, as Alertmanager says (a future end is refused with a 400).
+        endsAt: Math.min(
+          startsAt + 2 * MINUTE + random.int(2 * HOUR),
+          now - MINUTE,
+        ),
       };
     });
     const resolving = random.next();
@@ -265,7 +269,10 @@ function buildWorkload(options) {
     const createdAt =
       Math.floor((now - HOUR - random.int(46 * HOUR)) / 1000) * 1000;
     const acknowledgedAt = createdAt + MINUTE + random.int(20 * MINUTE);
-    const resolvedAt = acknowledgedAt + 5 * MINUTE + random.int(2 * HOUR);
+    const resolvedAt = Math.min(
+      acknowledgedAt + 5 * MINUTE + random.int(2 * HOUR),
+      Math.floor((now - MINUTE) / 1000) * 1000,
+    );
     const r = random.next();
     const steps = Math.min(
       r < 0.15 ? 1 : r < 0.35 ? 2 : 3,
