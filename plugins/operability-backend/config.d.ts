@@ -94,6 +94,32 @@ export interface Config {
        */
       sreGroups?: string[];
     };
+    /**
+     * The error-budget policy (Operate First's ADR 00007) that the deploy gate
+     * (`GET /api/operability/entities/{kind}/{namespace}/{name}/deploy-gate`) applies to the
+     * enforcing SLOs of an entity (`airworthy.dev/phase: enforcing`); informing SLOs never
+     * stop a release. An entity may change it with the `airworthy.dev/error-budget-policy`
+     * annotation (YAML or JSON with the same keys).
+     */
+    policy?: {
+      /**
+       * SLO states that block releases. Default `[exhausted]`. States: warning, critical,
+       * exhausted, no-data.
+       */
+      block?: Array<'warning' | 'critical' | 'exhausted' | 'no-data'>;
+      /** SLO states that warn. Default `[critical]`. */
+      warn?: Array<'warning' | 'critical' | 'exhausted' | 'no-data'>;
+      /** The decision for an entity without enforcing SLOs. Default `allow`. */
+      withoutEnforcingSlos?: 'allow' | 'warn' | 'block';
+      /**
+       * Exceptions (`operability.exception.write`): a blocked gate allows, with a warning,
+       * until the exception expires or is revoked.
+       */
+      exceptions?: {
+        /** Longest exception, from its grant. Default `30d`. */
+        maxDuration?: string | HumanDuration;
+      };
+    };
     /** The operability score: checks, levels, scoring schedule, exemptions and badges. */
     score?: {
       /**

@@ -58,6 +58,8 @@ interface Fixtures {
   /** A new API SLO of jupyterhub, created as an SRE; `retired` deletes it first. */
   freshSlo(name: string, retired?: boolean): Promise<string>;
   grantExemption(check: string): Promise<void>;
+  /** A new gate exception of jupyterhub, granted as an SRE; its id. */
+  grantGateException(): Promise<string>;
 }
 
 const API = '/api/operability';
@@ -133,6 +135,16 @@ const ROWS: Record<string, Row> = {
     send: async ({ server, as, principal, fixtures }) => {
       const id = await fixtures.freshSlo(`delete-${principal.toLowerCase()}`);
       return as(request(server).delete(`${API}/slos/${id}`));
+    },
+  },
+  'PUT /slos/:id/phase': {
+    kind: 'write',
+    permission: 'operability.slo.write',
+    send: async ({ server, as, principal, fixtures }) => {
+      const id = await fixtures.freshSlo(`phase-${principal.toLowerCase()}`);
+      return as(request(server).put(`${API}/slos/${id}/phase`)).send({
+        phase: 'enforcing',
+      });
     },
   },
   'POST /slos/:id/restore': {
@@ -225,6 +237,32 @@ const ROWS: Record<string, Row> = {
       return as(request(server).delete(`${HUB}/exemptions/runbook`));
     },
   },
+  'GET /entities/:kind/:namespace/:name/deploy-gate': {
+    kind: 'read',
+    send: ({ server, as }) => as(request(server).get(`${HUB}/deploy-gate`)),
+  },
+  'GET /entities/:kind/:namespace/:name/gate-exceptions': {
+    kind: 'read',
+    send: ({ server, as }) => as(request(server).get(`${HUB}/gate-exceptions`)),
+  },
+  'POST /entities/:kind/:namespace/:name/gate-exceptions': {
+    kind: 'write',
+    permission: 'operability.exception.write',
+    ok: 201,
+    send: ({ server, as, principal }) =>
+      as(request(server).post(`${HUB}/gate-exceptions`)).send({
+        reason: `Security fix released by ${principal}`,
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      }),
+  },
+  'DELETE /entities/:kind/:namespace/:name/gate-exceptions/:id': {
+    kind: 'write',
+    permission: 'operability.exception.write',
+    send: async ({ server, as, fixtures }) => {
+      const id = await fixtures.grantGateException();
+      return as(request(server).delete(`${HUB}/gate-exceptions/${id}`));
+    },
+  },
   'GET /portfolio': {
     kind: 'read',
     send: ({ server, as }) => as(request(server).get(`${API}/portfolio`)),
@@ -250,6 +288,35 @@ const ROWS: Record<string, Row> = {
     status: { none: 401 },
     send: ({ server, as }) =>
       as(request(server).delete(`${API}/.backstage/auth/v1/cookie`)),
+  },
+  // The actions registry's routes (the plugin registers actions for AI assistants, see
+  // docs/deploy-gate.md): listing and invoking need credentials; each action checks access
+  // to its entity itself, as the HTTP API does (tested through the registry in the plugin).
+  'GET /.backstage/actions/v1/actions': {
+    kind: 'framework',
+    status: { none: 401 },
+    send: ({ server, as }) =>
+      as(request(server).get(`${API}/.backstage/actions/v1/actions`)),
+  },
+  'POST /.backstage/actions/v1/actions/:actionId/invoke': {
+    kind: 'framework',
+    status: { none: 401 },
+    send: ({ server, as }) =>
+      as(
+        request(server).post(
+          `${API}/.backstage/actions/v1/actions/operability:get-deploy-gate/invoke`,
+        ),
+      ).send({ entityRef: 'component:default/jupyterhub' }),
+  },
+  'POST /.backstage/actions/v2/actions/:actionId/invoke': {
+    kind: 'framework',
+    status: { none: 401 },
+    send: ({ server, as }) =>
+      as(
+        request(server).post(
+          `${API}/.backstage/actions/v2/actions/operability:get-deploy-gate/invoke`,
+        ),
+      ).send({ input: { entityRef: 'component:default/jupyterhub' } }),
   },
   'GET /.well-known/backstage/permissions/metadata': {
     kind: 'framework',
@@ -384,6 +451,17 @@ describe('the auth matrix: every route, as every kind of caller', () => {
               expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
             });
           expect(granted.status).toBe(200);
+        },
+        async grantGateException() {
+          const granted = await request(server)
+            .post(`${HUB}/gate-exceptions`)
+            .set('Authorization', sre)
+            .send({
+              reason: 'Fixture',
+              expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+            });
+          expect(granted.status).toBe(201);
+          return granted.body.id;
         },
       };
 

@@ -8,6 +8,7 @@
 // Annotations, permissions and units of time.
 export {
   ANNOTATION_ALERT_SELECTOR,
+  ANNOTATION_ERROR_BUDGET_POLICY,
   ANNOTATION_EXEMPTIONS,
   ANNOTATION_GITHUB_INCIDENTS,
   ANNOTATION_ON_CALL,
@@ -18,13 +19,20 @@ export {
   getSloFileRefs,
   isOperabilityAvailable,
   OPERABILITY_SOURCE_ANNOTATIONS,
+  DEFAULT_SLO_PHASE,
+  parseSloPhase,
+  SLO_PHASE_LABEL,
   SLO_PHASES,
   type SloPhase,
+  type SloPhaseSource,
   sloPhaseOf,
+  sloPhaseValue,
 } from './annotations';
 export {
   OPERABILITY_ENTITY_RESOURCE_TYPE,
+  operabilityExceptionWritePermission,
   operabilityExemptionWritePermission,
+  operabilityGateReadPermission,
   operabilityIncidentWritePermission,
   operabilityPermissions,
   operabilitySliWritePermission,
@@ -45,7 +53,27 @@ export {
   type SloListOptions,
   type SloSeriesOptions,
 } from './api/client';
-export { entityRouteParamsSchema, toEntityRef } from './api/entityRefs';
+export {
+  entityPath,
+  entityRouteParamsSchema,
+  toEntityRef,
+} from './api/entityRefs';
+export {
+  DEPLOY_GATE_DECISIONS,
+  type DeployGateDecision,
+  type DeployGateResponse,
+  type DeployGateSlo,
+  type ErrorBudgetPolicy,
+  errorBudgetPolicyOverrideSchema,
+  type GateException,
+  gateExceptionIdParamsSchema,
+  type GateExceptionsResponse,
+  type GateExceptionWrite,
+  type GateExceptionWriteRequest,
+  gateExceptionWriteSchema,
+  POLICY_SLO_STATUSES,
+  type PolicySloStatus,
+} from './api/gate';
 export { API_RANGES, instantRangeProblem } from './api/limits';
 export {
   type DurationStats,
@@ -123,6 +151,8 @@ export {
   type SloDetailResponse,
   type SloEvaluation,
   sloIdParamsSchema,
+  type SloPhaseWrite,
+  sloPhaseWriteSchema,
   type SloSeriesQuery,
   sloSeriesQuerySchema,
   type SloSeriesResponse,

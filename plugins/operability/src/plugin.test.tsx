@@ -100,6 +100,7 @@ describe('package entry point', () => {
   it('exports the legacy plugin, its extensions, routes and entity tests', async () => {
     const entry = await import('.');
     expect(Object.keys(entry).sort()).toEqual([
+      'EntityDeployGateCard',
       'EntityIncidentsCard',
       'EntityOperabilityContent',
       'EntityOperabilityScoreCard',

@@ -10,6 +10,10 @@ import {
 } from './incidents/IncidentStore';
 import { applyDatabaseMigrations } from './migrations';
 import {
+  KnexGateExceptionStore,
+  type GateExceptionStore,
+} from './policy/GateExceptionStore';
+import {
   KnexCollectionStore,
   type CollectionStore,
 } from './sli/CollectionStore';
@@ -38,6 +42,7 @@ export interface OperabilityStore {
   evaluations: EvaluationStore;
   scores: ScoreStore;
   exemptions: ExemptionStore;
+  gateExceptions: GateExceptionStore;
 }
 
 /** Settings of the stores, read from config. */
@@ -72,5 +77,6 @@ export function createKnexStores(
     evaluations: new KnexEvaluationStore(client),
     scores: new KnexScoreStore(client),
     exemptions: new KnexExemptionStore(client),
+    gateExceptions: new KnexGateExceptionStore(client),
   };
 }

@@ -211,6 +211,37 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     ).rejects.toMatchObject({ name: 'MigrationLocked' });
   });
 
+  it('gives stored SLOs the phase their definition writes (20261216120000), informing by default', async () => {
+    const knex = await databases.init(databaseId);
+    const phase = '20261216120000_slo_phase_and_gate_exceptions.js';
+    for (const file of migrationFiles.filter(f => f < phase)) {
+      await knex.migrate.up({ directory: migrationsDirectory, name: file });
+    }
+    const row = (id: string, definition: object) => ({
+      id,
+      entity_ref: 'component:default/x',
+      name: id,
+      ref: id,
+      source: 'api',
+      target: 0.99,
+      period: '28d',
+      definition: JSON.stringify(definition),
+      created_at: 1,
+      updated_at: 1,
+    });
+    await knex('slos').insert([
+      row('annotated', { annotations: { 'airworthy.dev/phase': 'Enforcing' } }),
+      row('labelled', { labels: { airworthy_phase: 'enforcing' } }),
+      row('plain', { labels: {}, annotations: {} }),
+    ]);
+    await knex.migrate.up({ directory: migrationsDirectory, name: phase });
+    expect(await knex('slos').select('id', 'phase').orderBy('id')).toEqual([
+      { id: 'annotated', phase: 'enforcing' },
+      { id: 'labelled', phase: 'enforcing' },
+      { id: 'plain', phase: 'informing' },
+    ]);
+  });
+
   it('lets a score have unknown incidents from 20261215100000, and rolls back to 0', async () => {
     const knex = await databases.init(databaseId);
     const migration = '20261215100000_score_incidents_unknown.js';

@@ -31,6 +31,12 @@ import type {
   SloWriteResponse,
 } from './slos';
 import type { EntitySlosResponse, HealthResponse } from './types';
+import type {
+  DeployGateResponse,
+  GateException,
+  GateExceptionsResponse,
+  GateExceptionWriteRequest,
+} from './gate';
 
 /** The plugin id, used for discovery (`/api/operability`). */
 const OPERABILITY_PLUGIN_ID = 'operability';
@@ -192,6 +198,28 @@ export interface OperabilityApi {
   ): Promise<void>;
   /** The URL of the entity's badge (served without credentials to entities that opt in). */
   getBadgeUrl(entityRef: string | CompoundEntityRef): Promise<string>;
+  /** The deploy gate's decision for the entity now. */
+  getDeployGate(
+    entityRef: string | CompoundEntityRef,
+    options?: RequestOptions,
+  ): Promise<DeployGateResponse>;
+  /** The entity's exceptions to the error-budget policy, newest first. */
+  getGateExceptions(
+    entityRef: string | CompoundEntityRef,
+    options?: RequestOptions,
+  ): Promise<GateExceptionsResponse>;
+  /** Grants an exception (`operability.exception.write`). */
+  createGateException(
+    entityRef: string | CompoundEntityRef,
+    exception: GateExceptionWriteRequest,
+    options?: RequestOptions,
+  ): Promise<GateException>;
+  /** Revokes an exception (`operability.exception.write`). */
+  revokeGateException(
+    entityRef: string | CompoundEntityRef,
+    id: string,
+    options?: RequestOptions,
+  ): Promise<GateException>;
 }
 
 /** A request body sent as OpenSLO YAML text. */
@@ -384,6 +412,52 @@ export class OperabilityClient implements OperabilityApi {
     return this.get(`${entityPath(entityRef)}/score/history`, query, {
       signal,
     });
+  }
+
+  getDeployGate(
+    entityRef: string | CompoundEntityRef,
+    options?: RequestOptions,
+  ): Promise<DeployGateResponse> {
+    return this.get(`${entityPath(entityRef)}/deploy-gate`, undefined, options);
+  }
+
+  getGateExceptions(
+    entityRef: string | CompoundEntityRef,
+    options?: RequestOptions,
+  ): Promise<GateExceptionsResponse> {
+    return this.get(
+      `${entityPath(entityRef)}/gate-exceptions`,
+      undefined,
+      options,
+    );
+  }
+
+  createGateException(
+    entityRef: string | CompoundEntityRef,
+    exception: GateExceptionWriteRequest,
+    options?: RequestOptions,
+  ): Promise<GateException> {
+    return this.request(
+      'POST',
+      `${entityPath(entityRef)}/gate-exceptions`,
+      undefined,
+      exception,
+      options,
+    );
+  }
+
+  revokeGateException(
+    entityRef: string | CompoundEntityRef,
+    id: string,
+    options?: RequestOptions,
+  ): Promise<GateException> {
+    return this.request(
+      'DELETE',
+      `${entityPath(entityRef)}/gate-exceptions/${encodeURIComponent(id)}`,
+      undefined,
+      undefined,
+      options,
+    );
   }
 
   getScoreSettings(options?: RequestOptions): Promise<ScoreSettingsResponse> {

@@ -154,6 +154,7 @@ export function testSloSummary(
       'https://github.com/operate-first/apps/blob/master/slos/jupyterhub.yaml',
     target: 0.98,
     period: '28d',
+    phase: 'enforcing',
     status: 'ok',
     budgetingMethod: 'Occurrences',
     evaluatedAt: '2026-11-25T12:00:00.000Z',

@@ -155,7 +155,10 @@ async function setUp(
     async addSlo(
       name: string,
       buckets: SliBucket[],
-      annotations: Record<string, string> = {},
+      // Enforcing unless a test says otherwise: the policy applies to the SLOs of most tests.
+      annotations: Record<string, string> = {
+        [ANNOTATION_SLO_PHASE]: 'enforcing',
+      },
     ) {
       const { slos, errors } = parseSloYaml(sloYaml(name, annotations));
       expect(errors).toEqual([]);
@@ -282,7 +285,7 @@ describe('service level checks', () => {
     expect((await failing.check('no-critical-burn')).credit).toBe(0);
   });
 
-  it('slo-enforcing: the share of SLOs not marked informing', async () => {
+  it('slo-enforcing: the share of SLOs marked enforcing (no phase is informing)', async () => {
     const env = await setUp();
     await env.addSlo('availability', FULL_DAY, {
       [ANNOTATION_SLO_PHASE]: 'enforcing',
@@ -297,9 +300,10 @@ describe('service level checks', () => {
     });
     const informing = await setUp();
     await informing.addSlo('availability', FULL_DAY, {
-      [ANNOTATION_SLO_PHASE]: 'Informing',
+      [ANNOTATION_SLO_PHASE]: 'Enforcing',
     });
-    expect((await informing.check('slo-enforcing')).credit).toBe(0);
+    await informing.addSlo('latency', FULL_DAY, {});
+    expect((await informing.check('slo-enforcing')).credit).toBe(0.5);
   });
 });
 

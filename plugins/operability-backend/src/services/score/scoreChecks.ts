@@ -200,15 +200,11 @@ const evaluators: Record<string, Evaluate> = {
   async 'slo-enforcing'(ctx) {
     const slos = await ctx.slos();
     if (slos.length === 0) return NO_SLO;
-    return shareOf(
-      slos,
-      slo => sloPhaseOf(slo.definition.annotations) === 'enforcing',
-      {
-        all: 'Every SLO is enforcing',
-        some: n => `${n} of ${slos.length} SLOs are enforcing`,
-        failing: slo => `${sloName(slo)} (informing)`,
-      },
-    );
+    return shareOf(slos, slo => sloPhaseOf(slo.definition) === 'enforcing', {
+      all: 'Every SLO is enforcing',
+      some: n => `${n} of ${slos.length} SLOs are enforcing`,
+      failing: slo => `${sloName(slo)} (informing)`,
+    });
   },
 
   async mtta(ctx) {
