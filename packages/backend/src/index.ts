@@ -8,6 +8,9 @@ import { rootHttpRouterWithClientErrors } from './clientErrors';
 
 const backend = createBackend();
 
+// Replicas on one PostgreSQL start one at a time (see src/startupGate.ts).
+backend.add(import('./startupGate'));
+
 // Requests Node refuses before routing (oversized headers) answer in the API's error shape.
 backend.add(rootHttpRouterWithClientErrors);
 
@@ -39,4 +42,11 @@ backend.add(import('@airworthy/plugin-operability-backend-module-prometheus'));
 // operability.demo.enabled is true, as in app-config.yaml.
 backend.add(import('@airworthy/plugin-operability-backend-module-demo'));
 
-backend.start();
+// A replica whose start-up failed would keep running half-started (its scheduled tasks
+// running, its routes answering 503): exit instead, so that the platform starts it again.
+backend.start().catch(error => {
+  process.stderr.write(
+    `Backend start-up failed, exiting: ${error?.stack ?? error}\n`,
+  );
+  process.exit(1);
+});

@@ -144,10 +144,23 @@ export const operabilityModuleGithub = createBackendModule({
             scope: 'global',
             ...settings.schedule,
             fn: async () => {
-              const { repositories, issues } = await source.reconcile();
-              logger.info(
-                `Reconciled GitHub incidents: ${issues} issues of ${repositories} repositories`,
-              );
+              // The same lines as the plugin's own tasks: started, then done or failed.
+              const id = GITHUB_RECONCILE_TASK_ID;
+              const started = Date.now();
+              logger.info(`${id}: started`);
+              try {
+                const { repositories, issues } = await source.reconcile();
+                logger.info(
+                  `${id}: reconciled ${issues} issues of ${repositories} repositories in ${
+                    Date.now() - started
+                  } ms`,
+                );
+              } catch (error) {
+                logger.warn(
+                  `${id}: failed after ${Date.now() - started} ms: ${error}`,
+                );
+                throw error;
+              }
             },
           });
         }

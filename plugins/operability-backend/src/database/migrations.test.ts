@@ -1,8 +1,8 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
-import type { Knex } from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import { KnexIncidentStore } from './incidents/IncidentStore';
-import { migrationsDirectory } from './migrations';
+import { applyDatabaseMigrations, migrationsDirectory } from './migrations';
 
 jest.setTimeout(60_000);
 
@@ -124,6 +124,92 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
 
     await knex.migrate.down({ directory: migrationsDirectory });
     expect(await knex('slos').select('id')).toEqual([{ id: 'a' }]);
+  });
+
+  it('applies each migration once when replicas migrate one empty database at the same moment', async () => {
+    const knex = await databases.init(databaseId);
+    // Replicas have their own connections; SQLite in memory has one, shared by two callers.
+    const others =
+      knex.client.config.client === 'pg'
+        ? Array.from({ length: 3 }, () =>
+            knexFactory({
+              client: 'pg',
+              connection: knex.client.config.connection,
+            }),
+          )
+        : [knex];
+    try {
+      await Promise.all(
+        [knex, ...others].map(client => applyDatabaseMigrations(client)),
+      );
+    } finally {
+      await Promise.all(
+        others.filter(o => o !== knex).map(other => other.destroy()),
+      );
+    }
+    const applied = await knex('knex_migrations').select('name');
+    expect(applied.map((r: { name: string }) => r.name).sort()).toEqual(
+      migrationFiles,
+    );
+    expect(await knex('knex_migrations_lock').select('is_locked')).toEqual([
+      { is_locked: 0 },
+    ]);
+  });
+
+  it('waits while another process holds the migration lock, then migrates', async () => {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.up({
+      directory: migrationsDirectory,
+      name: migrationFiles[0],
+    });
+    // Another replica's lock, released 300 ms later.
+    await knex('knex_migrations_lock').update({ is_locked: 1 });
+    const migrated = applyDatabaseMigrations(knex);
+    await new Promise(resolve => setTimeout(resolve, 300));
+    await knex('knex_migrations_lock').update({ is_locked: 0 });
+    await migrated;
+    const [, pending] = await knex.migrate.list({
+      directory: migrationsDirectory,
+    });
+    expect(pending).toEqual([]);
+  });
+
+  it("repairs knex's lock table when two processes created its row at once", async () => {
+    const knex = await databases.init(databaseId);
+    // What knex leaves when two processes create its lock row together (knex issue 3538):
+    // two rows, so that taking its lock never updates exactly one and always fails.
+    await knex.schema.createTable('knex_migrations_lock', table => {
+      table.increments('index').primary();
+      table.integer('is_locked');
+    });
+    await knex('knex_migrations_lock').insert([
+      { is_locked: 0 },
+      { is_locked: 0 },
+    ]);
+    await expect(
+      knex.migrate.latest({ directory: migrationsDirectory }),
+    ).rejects.toMatchObject({ name: 'MigrationLocked' });
+
+    await applyDatabaseMigrations(knex, { waitMs: 1000 });
+    const [, pending] = await knex.migrate.list({
+      directory: migrationsDirectory,
+    });
+    expect(pending).toEqual([]);
+    expect(await knex('knex_migrations_lock').select('is_locked')).toEqual([
+      { is_locked: 0 },
+    ]);
+  });
+
+  it('gives up with MigrationLocked when the lock is never released', async () => {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.up({
+      directory: migrationsDirectory,
+      name: migrationFiles[0],
+    });
+    await knex('knex_migrations_lock').update({ is_locked: 1 });
+    await expect(
+      applyDatabaseMigrations(knex, { waitMs: 200 }),
+    ).rejects.toMatchObject({ name: 'MigrationLocked' });
   });
 
   it('gives stored SLOs the phase their definition writes (20261216120000), informing by default', async () => {

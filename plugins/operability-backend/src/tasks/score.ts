@@ -22,32 +22,18 @@ export async function scheduleScoring(options: {
     logger,
     TASK_IDS.scoring,
     scorer.settings.schedule,
-    async () => {
+    async signal => {
       const started = Date.now();
       const { scored, failed, removed, expired } = await scorer.scoreAll(
         started,
+        signal,
       );
-      logger.info(
-        `Operability scoring: scored ${scored} entities (${failed} failed), forgot ${removed}, expired ${expired} snapshot(s) in ${
-          Date.now() - started
-        } ms`,
-      );
+      let summary = `scored ${scored} entities (${failed} failed), forgot ${removed}, expired ${expired} snapshot(s)`;
       if (scorer.settings.backfillDays > 0) {
-        const historyStarted = Date.now();
-        const history = await scorer.backfillHistory(started);
-        if (history.scored || history.failed || history.pending) {
-          logger.info(
-            `Operability score history: ${
-              history.scored
-            } daily snapshot(s) of the last ${
-              scorer.settings.backfillDays
-            } days filled from stored data (${history.failed} failed, ${
-              history.pending
-            } waiting for SLI collection) in ${Date.now() - historyStarted} ms`,
-          );
-        }
+        const history = await scorer.backfillHistory(started, signal);
+        summary += `; history: ${history.scored} daily snapshot(s) of the last ${scorer.settings.backfillDays} days filled from stored data (${history.failed} failed, ${history.pending} waiting for SLI collection)`;
       }
-      return undefined;
+      return summary;
     },
   );
 }

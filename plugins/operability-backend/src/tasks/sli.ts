@@ -59,16 +59,18 @@ export async function scheduleSliTasks(options: {
     logger,
     TASK_IDS.retention,
     settings.sli.retentionSchedule,
-    async () => {
+    async signal => {
       const now = Date.now();
       const defer = await collector.catchingUp(now);
-      const sli = await store.sli.applyRetention(now, { defer });
-      const snapshots = await store.evaluations.expireSnapshots(
-        now - settings.evaluation.snapshotRetentionMs,
-      );
-      const purged = await store.slos.purgeRetired(
-        now - settings.slos.retiredGraceMs,
-      );
+      const sli = await store.sli.applyRetention(now, { defer, signal });
+      const snapshots = signal.aborted
+        ? 0
+        : await store.evaluations.expireSnapshots(
+            now - settings.evaluation.snapshotRetentionMs,
+          );
+      const purged = signal.aborted
+        ? []
+        : await store.slos.purgeRetired(now - settings.slos.retiredGraceMs);
       return `deleted ${sli.deleted} SLI buckets, sealed ${
         sli.sealed
       } roll-up buckets, deleted ${snapshots} snapshots, purged ${

@@ -50,9 +50,11 @@ export async function scheduleSloTasks(options: {
     logger,
     TASK_IDS.sync,
     settings.sloFiles.schedule,
-    async () => {
-      const r = await repoSync.syncAll();
-      const fresh = await collectNewSlos(scheduler, collector, logger);
+    async signal => {
+      const r = await repoSync.syncAll(Date.now(), signal);
+      const fresh = signal.aborted
+        ? 0
+        : await collectNewSlos(scheduler, collector, logger);
       return `${r.entities} entities, ${r.slos} SLOs, ${r.errors} problems, ${
         r.removedEntities
       } entities without SLO files any more, ${
@@ -70,8 +72,8 @@ export async function scheduleSloTasks(options: {
     logger,
     TASK_IDS.evaluation,
     settings.evaluation.schedule,
-    async () => {
-      const r = await evaluator.evaluateAll();
+    async signal => {
+      const r = await evaluator.evaluateAll(Date.now(), { signal });
       return `${r.evaluated} SLOs evaluated, ${r.failed} failed, ${r.snapshots} snapshots`;
     },
   );

@@ -132,6 +132,19 @@ describe.each(databases.eachSupportedId())('KnexSliStore on %s', databaseId => {
     ).rejects.toThrow(/rolled up into 60-minute buckets/);
   });
 
+  it('leaves retention for the next run once its task times out', async () => {
+    const { store, id } = await setup();
+    await store.writeBuckets(id, minutes(T0, 180, 10), T0 + 3 * HOUR);
+    const now = T0 + 5 * HOUR;
+    await expect(
+      store.applyRetention(now, { signal: AbortSignal.abort() }),
+    ).resolves.toEqual({ deleted: 0, sealed: 0 });
+    await expect(store.applyRetention(now)).resolves.toEqual({
+      deleted: 180,
+      sealed: 3,
+    });
+  });
+
   it('is idempotent, and a different value replaces the stored bucket', async () => {
     const { store, id } = await setup();
     const now = T0 + HOUR;

@@ -108,11 +108,12 @@ export interface SliStore {
   /**
    * Expires buckets past their retention, sealing the roll-ups that now stand for them;
    * the SLOs in `defer` are left as they are for now (their history is still being
-   * collected, and sealing would refuse the rest of it).
+   * collected, and sealing would refuse the rest of it). Each resolution is expired in one
+   * transaction; once `signal` aborts, the resolutions not started yet wait for the next run.
    */
   applyRetention(
     now?: number,
-    options?: { defer?: readonly string[] },
+    options?: { defer?: readonly string[]; signal?: AbortSignal },
   ): Promise<{ deleted: number; sealed: number }>;
   /** Removes every bucket of an SLO. */
   deleteForSlo(sloId: string): Promise<number>;
@@ -570,11 +571,11 @@ export class KnexSliStore implements SliStore {
 
   async applyRetention(
     now: number = Date.now(),
-    options: { defer?: readonly string[] } = {},
+    options: { defer?: readonly string[]; signal?: AbortSignal } = {},
   ): Promise<{ deleted: number; sealed: number }> {
     let deleted = 0;
     let sealed = 0;
-    for (let i = 0; i < this.levels.length; i++) {
+    for (let i = 0; i < this.levels.length && !options.signal?.aborted; i++) {
       const counts = await this.expireLevel(i, now, options.defer ?? []);
       deleted += counts.deleted;
       sealed += counts.sealed;

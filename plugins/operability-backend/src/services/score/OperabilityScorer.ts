@@ -178,6 +178,8 @@ export class OperabilityScorer {
       lookup?: ReturnType<ScoreContextFactory['createLookup']>;
       exemptionRecords?: ExemptionRecord[];
       history?: boolean;
+      /** The task's signal: once aborted, the score is computed but not stored. */
+      signal?: AbortSignal;
     } = {},
   ): Promise<ScoreRecord> {
     const { contexts, store, logger } = this.options;
@@ -233,6 +235,17 @@ export class OperabilityScorer {
       }
     }
 
+    // A past day's snapshot is written once and never replaced: one computed while a check
+    // failed (a terminated database connection) would keep that check at 0 for good. The
+    // day is left for the next run instead; a live score is replaced by the next run anyway.
+    const failedChecks = outcomes.filter(o => o.status === 'error');
+    if (options.history && failedChecks.length) {
+      throw new Error(
+        `${failedChecks
+          .map(o => o.definition.id)
+          .join(', ')} failed; the day is left for the next run`,
+      );
+    }
     const computed = computeScore(outcomes);
     const level = levelOf(computed.score, this.settings.levels);
     const facts = await data.facts();
@@ -254,7 +267,9 @@ export class OperabilityScorer {
         exemptionErrors: errors,
       },
     };
-    if (options.history) {
+    if (options.signal?.aborted) {
+      return record;
+    } else if (options.history) {
       await store.scores.saveHistorySnapshot(record, utcDay(now));
     } else {
       await store.scores.save(record, utcDay(now));
@@ -289,9 +304,13 @@ export class OperabilityScorer {
   /**
    * Scores every entity of the scored kinds (read with the plugin's own credentials), a few
    * at a time; one entity's failure does not stop the others. Forgets the latest scores of
-   * entities no longer in the catalog and expires old snapshots.
+   * entities no longer in the catalog and expires old snapshots. Once `signal` aborts (the
+   * task's timeout), entities not started yet wait for the next run.
    */
-  async scoreAll(now: number = Date.now()): Promise<{
+  async scoreAll(
+    now: number = Date.now(),
+    signal?: AbortSignal,
+  ): Promise<{
     scored: number;
     failed: number;
     removed: number;
@@ -308,11 +327,13 @@ export class OperabilityScorer {
     await Promise.all(
       entities.map((entity, i) =>
         limit(async () => {
+          if (signal?.aborted) return;
           try {
             await this.scoreEntity(entity, {
               now,
               lookup,
               exemptionRecords: exemptions.get(refs[i]) ?? [],
+              signal,
             });
             scored++;
           } catch (error) {
@@ -322,6 +343,7 @@ export class OperabilityScorer {
         }),
       ),
     );
+    if (signal?.aborted) return { scored, failed, removed: 0, expired: 0 };
     const removed = await store.scores.deleteScoresExcept(new Set(refs));
     const expired = await store.scores.expireSnapshots(
       utcDay(now) - this.settings.snapshotRetentionDays * DAY,
@@ -334,9 +356,13 @@ export class OperabilityScorer {
    * a first installation, or for entities new to the catalog) with scores computed as of
    * the end of each day, so that trends start from the SLI and incident history already
    * stored rather than from the day of installation. A day is left for a later run while
-   * an SLO of the entity is still being collected up to that day. Oldest day first.
+   * an SLO of the entity is still being collected up to that day. Oldest day first. Once
+   * `signal` aborts (the task's timeout), the days not filled yet wait for the next run.
    */
-  async backfillHistory(now: number = Date.now()): Promise<{
+  async backfillHistory(
+    now: number = Date.now(),
+    signal?: AbortSignal,
+  ): Promise<{
     scored: number;
     failed: number;
     pending: number;
@@ -365,12 +391,12 @@ export class OperabilityScorer {
     const exemptions = await store.exemptions.listFor(refs);
     const lookup = contexts.createLookup();
     const limit = pLimit(this.settings.concurrency);
-    for (let day = firstDay; day < today; day += DAY) {
+    for (let day = firstDay; day < today && !signal?.aborted; day += DAY) {
       const at = day + DAY - 1;
       await Promise.all(
         work.map(({ entity, ref }) =>
           limit(async () => {
-            if (existing.get(ref)?.has(day)) return;
+            if (existing.get(ref)?.has(day) || signal?.aborted) return;
             if (collectedUntil.get(ref)! < at) {
               result.pending++;
               return;
@@ -381,6 +407,7 @@ export class OperabilityScorer {
                 lookup,
                 exemptionRecords: exemptions.get(ref) ?? [],
                 history: true,
+                signal,
               });
               result.scored++;
             } catch (error) {

@@ -843,6 +843,29 @@ describe('OperabilityScorer', () => {
     ).toBeUndefined();
   });
 
+  it('stops scoring once its task times out, and forgets nothing in that run', async () => {
+    const env = await setUp({ entities: [hub()] });
+    await env.store.scores.save(
+      {
+        ...(await env.scorer.scoreEntity(hub(), { now: NOW })),
+        entityRef: 'component:default/removed',
+      },
+      NOW - (NOW % DAY),
+    );
+    const timedOut = AbortSignal.abort();
+    expect(await env.scorer.scoreAll(NOW + HOUR, timedOut)).toEqual({
+      scored: 0,
+      failed: 0,
+      removed: 0,
+      expired: 0,
+    });
+    // The score of NOW stands; the entity gone from the catalog is forgotten next time.
+    expect((await env.store.scores.get(HUB))!.computedAt).toBe(NOW);
+    expect(
+      await env.store.scores.get('component:default/removed'),
+    ).toBeDefined();
+  });
+
   describe('history', () => {
     const TODAY = NOW - (NOW % DAY);
     const dayOf = (days: number) => TODAY - days * DAY;
@@ -859,6 +882,48 @@ describe('OperabilityScorer', () => {
           s.score,
         ]),
       );
+
+    it('leaves the days it has not filled for the next run once its task times out', async () => {
+      const env = await setUp({ config: { backfillDays: 3 } });
+      await env.addSlo('hub-availability', HISTORY);
+      expect(
+        await env.scorer.backfillHistory(NOW, AbortSignal.abort()),
+      ).toEqual({ scored: 0, failed: 0, pending: 0 });
+      expect(await scoresByDay(env)).toEqual({});
+      expect(await env.scorer.backfillHistory(NOW)).toMatchObject({
+        scored: 3,
+      });
+    });
+
+    it('leaves a day whose check failed (a database error) for the next run', async () => {
+      const env = await setUp({ config: { backfillDays: 3 } });
+      await env.addSlo('hub-availability', HISTORY);
+      // A check that fails once, as one does when its database connection is terminated.
+      let failures = 1;
+      const [first] = env.scorer.settings.checks;
+      (env.scorer.settings.checks as Array<typeof first>).push({
+        definition: { ...first.definition, id: 'flaky-storage' },
+        check: {
+          ...first.check,
+          evaluate: async context => {
+            if (failures-- > 0) throw new Error('Connection terminated');
+            return first.check.evaluate(context);
+          },
+        },
+      });
+      expect(await env.scorer.backfillHistory(NOW)).toEqual({
+        scored: 2,
+        failed: 1,
+        pending: 0,
+      });
+      expect(Object.keys(await scoresByDay(env))).toHaveLength(2);
+      expect(await env.scorer.backfillHistory(NOW)).toEqual({
+        scored: 1,
+        failed: 0,
+        pending: 0,
+      });
+      expect(Object.keys(await scoresByDay(env))).toHaveLength(3);
+    });
 
     it('fills missing daily snapshots with scores as of the end of each day, once', async () => {
       const env = await setUp({ config: { backfillDays: 3 } });

@@ -197,6 +197,58 @@ describe('BudgetEvaluator', () => {
     ]);
     expect(snapshots[0].burnRates['1h']).toBe(0);
   });
+
+  it('leaves the SLOs it has not started for the next run once its task times out', async () => {
+    const yaml = openSloYaml({ target: 0.99, duration: '1d' });
+    const { store, record } = await setup(yaml);
+    const second = await store.slos.upsert({
+      ...toSloInput(
+        parseSloYaml(yaml).slos[0],
+        'component:default/binderhub',
+        'api',
+      ),
+    });
+    const evaluator = new BudgetEvaluator({
+      store,
+      logger: mockServices.logger.mock(),
+      snapshotIntervalMs: HOUR,
+      concurrency: 1,
+    });
+    // The scheduler aborts the signal at the task's timeout: here, during the first save.
+    const timeout = new AbortController();
+    const save = store.evaluations.save.bind(store.evaluations);
+    jest
+      .spyOn(store.evaluations, 'save')
+      .mockImplementation(async (...args) => {
+        timeout.abort();
+        return save(...args);
+      });
+
+    await expect(
+      evaluator.evaluateAll(NOW, { signal: timeout.signal }),
+    ).resolves.toEqual({
+      evaluated: 1,
+      failed: 0,
+      snapshots: 1,
+    });
+    const latest = await store.evaluations.latest([record.id, second.id]);
+    expect(latest.size).toBe(1);
+  });
+
+  it('stores nothing it computed after its task timed out', async () => {
+    const { store, record, evaluator } = await setup(
+      openSloYaml({ target: 0.99, duration: '1d' }),
+    );
+    // The timeout comes while the SLO's counts are read.
+    const timeout = new AbortController();
+    const getCounts = store.sli.getCounts.bind(store.sli);
+    jest.spyOn(store.sli, 'getCounts').mockImplementation(async (...args) => {
+      timeout.abort();
+      return getCounts(...args);
+    });
+    await evaluator.evaluateAll(NOW, { signal: timeout.signal });
+    expect((await store.evaluations.latest([record.id])).size).toBe(0);
+  });
 });
 
 describe('BudgetEvaluator.evaluateFirstData', () => {

@@ -200,12 +200,14 @@ export class BudgetEvaluator {
 
   /**
    * Evaluates every SLO (or those of `options.ids`) and stores the results; one SLO's failure
-   * does not stop the others.
+   * does not stop the others. Once `options.signal` aborts (the task's timeout), SLOs not
+   * started yet are left for the next run.
    */
   async evaluateAll(
     now: number = Date.now(),
-    options: { ids?: ReadonlyArray<string> } = {},
+    options: { ids?: ReadonlyArray<string>; signal?: AbortSignal } = {},
   ): Promise<EvaluationRunResult> {
+    const { signal } = options;
     const { store, logger, snapshotIntervalMs } = this.options;
     const only = options.ids && new Set(options.ids);
     const records = (await store.slos.listAll()).filter(
@@ -219,12 +221,14 @@ export class BudgetEvaluator {
     await Promise.all(
       records.map(record =>
         limit(async () => {
+          if (signal?.aborted) return;
           try {
             const evaluation = await this.evaluate(
               record,
               now,
               previous.get(record.id),
             );
+            if (signal?.aborted) return;
             if (
               await store.evaluations.save(
                 record.id,

@@ -463,4 +463,31 @@ describe('RepoSloSync', () => {
       await new Promise(r => endless.close(r));
     }
   });
+
+  it('syncs and removes nothing more once its task times out', async () => {
+    files.set('/hub/slos.yaml', openSloYaml());
+    const location = `url:${origin}/hub/catalog-info.yaml`;
+    const { store, sync, syncWith } = await setup([
+      component('jupyterhub', location, 'slos.yaml'),
+    ]);
+    await sync.syncAll();
+
+    const changed = syncWith([component('grafana', location, 'slos.yaml')]);
+    await expect(
+      changed.syncAll(Date.now(), AbortSignal.abort()),
+    ).resolves.toEqual({
+      entities: 1,
+      slos: 0,
+      errors: 0,
+      removedEntities: 0,
+      retiredEntities: 0,
+      restoredEntities: 0,
+    });
+    expect(
+      await store.slos.listByEntity('component:default/jupyterhub'),
+    ).toHaveLength(1);
+    expect(await store.slos.listByEntity('component:default/grafana')).toEqual(
+      [],
+    );
+  });
 });

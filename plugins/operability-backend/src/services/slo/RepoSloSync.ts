@@ -75,7 +75,15 @@ export class RepoSloSync {
     },
   ) {}
 
-  async syncAll(now: number = Date.now()): Promise<RepoSyncResult> {
+  /**
+   * Syncs every entity that names SLO files, and follows the catalog. Once `signal` aborts
+   * (the task's timeout), entities not started yet wait for the next run, and no entity
+   * loses or retires its SLOs in this one.
+   */
+  async syncAll(
+    now: number = Date.now(),
+    signal?: AbortSignal,
+  ): Promise<RepoSyncResult> {
     const { catalog, auth, store } = this.options;
     const credentials = await auth.getOwnServiceCredentials();
     const { items } = await catalog.getEntities(
@@ -87,11 +95,27 @@ export class RepoSloSync {
       },
       { credentials },
     );
-    const swept = await this.sweepEntities(now);
+    const swept = signal?.aborted
+      ? { retired: 0, restored: 0 }
+      : await this.sweepEntities(now);
     const limit = pLimit(this.options.concurrency ?? 4);
     const results = await Promise.all(
-      items.map(entity => limit(() => this.syncEntity(entity, now))),
+      items.map(entity =>
+        limit(() =>
+          signal?.aborted
+            ? { slos: 0, errors: 0 }
+            : this.syncEntity(entity, now, signal),
+        ),
+      ),
     );
+    const synced = {
+      entities: items.length,
+      slos: results.reduce((n, r) => n + r.slos, 0),
+      errors: results.reduce((n, r) => n + r.errors, 0),
+      retiredEntities: swept.retired,
+      restoredEntities: swept.restored,
+    };
+    if (signal?.aborted) return { ...synced, removedEntities: 0 };
 
     // Entities that no longer name SLO files retire their repo SLOs (kept for the grace
     // period, back with their history if the files come back).
@@ -112,14 +136,7 @@ export class RepoSloSync {
       await store.fileErrors.delete(entityRef);
       removedEntities++;
     }
-    return {
-      entities: items.length,
-      slos: results.reduce((n, r) => n + r.slos, 0),
-      errors: results.reduce((n, r) => n + r.errors, 0),
-      removedEntities,
-      retiredEntities: swept.retired,
-      restoredEntities: swept.restored,
-    };
+    return { ...synced, removedEntities };
   }
 
   /**
@@ -177,10 +194,14 @@ export class RepoSloSync {
     return { retired, restored };
   }
 
-  /** Reads one entity's SLO files and stores its repo SLOs and their errors. */
+  /**
+   * Reads one entity's SLO files and stores its repo SLOs and their errors (nothing once
+   * `signal` has aborted: the task's timeout).
+   */
   async syncEntity(
     entity: Entity,
     now: number = Date.now(),
+    signal?: AbortSignal,
   ): Promise<{ slos: number; errors: number }> {
     const { store } = this.options;
     const entityRef = toEntityRef(getCompoundEntityRef(entity));
@@ -261,6 +282,7 @@ export class RepoSloSync {
       inputs.push(toSloInput(slo, entityRef, 'repo', slo.origin.file));
     }
 
+    if (signal?.aborted) return { slos: 0, errors: 0 };
     await this.adoptRenamed(entityRef, inputs, now);
     await store.slos.replaceForEntity(entityRef, 'repo', inputs, {
       now,
