@@ -270,6 +270,50 @@ function rowsOf<T>(result: T[] | { rows: T[] }): T[] {
   return Array.isArray(result) ? result : result.rows;
 }
 
+/** The changes of one write to the chunks of one resolution, bucket by bucket. */
+class ChunkDeltas {
+  readonly chunks = new Map<
+    number,
+    { good: Float64Array; total: Float64Array; touched: Uint8Array }
+  >();
+  private last?: {
+    start: number;
+    good: Float64Array;
+    total: Float64Array;
+    touched: Uint8Array;
+  };
+
+  /** Adds a base bucket's change to the bucket of this resolution holding `t`. */
+  add(layout: ChunkLayout, t: number, good: number, total: number): void {
+    const start = alignDown(t, layout.spanMs);
+    // Buckets usually arrive in order: the chunk of the previous one is the likeliest.
+    let chunk = this.last?.start === start ? this.last : undefined;
+    if (!chunk) {
+      const known = this.chunks.get(start);
+      chunk = known
+        ? { start, ...known }
+        : {
+            start,
+            good: new Float64Array(layout.slots),
+            total: new Float64Array(layout.slots),
+            touched: new Uint8Array(layout.slots),
+          };
+      if (!known) {
+        this.chunks.set(start, {
+          good: chunk.good,
+          total: chunk.total,
+          touched: chunk.touched,
+        });
+      }
+      this.last = chunk;
+    }
+    const slot = Math.floor((t - start) / layout.widthMs);
+    chunk.good[slot] += good;
+    chunk.total[slot] += total;
+    chunk.touched[slot] = 1;
+  }
+}
+
 /**
  * SliStore on knex (SQLite and PostgreSQL), in chunks: one row per SLO, resolution and
  * chunk (an hour of minutes, a day of hours, one day; see sliChunks.ts) holding its
@@ -326,12 +370,13 @@ export class KnexSliStore implements SliStore {
     const oldest = this.coverageStart(this.levels.length - 1, now);
     // The store's invariants only: callers validate what they write (services/sli/SliIngest),
     // with messages for people; a bucket that breaks one here is refused, never stored.
+    // Buckets by number since the epoch: small integers, which sets hold cheaply.
     const seen = new Set<number>();
     let first = Infinity;
     buckets.forEach((b, i) => {
       const problem =
         (b.start % base.widthMs !== 0 && 'start is not aligned') ||
-        (seen.has(b.start) && 'start appears twice') ||
+        (seen.has(b.start / base.widthMs) && 'start appears twice') ||
         (b.start < oldest && 'start is older than the longest retention') ||
         (!(Number.isFinite(b.good) && Number.isFinite(b.total)) &&
           'counts are not finite') ||
@@ -340,8 +385,8 @@ export class KnexSliStore implements SliStore {
       if (problem) {
         throw new InputError(`SLI bucket ${i} cannot be stored: ${problem}`);
       }
-      seen.add(b.start);
-      first = Math.min(first, b.start);
+      seen.add(b.start / base.widthMs);
+      if (b.start < first) first = b.start;
     });
     const result: SliWriteResult = { inserted: 0, unchanged: 0, replaced: [] };
     if (buckets.length === 0) return result;
@@ -350,54 +395,46 @@ export class KnexSliStore implements SliStore {
       await this.lockSlo(trx, sloId);
       const loaded = [await this.loadFrom(trx, sloId, 0, first)];
 
-      // Changes as deltas, so that every roll-up can apply them in the same way.
-      const deltas = new Map<number, { good: number; total: number }>();
+      // Changes as deltas per chunk and bucket of every resolution, so that every roll-up
+      // applies them in the same way.
+      const deltas = this.layouts.map(() => new ChunkDeltas());
       let firstDelta = Infinity;
+      let chunkStart = NaN;
+      let slots: ChunkSlots | undefined;
       for (const b of buckets) {
-        const chunk = loaded[0].chunks.get(alignDown(b.start, base.spanMs));
-        const slots = chunk && this.slotsOf(0, chunk);
-        const slot = chunk ? (b.start - chunk.start) / base.widthMs : 0;
-        const previous =
-          slots && slots.present[slot]
-            ? { good: slots.good[slot], total: slots.total[slot] }
-            : undefined;
-        if (!previous) {
+        if (alignDown(b.start, base.spanMs) !== chunkStart) {
+          chunkStart = alignDown(b.start, base.spanMs);
+          const chunk = loaded[0].chunks.get(chunkStart);
+          slots = chunk && this.slotsOf(0, chunk);
+        }
+        const slot = (b.start - chunkStart) / base.widthMs;
+        let good = b.good;
+        let total = b.total;
+        if (slots?.present[slot] !== 1) {
           result.inserted++;
-        } else if (previous.good === b.good && previous.total === b.total) {
+        } else if (slots.good[slot] === good && slots.total[slot] === total) {
           result.unchanged++;
           continue;
         } else {
-          result.replaced.push({
-            start: b.start,
-            previous,
-            good: b.good,
-            total: b.total,
-          });
+          const previous = { good: slots.good[slot], total: slots.total[slot] };
+          result.replaced.push({ start: b.start, previous, good, total });
+          good -= previous.good;
+          total -= previous.total;
         }
-        deltas.set(b.start, {
-          good: b.good - (previous?.good ?? 0),
-          total: b.total - (previous?.total ?? 0),
-        });
-        firstDelta = Math.min(firstDelta, b.start);
+        for (let i = 0; i < this.layouts.length; i++) {
+          deltas[i].add(this.layouts[i], b.start, good, total);
+        }
+        if (b.start < firstDelta) firstDelta = b.start;
       }
-      if (deltas.size === 0) return result;
+      if (firstDelta === Infinity) return result;
 
       for (let i = 1; i < this.layouts.length; i++) {
         loaded.push(await this.loadFrom(trx, sloId, i, firstDelta));
       }
-      this.refuseSealed(loaded, [...deltas.keys()]);
+      this.refuseSealed(loaded, deltas);
 
       for (let i = 0; i < this.layouts.length; i++) {
-        const width = this.layouts[i].widthMs;
-        const levelDeltas = new Map<number, { good: number; total: number }>();
-        for (const [start, d] of deltas) {
-          const key = alignDown(start, width);
-          const sum = levelDeltas.get(key) ?? { good: 0, total: 0 };
-          sum.good += d.good;
-          sum.total += d.total;
-          levelDeltas.set(key, sum);
-        }
-        await this.applyDeltas(trx, sloId, i, levelDeltas, loaded[i], now);
+        await this.applyDeltas(trx, sloId, i, deltas[i], loaded[i], now);
       }
       return result;
     });
@@ -447,17 +484,18 @@ export class KnexSliStore implements SliStore {
   }
 
   /** Base buckets inside a sealed roll-up were expired: writing them would count twice. */
-  private refuseSealed(loaded: LoadedChunks[], starts: number[]): void {
+  private refuseSealed(loaded: LoadedChunks[], deltas: ChunkDeltas[]): void {
     for (let i = 1; i < this.layouts.length; i++) {
-      const { widthMs, spanMs } = this.layouts[i];
+      const { widthMs } = this.layouts[i];
       let oldest = Infinity;
-      for (const start of starts) {
-        const chunk = loaded[i].chunks.get(alignDown(start, spanMs));
+      for (const [chunkStart, changes] of deltas[i].chunks) {
+        const chunk = loaded[i].chunks.get(chunkStart);
         if (!chunk) continue;
-        const containing = alignDown(start, widthMs);
-        const slot = (containing - chunk.start) / widthMs;
-        if (this.slotsOf(i, chunk).sealed[slot]) {
-          oldest = Math.min(oldest, containing);
+        const { sealed } = this.slotsOf(i, chunk);
+        for (let slot = 0; slot < sealed.length; slot++) {
+          if (changes.touched[slot] && sealed[slot]) {
+            oldest = Math.min(oldest, chunkStart + slot * widthMs);
+          }
         }
       }
       if (oldest !== Infinity) {
@@ -481,23 +519,13 @@ export class KnexSliStore implements SliStore {
     trx: Knex.Transaction,
     sloId: string,
     i: number,
-    deltas: Map<number, { good: number; total: number }>,
+    deltas: ChunkDeltas,
     loaded: LoadedChunks,
     now: number,
   ): Promise<void> {
     const layout = this.layouts[i];
-    const byChunk = new Map<
-      number,
-      Array<[number, { good: number; total: number }]>
-    >();
-    for (const [start, delta] of deltas) {
-      const chunkStart = alignDown(start, layout.spanMs);
-      const list = byChunk.get(chunkStart) ?? [];
-      list.push([(start - chunkStart) / layout.widthMs, delta]);
-      byChunk.set(chunkStart, list);
-    }
     const starts = [
-      ...new Set([...loaded.chunks.keys(), ...byChunk.keys()]),
+      ...new Set([...loaded.chunks.keys(), ...deltas.chunks.keys()]),
     ].sort((a, b) => a - b);
 
     // Running totals just before the first chunk, in this resolution's own frame.
@@ -517,7 +545,7 @@ export class KnexSliStore implements SliStore {
     const writes: ChunkRow[] = [];
     for (const start of starts) {
       const stored = loaded.chunks.get(start);
-      const changes = byChunk.get(start);
+      const changes = deltas.chunks.get(start);
       let good: number;
       let total: number;
       let data: Buffer;
@@ -526,13 +554,14 @@ export class KnexSliStore implements SliStore {
         const slots = stored
           ? this.slotsOf(i, stored)
           : emptyChunk(layout.slots);
-        for (const [slot, delta] of changes) {
+        for (let slot = 0; slot < layout.slots; slot++) {
+          if (!changes.touched[slot]) continue;
           const present = slots.present[slot] === 1;
           slots.good[slot] = nonNegative(
-            (present ? slots.good[slot] : 0) + delta.good,
+            (present ? slots.good[slot] : 0) + changes.good[slot],
           );
           slots.total[slot] = nonNegative(
-            (present ? slots.total[slot] : 0) + delta.total,
+            (present ? slots.total[slot] : 0) + changes.total[slot],
           );
           slots.present[slot] = 1;
         }
