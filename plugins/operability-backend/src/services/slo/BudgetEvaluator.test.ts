@@ -197,6 +197,35 @@ describe('BudgetEvaluator', () => {
     ]);
     expect(snapshots[0].burnRates['1h']).toBe(0);
   });
+
+  it('stores a batch one SLO at a time when the batch fails, counting only failed SLOs', async () => {
+    const { store, record, evaluator } = await setup(
+      openSloYaml({ target: 0.99, duration: '1d' }),
+    );
+    const second = await store.slos.upsert({
+      ...record,
+      entityRef: 'component:default/grafana',
+    });
+    await write(store, record.id, traffic(NOW - HOUR, NOW, 10));
+    const saveMany = jest
+      .spyOn(store.evaluations, 'saveMany')
+      .mockRejectedValueOnce(new Error('deadlock detected'));
+    const save = jest.spyOn(store.evaluations, 'save');
+    save.mockImplementation(async (sloId, ...rest) => {
+      if (sloId === second.id) throw new Error('the disk is full');
+      save.mockRestore();
+      return store.evaluations.save(sloId, ...rest);
+    });
+    await expect(evaluator.evaluateAll(NOW)).resolves.toEqual({
+      evaluated: 1,
+      failed: 1,
+      snapshots: 1,
+    });
+    // The batch held both SLOs; the single saves go through saveMany too.
+    expect(saveMany.mock.calls[0][0]).toHaveLength(2);
+    const latest = await store.evaluations.latest([record.id, second.id]);
+    expect([...latest.keys()]).toEqual([record.id]);
+  });
 });
 
 describe('statusOf', () => {
