@@ -46,6 +46,8 @@ export default defineConfig({
     url: `${baseURL}/api/operability/health`,
     env: {
       AIRWORTHY_SKIP_INSTALL: '1',
+      // As deployed: production mode (no stack traces in any answer).
+      NODE_ENV: 'production',
       APP_CONFIG_backend_listen_port: String(port),
       APP_CONFIG_backend_baseUrl: baseURL,
       APP_CONFIG_app_baseUrl: baseURL,

@@ -43,6 +43,20 @@ export interface Config {
        */
       localDirectories?: string[];
     };
+    /** Limits on SLOs, and how long retired SLOs keep their data. */
+    slos?: {
+      /** Most objectives one SLO document may define. Default 20. */
+      maxObjectivesPerDocument?: number;
+      /** Most SLOs in force per entity, each objective counted. Default 100. */
+      maxPerEntity?: number;
+      /**
+       * How long an SLO that left (its entity left the catalog, its file or annotation was
+       * removed, it was deleted through the API) keeps its SLI data and evaluations before
+       * it is purged; it comes back with its history when its entity or file does, or when
+       * it is restored. Default `30d`.
+       */
+      retiredGracePeriod?: string | HumanDuration;
+    };
     /** Collection of SLI data from installed sources (e.g. the Prometheus module). */
     collection?: {
       /** How often every SLO is collected (scope global). Default: every minute. */
@@ -155,6 +169,11 @@ export interface Config {
        * coverage is computed over them. Default `[critical]`.
        */
       postMortemSeverities?: Array<'critical' | 'warning' | 'info' | 'unknown'>;
+      /**
+       * How far past the server's clock an incident's times (start, detection,
+       * acknowledgement, resolution) may be, from the API or a source. Default `5m`.
+       */
+      maxFuture?: string | HumanDuration;
       /** How long webhook delivery ids are remembered for deduplication, in days. Default 30. */
       deliveryRetentionDays?: number;
       /** When delivery ids are pruned. Default every 6 hours (scope global). */
@@ -165,12 +184,22 @@ export interface Config {
       webhooks?: {
         /** Largest body accepted, e.g. `1mb` (larger ones get 413). Default `1mb`. */
         maxBodySize?: string;
+        /**
+         * Failed deliveries (bad or missing credentials, unknown source) per source and
+         * client address and window; past it, that address's failures get 429. Correctly
+         * signed deliveries are never limited.
+         */
         rateLimit?: {
-          /** Deliveries accepted per client address and window. Default 300. */
+          /** Failed deliveries per source, client address and window. Default 300. */
           max?: number;
           /** Window length in seconds. Default 60. */
           windowSeconds?: number;
         };
+        /**
+         * Proxies whose `X-Forwarded-For` gives the client address: addresses, CIDR ranges,
+         * or `loopback`, `linklocal`, `uniquelocal`. Default none (the connection's address).
+         */
+        trustedProxies?: string[];
       };
     };
   };

@@ -79,7 +79,18 @@ export async function waitForEvaluatedSlos(
   await expect
     .poll(
       async () => {
-        items = (await getApi(request, `/entities/${entityPath}/slos`)).items;
+        // Until the catalog has read the demo's entities (the first test of a run can start
+        // before it has), the entity is unknown: 404, and the poll goes on.
+        const response = await request.get(
+          `/api/operability/entities/${entityPath}/slos`,
+          {
+            ...KEEP_ALIVE_RACE,
+            headers: { authorization: `Bearer ${await guestToken(request)}` },
+          },
+        );
+        if (response.status() === 404) return false;
+        expect(response.status(), `GET /entities/${entityPath}/slos`).toBe(200);
+        items = (await response.json()).items;
         return items.length > 0 && items.every(s => (s.budget?.total ?? 0) > 0);
       },
       { timeout: 180_000, intervals: [2_000, 5_000] },

@@ -4,8 +4,12 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { rootHttpRouterWithClientErrors } from './clientErrors';
 
 const backend = createBackend();
+
+// Requests Node refuses before routing (oversized headers) answer in the API's error shape.
+backend.add(rootHttpRouterWithClientErrors);
 
 backend.add(import('@backstage/plugin-app-backend'));
 

@@ -117,7 +117,7 @@ describe('airworthy validate', () => {
       `${file}:0:metadata.name: must be an RFC 1123 name: at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit (e.g. "checkout-availability")`,
       `${file}:0:spec.objectives[0].target: must be a ratio in [0, 1), e.g. 0.995 for 99.5% (or write targetPercent: 99.5)`,
       `${file}:0:spec.indicatorRef: refers to an SLI named "missing", but the documents given have none: add an SLI document with metadata.name: missing, or fix the name`,
-      `${file}:2: is not an SLO spec: expected an OpenSLO document (apiVersion: openslo/v1, with kind, metadata and spec) or a Sloth spec (version: prometheus/v1, with service and slos)`,
+      `${file}:2: is not an SLO spec: expected an OpenSLO document (apiVersion: openslo/v1, with kind, metadata and spec), a Sloth spec (version: prometheus/v1, with service and slos) or a Sloth PrometheusServiceLevel (apiVersion: sloth.slok.dev/v1)`,
     ]);
     expect(result.stderr).toBe('4 problems; 1 of 3 documents valid\n');
   });
@@ -175,9 +175,73 @@ describe('airworthy rules', () => {
       'sloth-slo-sli-recordings-jupyterhub-availability',
       'sloth-slo-meta-recordings-jupyterhub-availability',
       'sloth-slo-alerts-jupyterhub-availability',
+      'airworthy-slo-recordings-jupyterhub-availability',
       'sloth-slo-sli-recordings-hub-requests',
       'sloth-slo-meta-recordings-hub-requests',
       'sloth-slo-alerts-hub-requests',
+      'airworthy-slo-recordings-hub-requests',
+    ]);
+  });
+
+  it('prints a PrometheusRule per Sloth PrometheusServiceLevel, as Sloth does', () => {
+    const crd = path.join(dir, 'crd.yaml');
+    fs.writeFileSync(
+      crd,
+      `apiVersion: sloth.slok.dev/v1
+kind: PrometheusServiceLevel
+metadata:
+  name: hub-slos
+  namespace: monitoring
+spec:
+  service: hub
+  labels: { generated: true }
+  slos:
+    - name: requests
+      objective: 99.5
+      sli:
+        events:
+          errorQuery: sum(rate(hub_requests_total{code=~"5.."}[{{.window}}]))
+          totalQuery: sum(rate(hub_requests_total[{{.window}}]))
+      alerting:
+        name: HubRequestErrors
+        annotations: { runbook_url: "https://runbooks.example/hub" }
+`,
+    );
+    const result = airworthy(
+      'rules',
+      crd,
+      '--format',
+      'prometheus-operator',
+      '--sloth-period',
+      '28d',
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const resource = parse(result.stdout);
+    expect(resource.metadata).toEqual({
+      name: 'hub-slos',
+      namespace: 'monitoring',
+      labels: {
+        'app.kubernetes.io/component': 'SLO',
+        'app.kubernetes.io/managed-by': 'sloth',
+      },
+    });
+    const records = resource.spec.groups[0].rules.map(
+      (r: { record: string }) => r.record,
+    );
+    expect(records.at(-1)).toBe('slo:sli_error:ratio_rate4w');
+    expect(resource.spec.groups[0].rules[0].labels.generated).toBe('true');
+    expect(
+      resource.spec.groups[2].rules.map(
+        (r: {
+          alert: string;
+          for?: string;
+          labels: Record<string, string>;
+        }) => [r.alert, r.labels.sloth_severity, r.for],
+      ),
+    ).toEqual([
+      ['HubRequestErrors', 'page', undefined],
+      ['HubRequestErrors', 'ticket', undefined],
     ]);
   });
 
@@ -210,10 +274,13 @@ describe('airworthy rules', () => {
         labels: { role: 'alert-rules' },
       },
     });
-    const alert = resource.spec.groups[2].rules[0];
-    expect(alert.labels).toMatchObject({
+    expect(resource.spec.groups[0].rules[0].labels).toMatchObject({
       cluster: 'smaug',
+    });
+    const alert = resource.spec.groups[2].rules[0];
+    expect(alert.labels).toEqual({
       severity: 'critical',
+      sloth_severity: 'page',
     });
     expect(alert.annotations.runbook_url).toBe(
       'https://runbooks.example/jupyterhub',
@@ -232,6 +299,49 @@ describe('airworthy rules', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       "error: option '--format <format>' argument 'thanos' is invalid. Allowed choices are prometheus, prometheus-operator.",
+    );
+  });
+});
+
+describe('one range of periods, and files that say nothing', () => {
+  it('refuses a period that validate, rules and windows cannot use, alike', () => {
+    const huge = path.join(dir, 'huge.yaml');
+    fs.writeFileSync(
+      huge,
+      fs
+        .readFileSync(jupyterhub, 'utf8')
+        .replace(/duration: 28d/, 'duration: 999999999Y'),
+    );
+    const validate = airworthy('validate', huge);
+    expect(validate.code).toBe(1);
+    expect(validate.stdout).toContain(
+      'spec.timeWindow[0].duration: must be at most 400d: the SLI store keeps data that long at the most, so a longer budget could not be measured',
+    );
+    expect(airworthy('rules', huge).code).toBe(1);
+    const windows = airworthy('windows', '--period', '999999999Y');
+    expect(windows.code).toBe(2);
+    expect(windows.stderr).toContain('must be at most 400d');
+    expect(airworthy('rules', '--sloth-period', '3Y', jupyterhub).code).toBe(2);
+  });
+
+  it('says why a short period has no alert windows', () => {
+    const result = airworthy('windows', '--period', '30m');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      'no burn-rate alert fits a 30m period: every long window (the shortest is 1h) is longer than the period, so no alert could ever be met; use a period of 1h or more\n',
+    );
+    const json = airworthy('windows', '--period', '30m', '--json');
+    expect(JSON.parse(json.stdout)).toEqual([]);
+    expect(json.stderr).toContain('no burn-rate alert fits a 30m period');
+  });
+
+  it('exits 1 for an empty file', () => {
+    const empty = path.join(dir, 'empty.yaml');
+    fs.writeFileSync(empty, '# SLOs to come\n');
+    const result = airworthy('validate', empty);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(
+      `${empty}: holds no YAML document: expected an OpenSLO document (apiVersion: openslo/v1, with kind, metadata and spec), a Sloth spec (version: prometheus/v1, with service and slos) or a Sloth PrometheusServiceLevel (apiVersion: sloth.slok.dev/v1)\n`,
     );
   });
 });

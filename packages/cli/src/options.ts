@@ -3,6 +3,7 @@ import {
   DURATION_SHORTHAND_HINT,
   parseDuration,
   percentToRatio,
+  sloPeriodProblem,
 } from '@airworthy/plugin-operability-common';
 
 /** `--target 0.999` or `--target 99.9%`: a ratio in [0, 1). */
@@ -22,11 +23,25 @@ export function parseTarget(value: string): number {
   return target;
 }
 
-/** `--period 30d`: an OpenSLO duration shorthand, returned as written. */
+/** `--elapsed 12d`: an OpenSLO duration shorthand, returned as written. */
 export function parseDurationOption(value: string): string {
   if (!parseDuration(value)) {
     throw new InvalidArgumentError(`must be ${DURATION_SHORTHAND_HINT}`);
   }
+  return value;
+}
+
+/**
+ * `--period 30d`, `--sloth-period 28d`: a duration in the range of SLO periods that the files,
+ * the API and the editor accept (1m to 400d), returned as written.
+ */
+export function parsePeriodOption(value: string): string {
+  const parsed = parseDuration(value);
+  if (!parsed) {
+    throw new InvalidArgumentError(`must be ${DURATION_SHORTHAND_HINT}`);
+  }
+  const problem = sloPeriodProblem(parsed.ms);
+  if (problem) throw new InvalidArgumentError(problem);
   return value;
 }
 

@@ -7,6 +7,8 @@
 
 export { operabilityModuleDemo as default } from './module';
 export {
+  DemoMetricsExporter,
+  type DemoMetricsExporterOptions,
   writeDemoOpenMetrics,
   DEMO_METRICS,
   type DemoMetric,

@@ -6,7 +6,11 @@ import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { readDemoSlos } from './exampleSlos';
-import { DEMO_METRICS, writeDemoOpenMetrics } from './openmetrics';
+import {
+  DEMO_METRICS,
+  DemoMetricsExporter,
+  writeDemoOpenMetrics,
+} from './openmetrics';
 import { TRAFFIC } from './scenario';
 import { TIME } from '@airworthy/plugin-operability-common';
 import { minuteCounts } from './traffic';
@@ -416,5 +420,42 @@ if (promtoolMissing) {
     } finally {
       await fsp.rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('DemoMetricsExporter', () => {
+  it('continues the backfilled counters: at a minute they hold the written value, between minutes they grow in proportion', async () => {
+    const names = ['superset-availability', 'thanos-query-latency'];
+    const { text } = await exportText({ sloNames: names });
+    const written = (series: string, at: number) => {
+      const line = text
+        .split('\n')
+        .find(l => l.startsWith(`${series} `) && l.endsWith(` ${at / 1000}`));
+      return Number(line!.split(' ')[1]);
+    };
+    const exporter = new DemoMetricsExporter({
+      from: FROM,
+      anchor: ANCHOR,
+      sloNames: names,
+    });
+    const live = (series: string, at: number) => {
+      const line = exporter
+        .text(at)
+        .split('\n')
+        .find(l => l.startsWith(`${series} `));
+      return Number(line!.split(' ')[1]);
+    };
+    const bad = 'http_requests_total{service="superset",code="500"}';
+    const count = 'http_request_duration_seconds_count{service="thanos"}';
+    for (const series of [bad, count]) {
+      expect(live(series, TO)).toBe(written(series, TO));
+      expect(live(series, TO - HOUR)).toBe(written(series, TO - HOUR));
+    }
+    const minute = minuteCounts('thanos-query-latency', TO, ANCHOR)!;
+    expect(live(count, TO + 15_000)).toBeCloseTo(
+      written(count, TO) + minute.total / 4,
+      9,
+    );
+    expect(exporter.text(TO)).toContain('# TYPE http_requests_total counter\n');
   });
 });

@@ -344,3 +344,127 @@ export async function writeDemoOpenMetrics(
   await w.flush();
   return { series, samples: w.samples, bytes: w.bytes };
 }
+
+/** Options of `DemoMetricsExporter`. */
+export interface DemoMetricsExporterOptions {
+  /** Where the counters start from 0: the `from` of the history backfilled before, if any. */
+  from: number;
+  /** The anchor of the demo's story. */
+  anchor: number;
+  /** `metadata.name`s of the SLOs to export; default all of `DEMO_METRICS`. */
+  sloNames?: string[];
+}
+
+/**
+ * The demo's metrics as a live exporter serves them: `text(at)` is the Prometheus text
+ * exposition of the series `writeDemoOpenMetrics` writes, at any instant. Counters continue
+ * the backfilled history (they hold the events since `from`, and grow through each minute in
+ * proportion to the time passed); gauges hold the value of the current minute. So a Prometheus
+ * that scrapes it after a backfill from `from` sees one continuous history.
+ */
+export class DemoMetricsExporter {
+  private readonly names: string[];
+  /** Per SLO: the counts of the whole minutes in `[from, minute)`. */
+  private readonly totals = new Map<
+    string,
+    { minute: number; good: number; total: number }
+  >();
+
+  constructor(private readonly options: DemoMetricsExporterOptions) {
+    this.names = options.sloNames ?? Object.keys(DEMO_METRICS);
+    for (const name of this.names) {
+      if (!DEMO_METRICS[name] || !TRAFFIC[name]) {
+        throw new Error(`${name} is not a demo SLO`);
+      }
+    }
+  }
+
+  private countsBefore(name: string, minute: number) {
+    const from = Math.floor(this.options.from / TIME.MINUTE) * TIME.MINUTE;
+    let state = this.totals.get(name);
+    if (!state || state.minute > minute) {
+      state = { minute: from, good: 0, total: 0 };
+    }
+    for (let t = state.minute; t < minute; t += TIME.MINUTE) {
+      const counts = minuteCounts(name, t, this.options.anchor)!;
+      state.good += counts.good;
+      state.total += counts.total;
+    }
+    state.minute = Math.max(state.minute, minute);
+    this.totals.set(name, state);
+    return state;
+  }
+
+  /** The exposition (text format 0.0.4) at `at` (ms). */
+  text(at: number): string {
+    const minute = Math.floor(at / TIME.MINUTE) * TIME.MINUTE;
+    const share = (at - minute) / TIME.MINUTE;
+    const lines: string[] = [];
+    const families = new Map<string, string[]>();
+    for (const name of this.names) {
+      const family = DEMO_METRICS[name].family;
+      families.set(family, [...(families.get(family) ?? []), name]);
+    }
+    for (const [family, names] of families) {
+      const { type, help } = FAMILY_HELP[family];
+      const exposed = type === 'counter' ? `${family}_total` : family;
+      lines.push(`# HELP ${exposed} ${help}`, `# TYPE ${exposed} ${type}`);
+      for (const name of names) {
+        const metric = DEMO_METRICS[name];
+        const before = this.countsBefore(name, minute);
+        const now = minuteCounts(name, minute, this.options.anchor)!;
+        const good = before.good + share * now.good;
+        const total = before.total + share * now.total;
+        switch (metric.kind) {
+          case 'counter':
+            lines.push(
+              `${family}_total{${labelText({
+                ...metric.labels,
+                ...metric.good,
+              })}} ${good}`,
+              `${family}_total{${labelText({
+                ...metric.labels,
+                ...metric.bad,
+              })}} ${total - good}`,
+            );
+            break;
+          case 'histogram': {
+            const labels = labelText(metric.labels);
+            lines.push(
+              `${family}_bucket{${labels},le="${metric.le}"} ${good}`,
+              `${family}_bucket{${labels},le="+Inf"} ${total}`,
+              `${family}_count{${labels}} ${total}`,
+            );
+            break;
+          }
+          case 'probes': {
+            const probeCount = Math.round(TRAFFIC[name].peakPerMinute);
+            for (let p = 0; p < probeCount; p++) {
+              lines.push(
+                `${family}{${labelText({
+                  ...metric.labels,
+                  cluster: PROBE_CLUSTERS[p] ?? `probe-${p}`,
+                })}} ${p < now.total - now.good ? 0 : 1}`,
+              );
+            }
+            break;
+          }
+          case 'threshold': {
+            const index = Math.floor(minute / TIME.MINUTE);
+            const badShare = now.total ? (now.total - now.good) / now.total : 0;
+            const u = hash01(name, index, 11);
+            const value =
+              hash01(name, index, 12) < badShare
+                ? metric.threshold + Math.floor(u * 8 * metric.threshold)
+                : Math.floor(u * 0.6 * metric.threshold);
+            lines.push(`${family}{${labelText(metric.labels)}} ${value}`);
+            break;
+          }
+          default:
+            throw new Error('Unknown demo metric');
+        }
+      }
+    }
+    return `${lines.join('\n')}\n`;
+  }
+}

@@ -129,11 +129,12 @@ export const operabilityPlugin = createBackendPlugin({
         const store = await createOperabilityStore(database, {
           sliLevels: settings.sli.levels,
         });
-        const entityAccess = new EntityAccess(catalog, permissions);
+        const entityAccess = new EntityAccess(catalog, permissions, auth);
         const sloRegistry = new SloRegistry(
           store,
           entityAccess,
           () => sliSources,
+          { limits: settings.slos },
         );
         const sliIngest = new SliIngest({
           store,
@@ -162,6 +163,7 @@ export const operabilityPlugin = createBackendPlugin({
           store,
           logger,
           localDirectories: settings.sloFiles.localDirectories,
+          limits: settings.slos,
         });
         const collector = new SliCollector({
           store,

@@ -6,9 +6,11 @@ import type {
 import type { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import type { HealthResponse } from '@airworthy/plugin-operability-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { WebhookLimits } from './config';
+import { limitJsonDepth } from './lib/jsonDepth';
 import { createBadgeRoutes } from './routes/badges';
 import { createIncidentRoutes } from './routes/incidents';
 import { createScoreRoutes } from './routes/score';
@@ -60,6 +62,7 @@ export async function createRouter(
     }),
   );
   router.use(express.json({ limit: '1mb' }));
+  router.use(limitJsonDepth);
   router.use(express.text({ type: YAML_MEDIA_TYPES, limit: '1mb' }));
 
   router.get('/health', (_req, res) => {
@@ -73,6 +76,14 @@ export async function createRouter(
   router.use(createScoreRoutes(options));
   router.use(createBadgeRoutes(options));
 
+  // Anything else under /api/operability: a 404 in the same JSON shape as every error.
+  router.use((req, _res, next) => {
+    next(
+      new NotFoundError(
+        `No route ${req.method} /api/operability${req.path}; see the README's HTTP API`,
+      ),
+    );
+  });
   router.use(options.middleware.error({ showStackTraces: false }));
   return router;
 }

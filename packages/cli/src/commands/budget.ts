@@ -7,7 +7,12 @@ import {
 } from '@airworthy/plugin-operability-common';
 import { UsageError } from '../files';
 import { duration, num, percent } from '../format';
-import { parseCount, parseDurationOption, parseTarget } from '../options';
+import {
+  parseCount,
+  parseDurationOption,
+  parsePeriodOption,
+  parseTarget,
+} from '../options';
 import type { CommandContext } from './context';
 
 interface BudgetOptions {
@@ -46,7 +51,7 @@ export function registerBudget(program: Command, ctx: CommandContext) {
     .requiredOption(
       '--period <duration>',
       'the SLO period, e.g. 30d',
-      parseDurationOption,
+      parsePeriodOption,
     )
     .requiredOption('--good <count>', 'good events so far', parseCount)
     .requiredOption('--total <count>', 'all events so far', parseCount)

@@ -5,7 +5,7 @@ import {
   rulesToYaml,
 } from '@airworthy/plugin-operability-common';
 import { readSloFiles } from '../files';
-import { collectLabel, parseDurationOption } from '../options';
+import { collectLabel, parsePeriodOption } from '../options';
 import { CommandContext, EXIT_INVALID, EXIT_OK, problemLine } from './context';
 
 interface RulesOptions {
@@ -28,7 +28,7 @@ export function registerRules(program: Command, ctx: CommandContext) {
     .addOption(
       new Option(
         '--format <format>',
-        'a rule file, or a PrometheusRule resource',
+        'a rule file, or PrometheusRule resources (one per Sloth PrometheusServiceLevel, as Sloth writes them; one named --name for the other SLOs)',
       )
         .choices(['prometheus', 'prometheus-operator'])
         .default('prometheus'),
@@ -39,7 +39,7 @@ export function registerRules(program: Command, ctx: CommandContext) {
     )
     .option(
       '--rule-label <name=value>',
-      'a label added to every rule (repeatable)',
+      "a label added to every recording rule, as Sloth's --extra-labels (repeatable)",
       collectLabel,
     )
     .option('--name <name>', 'PrometheusRule metadata.name', 'airworthy-slos')
@@ -51,8 +51,8 @@ export function registerRules(program: Command, ctx: CommandContext) {
     )
     .option(
       '--sloth-period <duration>',
-      'period of Sloth SLOs, which do not write one',
-      parseDurationOption,
+      'period of Sloth specs and OpenSLO v1alpha SLOs that write none',
+      parsePeriodOption,
       '30d',
     )
     .addHelpText(
@@ -67,17 +67,18 @@ export function registerRules(program: Command, ctx: CommandContext) {
         ctx.setExitCode(EXIT_INVALID);
         return;
       }
-      const { groups, warnings } = generatePrometheusRules(result.slos, {
+      const generation = generatePrometheusRules(result.slos, {
         runbookUrl: options.runbookUrl,
         labels: options.ruleLabel,
       });
+      const { warnings } = generation;
       for (const warning of warnings) {
         ctx.io.err(
           `${warning.file}:${warning.document}: warning: SLO ${warning.ref}: ${warning.message}\n`,
         );
       }
       ctx.io.out(
-        rulesToYaml(groups, {
+        rulesToYaml(generation, {
           format: options.format,
           name: options.name,
           namespace: options.namespace,

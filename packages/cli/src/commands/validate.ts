@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { parseSloFiles } from '@airworthy/plugin-operability-common';
 import { readSloFiles } from '../files';
-import { parseDurationOption } from '../options';
+import { parsePeriodOption } from '../options';
 import { CommandContext, EXIT_INVALID, EXIT_OK, problemLine } from './context';
 
 function plural(count: number, word: string): string {
@@ -12,13 +12,13 @@ export function registerValidate(program: Command, ctx: CommandContext) {
   program
     .command('validate')
     .description(
-      'Check OpenSLO v1 and Sloth prometheus/v1 files (references are resolved across all files given).',
+      'Check OpenSLO v1 files, and what Sloth reads: prometheus/v1 specs, PrometheusServiceLevel resources and OpenSLO v1alpha SLOs (references are resolved across all files given).',
     )
     .argument('<files...>', 'SLO files, or directories of .yaml/.yml files')
     .option(
       '--sloth-period <duration>',
-      'period of Sloth SLOs, which do not write one',
-      parseDurationOption,
+      'period of Sloth specs and OpenSLO v1alpha SLOs that write none',
+      parsePeriodOption,
       '30d',
     )
     .option('--json', 'print the result as JSON')

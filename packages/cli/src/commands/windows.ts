@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import {
+  DEFAULT_BURN_RATE_POLICY,
   durationToMs,
   errorBudget,
   multiwindowTable,
 } from '@airworthy/plugin-operability-common';
 import { num, percent, table } from '../format';
-import { parseDurationOption, parseTarget } from '../options';
+import { parsePeriodOption, parseTarget } from '../options';
 import type { CommandContext } from './context';
 
 export function registerWindows(program: Command, ctx: CommandContext) {
@@ -17,7 +18,7 @@ export function registerWindows(program: Command, ctx: CommandContext) {
     .requiredOption(
       '--period <duration>',
       'the SLO period, e.g. 28d or 30d',
-      parseDurationOption,
+      parsePeriodOption,
     )
     .option(
       '--target <ratio>',
@@ -30,6 +31,19 @@ export function registerWindows(program: Command, ctx: CommandContext) {
         durationToMs(options.period),
         options.target,
       );
+      if (rows.length === 0) {
+        const shortest = DEFAULT_BURN_RATE_POLICY.map(r => r.longWindow)
+          .map(w => [w, durationToMs(w)] as const)
+          .sort((a, b) => a[1] - b[1])[0][0];
+        const why = `no burn-rate alert fits a ${options.period} period: every long window (the shortest is ${shortest}) is longer than the period, so no alert could ever be met; use a period of ${shortest} or more\n`;
+        if (options.json) {
+          ctx.io.out('[]\n');
+          ctx.io.err(why);
+        } else {
+          ctx.io.out(why);
+        }
+        return;
+      }
       if (options.json) {
         const json = rows.map(row => ({
           severity: row.severity,

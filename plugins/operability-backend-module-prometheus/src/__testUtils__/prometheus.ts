@@ -1,13 +1,13 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
-const PROMTOOL = process.env.PROMTOOL_BIN ?? '/usr/bin/promtool';
+import {
+  backfillOpenMetrics,
+  PROMETHEUS,
+  PROMTOOL,
+  startPrometheusOn,
+} from './realLoop';
 
 /** Why the Prometheus binaries cannot be used here, or undefined when they can. */
 export function prometheusMissing(): string | undefined {
@@ -17,18 +17,6 @@ export function prometheusMissing(): string | undefined {
     }
   }
   return undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A Prometheus server on a loopback port over history backfilled from OpenMetrics text. */
@@ -51,55 +39,12 @@ export async function startPrometheus(
   const config = path.join(dir, 'prometheus.yml');
   await fsp.writeFile(input, openMetrics);
   await fsp.writeFile(config, 'global:\n  scrape_interval: 1m\n');
-  await promisify(execFile)(PROMTOOL, [
-    'tsdb',
-    'create-blocks-from',
-    'openmetrics',
-    '--quiet',
-    input,
-    data,
-  ]);
-
-  const port = await freePort();
-  const log: string[] = [];
-  const child: ChildProcess = spawn(
-    PROMETHEUS,
-    [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${data}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=30d',
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout?.on('data', chunk => log.push(String(chunk)));
-  child.stderr?.on('data', chunk => log.push(String(chunk)));
-  const exited = new Promise<void>(resolve =>
-    child.once('exit', () => resolve()),
-  );
-
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const res = await fetch(`${baseUrl}/-/ready`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`prometheus did not become ready:\n${log.join('')}`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
-
+  await backfillOpenMetrics(input, data, '2h');
+  const server = await startPrometheusOn(data, config);
   return {
-    baseUrl,
+    baseUrl: server.baseUrl,
     async stop() {
-      child.kill('SIGTERM');
-      await exited;
+      await server.stop();
       await fsp.rm(dir, { recursive: true, force: true });
     },
   };

@@ -8,6 +8,8 @@ export function openSloYaml(
     target?: number;
     duration?: string;
     extraObjective?: number;
+    /** Every objective's target (replaces `target` and `extraObjective`). */
+    objectives?: number[];
     dataSource?: string;
   } = {},
 ): string {
@@ -49,12 +51,18 @@ spec:
             spec:
               query: count(probe_success{service="jupyterhub"})
   objectives:
-    - displayName: Available
-      target: ${target}
 ${
-  extraObjective === undefined
-    ? ''
-    : `    - displayName: Mostly available\n      target: ${extraObjective}\n`
+  options.objectives
+    ? options.objectives
+        .map(
+          (t, i) => `    - displayName: Objective ${i}\n      target: ${t}\n`,
+        )
+        .join('')
+    : `    - displayName: Available\n      target: ${target}\n${
+        extraObjective === undefined
+          ? ''
+          : `    - displayName: Mostly available\n      target: ${extraObjective}\n`
+      }`
 }`;
 }
 

@@ -4,7 +4,9 @@ import {
 } from '@airworthy/plugin-operability-common';
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+import proxyaddr from 'proxy-addr';
 import {
+  readDurationMs,
   readPositiveNumber,
   readRateLimit,
   readSchedule,
@@ -17,6 +19,7 @@ const KEY = 'operability.incidents';
 /** Defaults of `operability.incidents` (also in config.d.ts). */
 export const INCIDENT_DEFAULTS = {
   statsPeriodDays: 28,
+  maxFutureMs: 5 * 60_000,
   postMortemSeverities: ['critical'] as IncidentSeverity[],
   deliveryRetentionDays: 30,
   housekeepingSchedule: {
@@ -36,12 +39,24 @@ export interface IncidentHistorySettings {
   statsPeriodDays: number;
   /** Severities whose resolved incidents need a post-mortem (default `[critical]`). */
   postMortemSeverities: IncidentSeverity[];
+  /** How far ahead of now an incident's times may be (`maxFuture`, default 5 minutes). */
+  maxFutureMs: number;
 }
 
-/** Limits of the webhook routes (`operability.incidents.webhooks`). */
+/**
+ * Limits of the webhook routes (`operability.incidents.webhooks`). The rate limit counts
+ * failed deliveries (bad credentials, unknown source) per source and client address;
+ * correctly signed deliveries are never limited.
+ */
 export interface WebhookLimits extends RateLimitSettings {
   /** Largest body accepted (`maxBodySize`, default `1mb`); larger ones get 413. */
   maxBodySize: string;
+  /**
+   * Proxies whose `X-Forwarded-For` is believed (`trustedProxies`: addresses, CIDR ranges or
+   * `loopback`, `linklocal`, `uniquelocal`; default none): the client address is then the
+   * one they forwarded. Anyone else's forwarded addresses are ignored.
+   */
+  trustedProxies: string[];
 }
 
 /** Everything `operability.incidents` configures in the plugin itself (sources read their own keys). */
@@ -53,6 +68,20 @@ export interface IncidentSettings {
     deliveryRetentionDays: number;
     schedule: SchedulerServiceTaskScheduleDefinition;
   };
+}
+
+function readTrustedProxies(webhooks: Config | undefined): string[] {
+  const proxies = webhooks?.getOptionalStringArray('trustedProxies') ?? [];
+  try {
+    proxyaddr.compile(proxies);
+  } catch (error) {
+    throw new Error(
+      `Invalid config at '${KEY}.webhooks.trustedProxies': ${
+        (error as Error).message
+      }; list addresses, CIDR ranges (10.0.0.0/8) or loopback, linklocal, uniquelocal`,
+    );
+  }
+  return proxies;
 }
 
 /** Reads `operability.incidents`, with defaults. */
@@ -81,11 +110,17 @@ export function readIncidentSettings(root: Config): IncidentSettings {
         KEY,
       ),
       postMortemSeverities: severities as IncidentSeverity[],
+      maxFutureMs: readDurationMs(
+        incidents,
+        'maxFuture',
+        INCIDENT_DEFAULTS.maxFutureMs,
+      ),
     },
     webhooks: {
       maxBodySize:
         webhooks?.getOptionalString('maxBodySize') ??
         INCIDENT_DEFAULTS.webhooks.maxBodySize,
+      trustedProxies: readTrustedProxies(webhooks),
       ...readRateLimit(
         webhooks,
         'rateLimit',

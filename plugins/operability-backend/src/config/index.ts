@@ -16,8 +16,10 @@ import {
 import {
   readEvaluationConfig,
   readSloFilesConfig,
+  readSloLimits,
   type EvaluationConfig,
   type SloFilesConfig,
+  type SloLimits,
 } from './slo';
 
 export type {
@@ -28,7 +30,8 @@ export type {
 export type { RateLimitSettings } from './readers';
 export type { ScoreSettings } from './score';
 export type { CollectionConfig, SliConfig } from './sli';
-export type { EvaluationConfig, SloFilesConfig } from './slo';
+export type { EvaluationConfig, SloFilesConfig, SloLimits } from './slo';
+export { SLO_DEFAULTS } from './slo';
 export { readSliConfig, readScoreSettings };
 
 /** The plugin's settings, read once at start-up. */
@@ -36,6 +39,7 @@ export interface OperabilitySettings {
   sli: SliConfig;
   collection: CollectionConfig;
   sloFiles: SloFilesConfig;
+  slos: SloLimits;
   evaluation: EvaluationConfig;
   incidents: IncidentSettings;
   score: ScoreSettings;
@@ -50,10 +54,12 @@ export function readOperabilitySettings(
   config: Config,
   options: { scoreChecks: ReadonlyArray<ScoreCheck> },
 ): OperabilitySettings {
+  const sli = readSliConfig(config);
   return {
-    sli: readSliConfig(config),
+    sli,
     collection: readCollectionConfig(config),
     sloFiles: readSloFilesConfig(config),
+    slos: readSloLimits(config, sli.levels[sli.levels.length - 1].retentionMs),
     evaluation: readEvaluationConfig(config),
     incidents: readIncidentSettings(config),
     score: readScoreSettings(config, options.scoreChecks),

@@ -1,7 +1,7 @@
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { TIME } from '@airworthy/plugin-operability-common';
-import { readDurationMs, readSchedule } from './readers';
+import { readDurationMs, readSchedule, readWholeNumber } from './readers';
 
 const { HOUR, DAY } = TIME;
 
@@ -20,7 +20,58 @@ export const SLO_DEFAULTS = {
   evaluationConcurrency: 4,
   snapshotIntervalMs: HOUR,
   snapshotRetentionMs: 400 * DAY,
+  maxObjectivesPerDocument: 20,
+  maxPerEntity: 100,
+  retiredGraceMs: 30 * DAY,
+  /** The default SLI store's longest retention. */
+  maxPeriodMs: 400 * DAY,
 } as const;
+
+/** Limits and the retirement of SLOs (`operability.slos`). */
+export interface SloLimits {
+  /** Most objectives one SLO document may define (`maxObjectivesPerDocument`, default 20). */
+  maxObjectivesPerDocument: number;
+  /** Most SLOs in force per entity, objectives counted one by one (`maxPerEntity`, default 100). */
+  maxPerEntity: number;
+  /**
+   * How long a retired SLO keeps its data before it is purged (`retiredGracePeriod`,
+   * default 30 days).
+   */
+  retiredGraceMs: number;
+  /**
+   * The longest SLO period: the SLI store's longest retention (400 days by default), since a
+   * longer budget could never be measured.
+   */
+  maxPeriodMs: number;
+}
+
+/** Reads `operability.slos`; `maxPeriodMs` is the SLI store's longest retention. */
+export function readSloLimits(root: Config, maxPeriodMs: number): SloLimits {
+  const config = root.getOptionalConfig('operability.slos');
+  const key = 'operability.slos';
+  return {
+    maxObjectivesPerDocument: readWholeNumber(
+      config,
+      'maxObjectivesPerDocument',
+      SLO_DEFAULTS.maxObjectivesPerDocument,
+      1,
+      key,
+    ),
+    maxPerEntity: readWholeNumber(
+      config,
+      'maxPerEntity',
+      SLO_DEFAULTS.maxPerEntity,
+      1,
+      key,
+    ),
+    retiredGraceMs: readDurationMs(
+      config,
+      'retiredGracePeriod',
+      SLO_DEFAULTS.retiredGraceMs,
+    ),
+    maxPeriodMs,
+  };
+}
 
 /** Settings of the GitOps sync of SLO files (`operability.sloFiles`). */
 export interface SloFilesConfig {

@@ -183,7 +183,7 @@ describe.each(databases.eachSupportedId())(
       await expect(store.saveMany([], t0, HOUR)).resolves.toBe(0);
 
       // Deleting the SLO deletes its evaluations.
-      await slos.delete(slo.id);
+      await slos.purge(slo.id);
       await expect(store.latest([slo.id])).resolves.toEqual(new Map());
       await expect(store.snapshots(slo.id, 0, t0 + 2 * HOUR)).resolves.toEqual(
         [],

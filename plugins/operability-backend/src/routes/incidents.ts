@@ -47,6 +47,7 @@ export function createIncidentRoutes(options: {
   async function readableIncident(
     params: unknown,
     credentials: BackstageCredentials,
+    writing?: typeof operabilityIncidentWritePermission,
   ) {
     const { id } = parseInput(incidentIdParamsSchema, params, 'params');
     const record = await incidentHistory.get(id);
@@ -54,6 +55,7 @@ export function createIncidentRoutes(options: {
       record.entityRefs,
       credentials,
       `No incident ${id}`,
+      writing,
     );
     return record;
   }
@@ -88,6 +90,7 @@ export function createIncidentRoutes(options: {
       const { entityRef } = await entityAccess.requireEntity(
         entityRefParam(req.params),
         credentials,
+        operabilityIncidentWritePermission,
       );
       const input = parseInput(manualIncidentCreateSchema, req.body, 'body');
       await requireWrite([entityRef], credentials);
@@ -104,7 +107,11 @@ export function createIncidentRoutes(options: {
 
   router.patch('/incidents/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const record = await readableIncident(req.params, credentials);
+    const record = await readableIncident(
+      req.params,
+      credentials,
+      operabilityIncidentWritePermission,
+    );
     const update = parseInput(manualIncidentUpdateSchema, req.body, 'body');
     await requireWrite(record.entityRefs, credentials);
     res.json(await incidentHistory.updateManual(record, update));

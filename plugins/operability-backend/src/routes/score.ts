@@ -37,10 +37,12 @@ export function createScoreRoutes(options: {
   async function scoredEntity(
     params: unknown,
     credentials: BackstageCredentials,
+    writing?: typeof operabilityExemptionWritePermission,
   ) {
     const { entity, entityRef } = await entityAccess.requireEntity(
       entityRefParam(params),
       credentials,
+      writing,
     );
     if (!scorer.scores(entity)) {
       throw new NotFoundError(
@@ -85,7 +87,11 @@ export function createScoreRoutes(options: {
   /** The entity and check of an exemption write, once the caller may grant exemptions. */
   async function exemptionTarget(req: Request, body?: unknown) {
     const credentials = await httpAuth.credentials(req);
-    const { entity, entityRef } = await scoredEntity(req.params, credentials);
+    const { entity, entityRef } = await scoredEntity(
+      req.params,
+      credentials,
+      operabilityExemptionWritePermission,
+    );
     const { check } = parseInput(
       exemptionCheckParamsSchema,
       { check: req.params.check },
@@ -127,7 +133,10 @@ export function createScoreRoutes(options: {
     const credentials = await httpAuth.credentials(req);
     const query = parseInput(portfolioQuerySchema, req.query, 'query');
     if (query.format === 'csv') {
-      const csv = await portfolio.csv(query, credentials);
+      const csv = await portfolio.csv(
+        query,
+        await entityAccess.catalogCredentials(credentials),
+      );
       res
         .type('text/csv; charset=utf-8')
         .set(
@@ -139,7 +148,12 @@ export function createScoreRoutes(options: {
         .send(csv);
       return;
     }
-    res.json(await portfolio.page(query, credentials));
+    res.json(
+      await portfolio.page(
+        query,
+        await entityAccess.catalogCredentials(credentials),
+      ),
+    );
   });
 
   return router;

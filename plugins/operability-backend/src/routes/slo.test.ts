@@ -174,6 +174,145 @@ describe('SLO routes', () => {
     expect(list.body.items).toEqual([]);
   });
 
+  it('keeps a deleted SLO and its data for the grace period: listed as retired, restorable, purged only on a second delete', async () => {
+    const backend = await start();
+    const created = await createFromYaml(
+      backend,
+      openSloYaml({ extraObjective: 0.9 }),
+    );
+    const [first, second] = created.body.items;
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+    const pushed = await request(backend.server)
+      .post(`${BASE}/slos/${first.id}/sli`)
+      .send({
+        buckets: [
+          { start: new Date(minute).toISOString(), good: 9, total: 10 },
+        ],
+      });
+    expect(pushed.status).toBe(200);
+
+    expect(
+      (await request(backend.server).delete(`${BASE}/slos/${first.id}`)).status,
+    ).toBe(204);
+    const gone = await request(backend.server).get(`${BASE}/slos/${first.id}`);
+    expect(gone.status).toBe(404);
+    expect(gone.body.error.message).toMatch(
+      new RegExp(
+        `was retired on .* \\(deleted\\); restore it with POST /slos/${first.id}/restore until `,
+      ),
+    );
+    const retired = await request(backend.server).get(`${ENTITY_SLOS}/retired`);
+    expect(retired.status).toBe(200);
+    expect(retired.body.items.map((r: any) => [r.id, r.retiredReason])).toEqual(
+      [
+        [first.id, 'deleted'],
+        [second.id, 'deleted'],
+      ],
+    );
+    const { retiredAt, purgeAfter } = retired.body.items[0];
+    expect(Date.parse(purgeAfter) - Date.parse(retiredAt)).toBe(
+      30 * 86_400_000,
+    );
+
+    // Creating the same name again would mix two histories: refused with the way out.
+    const again = await createFromYaml(backend, openSloYaml());
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(
+      `restore it with POST /slos/${first.id}/restore`,
+    );
+
+    const restored = await request(backend.server).post(
+      `${BASE}/slos/${first.id}/restore`,
+    );
+    expect(restored.status).toBe(200);
+    expect(restored.body.items.map((r: any) => r.id)).toEqual([
+      first.id,
+      second.id,
+    ]);
+    const series = await request(backend.server).get(
+      `${BASE}/slos/${first.id}/series?from=${new Date(
+        minute - 3_600_000,
+      ).toISOString()}&to=${new Date(minute + 60_000).toISOString()}`,
+    );
+    expect(series.status).toBe(200);
+    expect(
+      series.body.sli.filter((p: any) => p.v !== null).map((p: any) => p.v),
+    ).toEqual([0.9]);
+    expect(
+      (await request(backend.server).post(`${BASE}/slos/${first.id}/restore`))
+        .status,
+    ).toBe(409);
+
+    // Deleted twice: gone for good, data and all.
+    await request(backend.server).delete(`${BASE}/slos/${first.id}`);
+    expect(
+      (await request(backend.server).delete(`${BASE}/slos/${first.id}`)).status,
+    ).toBe(204);
+    expect(
+      (await request(backend.server).post(`${BASE}/slos/${first.id}/restore`))
+        .status,
+    ).toBe(404);
+    const rows = await backend.knex('sli_chunks').where({ slo_id: first.id });
+    expect(rows).toEqual([]);
+    expect((await createFromYaml(backend, openSloYaml())).status).toBe(201);
+  });
+
+  it('refuses periods the SLI store cannot measure, from 1 minute to its longest retention', async () => {
+    const backend = await start();
+    for (const duration of ['999999999d', '401d', '2Y']) {
+      const res = await createFromYaml(backend, openSloYaml({ duration }));
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        'Invalid SLO documents: document 0 spec.timeWindow[0].duration: must be at most 400d: the SLI store keeps data that long at the most, so a longer budget could not be measured',
+      );
+    }
+    expect(
+      (await createFromYaml(backend, openSloYaml({ duration: '400d' }))).status,
+    ).toBe(201);
+
+    // A store that keeps data 120 days measures periods up to 120 days.
+    const short = await startOperabilityBackend({
+      entities: [entity('jupyterhub')],
+      config: {
+        operability: {
+          sli: { rollups: [{ bucket: '1h', retention: '120d' }] },
+        },
+      },
+    });
+    const long = await createFromYaml(short, openSloYaml({ duration: '200d' }));
+    expect(long.status).toBe(400);
+    expect(long.body.error.message).toBe(
+      'Invalid SLO documents: document 0 spec.timeWindow: 200d must be at most 120d: the SLI store keeps data that long at the most, so a longer budget could not be measured',
+    );
+  });
+
+  it('caps objectives per document and SLOs per entity with a 400 naming the setting', async () => {
+    const backend = await start();
+    const many = Array.from({ length: 21 }, (_, i) => 0.5 + i / 100);
+    const crowded = await createFromYaml(
+      backend,
+      openSloYaml({ objectives: many }),
+    );
+    expect(crowded.status).toBe(400);
+    expect(crowded.body.error.message).toMatch(
+      /defines 21 objectives; at most 20 are allowed per document \(operability\.slos\.maxObjectivesPerDocument\)/,
+    );
+    for (let i = 0; i < 5; i++) {
+      const ok = await createFromYaml(
+        backend,
+        openSloYaml({ name: `slo-${i}`, objectives: many.slice(0, 20) }),
+      );
+      expect(ok.status).toBe(201);
+    }
+    const over = await createFromYaml(backend, openSloYaml({ name: 'more' }));
+    expect(over.status).toBe(400);
+    expect(over.body.error.message).toBe(
+      'component:default/jupyterhub would have 101 SLOs (objectives counted one by one); at most 100 are allowed per entity (operability.slos.maxPerEntity)',
+    );
+    const list = await request(backend.server).get(ENTITY_SLOS);
+    expect(list.body.items).toHaveLength(100);
+  });
+
   it('refuses invalid documents with 400 naming each problem, storing nothing', async () => {
     const backend = await start();
     const res = await createFromYaml(

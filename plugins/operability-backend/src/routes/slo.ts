@@ -49,6 +49,7 @@ export function createSloRoutes(options: {
     const { entityRef } = await entityAccess.requireEntity(
       entityRefParam(req.params),
       credentials,
+      operabilitySloWritePermission,
     );
     await entityAccess.requirePermission(
       operabilitySloWritePermission,
@@ -58,6 +59,18 @@ export function createSloRoutes(options: {
     const items = await sloRegistry.create(entityRef, documentsBody(req));
     res.status(201).json({ items });
   });
+
+  router.get(
+    '/entities/:kind/:namespace/:name/slos/retired',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const { entityRef } = await entityAccess.requireEntity(
+        entityRefParam(req.params),
+        credentials,
+      );
+      res.json(await sloRegistry.listRetired(entityRef));
+    },
+  );
 
   router.get('/slos/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
@@ -98,9 +111,21 @@ export function createSloRoutes(options: {
       sloIdParam(req.params),
       credentials,
       operabilitySloWritePermission,
+      { retired: true },
     );
     await sloRegistry.delete(slo);
     res.status(204).end();
+  });
+
+  router.post('/slos/:id/restore', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const slo = await sloRegistry.requireWritableSlo(
+      sloIdParam(req.params),
+      credentials,
+      operabilitySloWritePermission,
+      { retired: true },
+    );
+    res.json({ items: await sloRegistry.restore(slo) });
   });
 
   return router;

@@ -41,8 +41,8 @@ class SignedTestSource implements IncidentSource {
           title: text,
           severity: 'warning',
           status: 'open',
-          startedAt: 1_000,
-          observedAt: 1_000,
+          startedAt: Date.UTC(2026, 10, 20),
+          observedAt: Date.UTC(2026, 10, 20),
         },
       ],
     });
@@ -155,15 +155,60 @@ describe('webhook routes', () => {
     expect(res.status).toBe(413);
   });
 
-  it('rate-limits deliveries with 429 and says when to retry', async () => {
+  it('limits failed deliveries per address with 429, never correctly signed ones', async () => {
     const server = await startBackend({
       rateLimit: { max: 2, windowSeconds: 60 },
     });
-    expect((await deliver(server, 'incident:a')).status).toBe(200);
-    expect((await deliver(server, 'incident:b')).status).toBe(200);
-    const limited = await deliver(server, 'incident:c');
+    const junk = () =>
+      request(server)
+        .post('/api/operability/webhooks/signed-test')
+        .set('X-Signature', 'forged')
+        .send('incident:junk');
+    expect((await junk()).status).toBe(401);
+    expect((await junk()).status).toBe(401);
+    const limited = await junk();
     expect(limited.status).toBe(429);
     expect(limited.body.error.message).toMatch(/at most 2 per 60 s/);
     expect(limited.headers['retry-after']).toBeDefined();
+    // Another source's failures are counted apart; unknown sources count too.
+    expect(
+      (
+        await request(server)
+          .post('/api/operability/webhooks/nagios')
+          .send('{}')
+      ).status,
+    ).toBe(404);
+
+    // The same address, flooding with junk, still gets every signed delivery through.
+    for (let i = 0; i < 5; i++) {
+      expect((await junk()).status).toBe(429);
+      const signed = await deliver(server, `incident:after-${i}`);
+      expect(signed.status).toBe(200);
+      expect(signed.body.created).toBe(1);
+    }
+  });
+
+  it('believes X-Forwarded-For only from configured proxies', async () => {
+    const untrusted = await startBackend({
+      rateLimit: { max: 1, windowSeconds: 60 },
+    });
+    const junkFrom = (server: any, address: string) =>
+      request(server)
+        .post('/api/operability/webhooks/signed-test')
+        .set('X-Forwarded-For', address)
+        .set('X-Signature', 'forged')
+        .send('incident:junk');
+    // Without trusted proxies, a forged header does not make a new client.
+    expect((await junkFrom(untrusted, '203.0.113.1')).status).toBe(401);
+    expect((await junkFrom(untrusted, '203.0.113.2')).status).toBe(429);
+
+    const behindProxy = await startBackend({
+      rateLimit: { max: 1, windowSeconds: 60 },
+      trustedProxies: ['loopback'],
+    });
+    expect((await junkFrom(behindProxy, '203.0.113.1')).status).toBe(401);
+    expect((await junkFrom(behindProxy, '203.0.113.1')).status).toBe(429);
+    // Another client behind the same proxy is counted on its own.
+    expect((await junkFrom(behindProxy, '203.0.113.2')).status).toBe(401);
   });
 });

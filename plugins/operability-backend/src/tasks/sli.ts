@@ -2,25 +2,32 @@ import type {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import type { CollectionConfig, EvaluationConfig, SliConfig } from '../config';
+import type {
+  CollectionConfig,
+  EvaluationConfig,
+  SliConfig,
+  SloLimits,
+} from '../config';
 import type { OperabilityStore } from '../database/OperabilityStore';
 import type { SliCollector } from '../services/sli';
 import { scheduleGlobal, TASK_IDS } from './schedule';
 
 /**
  * Schedules SLI collection from the installed sources and the retention of stored data:
- * SLI buckets past their retention (rolled up first) and evaluation snapshots older than
- * `operability.evaluation.snapshotRetention`.
+ * SLI buckets past their retention (rolled up first), evaluation snapshots older than
+ * `operability.evaluation.snapshotRetention`, and SLOs retired longer than
+ * `operability.slos.retiredGracePeriod` (purged with their data).
  */
 export async function scheduleSliTasks(options: {
   scheduler: SchedulerService;
   logger: LoggerService;
-  store: Pick<OperabilityStore, 'sli' | 'evaluations'>;
+  store: Pick<OperabilityStore, 'sli' | 'evaluations' | 'slos'>;
   collector: SliCollector;
   settings: {
     sli: SliConfig;
     collection: CollectionConfig;
     evaluation: EvaluationConfig;
+    slos: SloLimits;
   };
 }): Promise<void> {
   const { scheduler, logger, store, collector, settings } = options;
@@ -48,9 +55,14 @@ export async function scheduleSliTasks(options: {
       const snapshots = await store.evaluations.expireSnapshots(
         now - settings.evaluation.snapshotRetentionMs,
       );
+      const purged = await store.slos.purgeRetired(
+        now - settings.slos.retiredGraceMs,
+      );
       return `deleted ${sli.deleted} SLI buckets, sealed ${
         sli.sealed
-      } roll-up buckets, deleted ${snapshots} snapshots${
+      } roll-up buckets, deleted ${snapshots} snapshots, purged ${
+        purged.length
+      } SLO(s) retired longer than the grace period${
         defer.length
           ? `; ${defer.length} SLO(s) left for later while their history is collected`
           : ''

@@ -23,7 +23,7 @@ export async function scheduleSloTasks(options: {
     settings.sloFiles.schedule,
     async () => {
       const r = await repoSync.syncAll();
-      return `${r.entities} entities, ${r.slos} SLOs, ${r.errors} problems, ${r.removedEntities} entities without SLO files any more`;
+      return `${r.entities} entities, ${r.slos} SLOs, ${r.errors} problems, ${r.removedEntities} entities without SLO files any more, ${r.retiredEntities} entities gone from the catalog (SLOs retired), ${r.restoredEntities} back (SLOs restored)`;
     },
   );
 

@@ -1,13 +1,25 @@
 import { z } from 'zod';
+import { instantRangeProblem } from './limits';
 
-/** An ISO 8601 instant with a time zone, parsed to epoch milliseconds. */
+/**
+ * An ISO 8601 instant with a time zone, parsed to epoch milliseconds, in the API's range
+ * (`API_RANGES`: from 2000-01-01 to before 2100-01-01).
+ */
 export const instantSchema = z
   .string()
   .refine(
     s => z.iso.datetime({ offset: true }).safeParse(s).success,
     'must be an ISO 8601 date and time with a time zone, e.g. 2026-11-25T12:00:00Z',
   )
-  .transform(s => Date.parse(s));
+  .transform((s, ctx) => {
+    const ms = Date.parse(s);
+    const problem = instantRangeProblem(ms);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 /** A query parameter given once, repeated, or comma-separated, as a list of values. */
 export function queryList<T extends z.ZodType<unknown, string>>(

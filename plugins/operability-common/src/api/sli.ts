@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { API_RANGES, instantRangeProblem, isoOf } from './limits';
 
-const countFields = {
-  good: z
-    .number({ message: 'must be a number' })
-    .nonnegative('must be zero or more'),
-  total: z
-    .number({ message: 'must be a number' })
-    .nonnegative('must be zero or more'),
-};
+const count = z
+  .number({ message: 'must be a number' })
+  .nonnegative('must be zero or more')
+  .max(
+    API_RANGES.maxSliCount,
+    `must be at most ${API_RANGES.maxSliCount} (events of one bucket)`,
+  );
+const countFields = { good: count, total: count };
 
 const goodNotAboveTotal = (b: { good: number; total: number }) =>
   b.good <= b.total;
@@ -49,11 +50,17 @@ export function isValidSliCounts(good: unknown, total: unknown): boolean {
  */
 export const sliBucketInputSchema = z
   .object({
-    start: z.iso.datetime({
-      offset: true,
-      message:
-        'must be an ISO 8601 date-time with a time zone, e.g. "2026-11-25T10:00:00Z"',
-    }),
+    start: z.iso
+      .datetime({
+        offset: true,
+        message:
+          'must be an ISO 8601 date-time with a time zone, e.g. "2026-11-25T10:00:00Z"',
+      })
+      .refine(s => !instantRangeProblem(Date.parse(s)), {
+        message: `must be from ${isoOf(
+          API_RANGES.minInstant,
+        )} to before ${isoOf(API_RANGES.maxInstant)}`,
+      }),
     ...countFields,
   })
   .strict()

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { parseDuration } from '../slo/duration';
 import type { Slo } from '../slo/model';
+import { TIME } from '../time';
+import { API_RANGES } from './limits';
 import type { BurnRateSeverity } from '../slo/windows';
 import type { SloSummary } from './types';
 
@@ -119,9 +122,20 @@ export const sloSeriesQuerySchema = z
       .optional(),
     window: z
       .string()
-      .regex(
-        /^\d+[mhd]$/,
-        'must be a window such as 5m, 1h or 1d (the burn-rate window)',
+      .refine(
+        s => {
+          const parsed = parseDuration(s);
+          return (
+            parsed !== undefined &&
+            'mhd'.includes(parsed.unit) &&
+            parsed.ms <= API_RANGES.maxSeriesRangeMs
+          );
+        },
+        {
+          message: `must be a burn-rate window from 1m to ${
+            API_RANGES.maxSeriesRangeMs / TIME.DAY
+          }d in minutes, hours or days, such as 5m, 1h or 1d`,
+        },
       )
       .optional(),
   })

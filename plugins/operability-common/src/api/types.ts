@@ -11,6 +11,32 @@ export type SloSource =
 /** The evaluated state of an SLO. @public */
 export type SloStatus = 'ok' | 'warning' | 'critical' | 'exhausted' | 'no-data';
 
+/**
+ * Why an SLO was retired: its entity left the catalog (`entity-removed`), its file, document
+ * or annotation disappeared (`file-removed`), or it was deleted through the API (`deleted`).
+ * @public
+ */
+export type SloRetiredReason = 'entity-removed' | 'file-removed' | 'deleted';
+
+/**
+ * A retired SLO: hidden from lists and tasks, its SLI data and evaluations kept until
+ * `purgeAfter`. It comes back with its history when its entity or file does, or when it is
+ * restored (`POST /slos/{id}/restore`, for SLOs deleted through the API).
+ * @public
+ */
+export interface RetiredSlo extends SloIdentity {
+  retiredAt: string;
+  retiredReason: SloRetiredReason;
+  /** When it and its data are purged for good, unless it comes back before. */
+  purgeAfter: string;
+}
+
+/** Answer of `GET /entities/{kind}/{namespace}/{name}/slos/retired`. @public */
+export interface EntityRetiredSlosResponse {
+  entityRef: string;
+  items: RetiredSlo[];
+}
+
 /** What identifies an SLO and where it comes from, in the API and in storage. @public */
 export interface SloIdentity {
   /** Stable id, used in `/slos/{id}` routes. */

@@ -112,3 +112,64 @@ export function formatDurationHuman(ms: number): string {
   if (seconds) parts.push(`${seconds}s`);
   return parts.length ? sign + parts.join(' ') : '0s';
 }
+
+/**
+ * A length as Prometheus writes durations (its `model.Duration` spelling, which Sloth uses in
+ * record names and `sloth_window`): years and weeks only when exact, then days, hours, minutes,
+ * seconds and milliseconds, each unit that is not zero. 28 days is `4w`, 30 days `30d`,
+ * 7 days `1w`, 365 days `1y`, 90 minutes `1h30m`.
+ * @public
+ */
+export function formatPrometheusDuration(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw new RangeError(`${ms} ms is not a whole number of milliseconds`);
+  }
+  if (ms === 0) return '0s';
+  let rest = ms;
+  let text = '';
+  const units: Array<[string, number, boolean]> = [
+    ['y', 365 * DAY, true],
+    ['w', 7 * DAY, true],
+    ['d', DAY, false],
+    ['h', HOUR, false],
+    ['m', MINUTE, false],
+    ['s', 1000, false],
+    ['ms', 1, false],
+  ];
+  for (const [unit, size, exactOnly] of units) {
+    if (exactOnly && rest % size !== 0) continue;
+    const count = Math.floor(rest / size);
+    if (count > 0) {
+      text += `${count}${unit}`;
+      rest -= count * size;
+    }
+  }
+  return text;
+}
+
+/**
+ * The longest SLO period (time window) the engine accepts: 400 days, the longest the SLI store
+ * keeps data by default (a longer budget could never be measured). Every entry point
+ * (`validate`, `rules`, `windows`, the API and the editor) uses this one range, so that a
+ * period that validates also gets rules; a backend whose SLI retention is shorter narrows it
+ * to that retention.
+ * @public
+ */
+export const SLO_PERIOD_MAX_MS = 400 * DAY;
+
+/** The shortest SLO period: one minute (the resolution of SLI data). @public */
+export const SLO_PERIOD_MIN_MS = MINUTE;
+
+/** What is wrong with a period of `ms`, or undefined when it is in range. @public */
+export function sloPeriodProblem(
+  ms: number,
+  maxMs: number = SLO_PERIOD_MAX_MS,
+): string | undefined {
+  if (ms < SLO_PERIOD_MIN_MS) return 'must be at least 1m';
+  if (ms > maxMs) {
+    return `must be at most ${formatDurationShorthand(
+      maxMs,
+    )}: the SLI store keeps data that long at the most, so a longer budget could not be measured`;
+  }
+  return undefined;
+}

@@ -33,6 +33,28 @@ export function tidyNumber(value: number): number {
 }
 
 /**
+ * A number as Go prints a float64 with `%g` or `%v` (what Sloth writes into rules): the
+ * shortest digits that read back as the same number, in exponent form (`1e-05`,
+ * `9.99999999995449e-06`, `1e+06`) when the exponent is below -4 or at least 6, else plainly
+ * (`0.0009999999999999432`, `14.4`, `30`).
+ * @public
+ */
+export function goFloat(value: number): string {
+  if (!Number.isFinite(value)) {
+    if (Number.isNaN(value)) return 'NaN';
+    return value > 0 ? '+Inf' : '-Inf';
+  }
+  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
+  const [mantissa, exponentText] = value.toExponential().split('e');
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 6) {
+    const sign = exponent < 0 ? '-' : '+';
+    return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  return String(value);
+}
+
+/**
  * The error budget of a target as a ratio: `1 - target`, computed in decimal so that
  * `errorBudget(0.999)` is 0.001 (binary floating point gives 0.0010000000000000009).
  * @public

@@ -11,7 +11,11 @@
  */
 
 /** The spec formats the engine reads. @public */
-export type SloSpecFormat = 'openslo/v1' | 'sloth/prometheus/v1';
+export type SloSpecFormat =
+  | 'openslo/v1'
+  | 'openslo/v1alpha'
+  | 'sloth/prometheus/v1'
+  | 'sloth/kubernetes/v1';
 
 /** How an SLO counts its budget (OpenSLO `budgetingMethod`). @public */
 export type BudgetingMethod = 'Occurrences' | 'Timeslices' | 'RatioTimeslices';
@@ -211,6 +215,16 @@ export interface SloOrigin {
   file: string;
   /** Index of the YAML document in the file, from 0. */
   document: number;
+  /**
+   * Sloth `PrometheusServiceLevel` resources: their metadata, which the PrometheusRule that
+   * replaces Sloth's takes over.
+   */
+  kubernetes?: {
+    name: string;
+    namespace?: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+  };
 }
 
 /**
@@ -239,6 +253,11 @@ export interface Slo {
   annotations: Record<string, string>;
   /** The objective as a ratio in [0, 1), e.g. 0.999 (`targetPercent` divided by 100). */
   target: number;
+  /**
+   * The objective in percent as a Sloth spec (or an OpenSLO v1alpha target, times 100) wrote
+   * it, e.g. 99.9: the rules compute Sloth's numbers from it, to the last digit.
+   */
+  objectivePercent?: number;
   objective: SloObjective;
   timeWindow: SloTimeWindow;
   budgetingMethod: BudgetingMethod;

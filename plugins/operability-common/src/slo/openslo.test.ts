@@ -426,7 +426,7 @@ spec:
     const result = parseSloYaml(`apiVersion: openslo/v1
 kind: DataSource
 metadata: { name: prom }
-spec: { type: Prometheus }
+spec: { type: Prometheus, connectionDetails: { url: "http://prom:9090" } }
 ---
 ${VALID.replace(/type: Prometheus\n/g, 'metricSourceRef: prom\n').replace(
   '      isRolling: true',
@@ -535,7 +535,12 @@ spec:
 
   /** [rule, YAML, expected path, expected message] */
   const rules: Array<[string, string, string | undefined, RegExp]> = [
-    ['not an object', '- 1\n- 2\n', undefined, /is not an SLO spec/],
+    [
+      'a list is not a document',
+      '- 1\n- 2\n',
+      undefined,
+      /is a list, not an OpenSLO document: .*separate documents with a line "---"/,
+    ],
     [
       'unknown format',
       'foo: bar\n',
@@ -544,9 +549,9 @@ spec:
     ],
     [
       'apiVersion',
-      VALID.replace('openslo/v1', 'openslo/v1alpha'),
+      VALID.replace('openslo/v1', 'openslo/v2'),
       'apiVersion',
-      /must be "openslo\/v1", not the string "openslo\/v1alpha"/,
+      /must be "openslo\/v1", not the string "openslo\/v2"/,
     ],
     [
       'kind',
@@ -1031,6 +1036,92 @@ spec:
       'spec.objectives',
       /allows only one objective/,
     ],
+    [
+      'notificationTargets required',
+      `apiVersion: openslo/v1
+kind: AlertPolicy
+metadata: { name: fast-burn }
+spec:
+  conditions:
+    - kind: AlertCondition
+      metadata: { name: burn }
+      spec:
+        severity: page
+        condition: { kind: burnrate, op: gt, threshold: 14.4, lookbackWindow: 1h }
+`,
+      'spec.notificationTargets',
+      /is required: add a list of at least one notification target/,
+    ],
+    [
+      'notificationTargets not empty',
+      `apiVersion: openslo/v1
+kind: AlertPolicy
+metadata: { name: fast-burn }
+spec:
+  conditions:
+    - kind: AlertCondition
+      metadata: { name: burn }
+      spec:
+        severity: page
+        condition: { kind: burnrate, op: gt, threshold: 14.4, lookbackWindow: 1h }
+  notificationTargets: []\n`,
+      'spec.notificationTargets',
+      /must have at least 1 item/,
+    ],
+    [
+      'indicator at one level only',
+      VALID.replace(
+        '    - target: 0.999',
+        '    - target: 0.999\n      indicatorRef: api-requests',
+      ),
+      'spec.objectives[0].indicatorRef',
+      /cannot be used together with the SLO's spec.indicator: an SLO has one indicator for all objectives, or \(a composite SLO\) one in every objective, not both/,
+    ],
+    [
+      'DataSource connectionDetails',
+      'apiVersion: openslo/v1\nkind: DataSource\nmetadata: { name: prom }\nspec: { type: Prometheus }\n',
+      'spec.connectionDetails',
+      /is required: add a mapping of how to reach the data source/,
+    ],
+    [
+      'label keys',
+      VALID.replace(
+        '  displayName: API availability',
+        '  displayName: API availability\n  labels:\n    "team owner": sre',
+      ),
+      'metadata.labels["team owner"]',
+      /label keys must be at most 63 letters, digits, "-", "_" and "."/,
+    ],
+    [
+      'annotation keys',
+      VALID.replace(
+        '  displayName: API availability',
+        '  displayName: API availability\n  annotations:\n    Airworthy.dev/runbook: x',
+      ),
+      'metadata.annotations["Airworthy.dev/runbook"]',
+      /annotation keys must be a name .* optionally after a DNS subdomain prefix/,
+    ],
+    [
+      'period range',
+      VALID.replace('duration: 30d', 'duration: 999999999Y'),
+      'spec.timeWindow[0].duration',
+      /must be at most 400d: the SLI store keeps data that long at the most/,
+    ],
+    [
+      'hint of a notification target',
+      'apiVersion: openslo/v1\nkind: AlertNotificationTarget\nmetadata: { name: oncall }\nspec: { description: x }\n',
+      'spec.target',
+      /^is required: add where notifications go, e.g. an e-mail address/,
+    ],
+    [
+      'no hint inside labels',
+      VALID.replace(
+        '  displayName: API availability',
+        '  displayName: API availability\n  labels:\n    target: 0.5',
+      ),
+      'metadata.labels.target',
+      /^must be a string, not number 0.5$/,
+    ],
   ];
 
   it.each(rules)('rule: %s', (_rule, yaml, expectedPath, message) => {
@@ -1067,7 +1158,7 @@ spec:
     const result = parseSloYaml(`apiVersion: openslo/v1
 kind: DataSource
 metadata: { name: dd }
-spec: { type: Datadog }
+spec: { type: Datadog, connectionDetails: {} }
 ---
 ${VALID.replace(
   '            type: Prometheus\n',

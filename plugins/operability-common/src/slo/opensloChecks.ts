@@ -135,6 +135,14 @@ export function checkSloSpec(
     checkIndicatorChoice(objective, at, problems);
     const objectiveHasIndicator =
       has(objective, 'indicator') || has(objective, 'indicatorRef');
+    if (sloHasIndicator && objectiveHasIndicator) {
+      problems.add(
+        [...at, has(objective, 'indicator') ? 'indicator' : 'indicatorRef'],
+        `cannot be used together with the SLO's ${
+          has(spec, 'indicator') ? 'spec.indicator' : 'spec.indicatorRef'
+        }: an SLO has one indicator for all objectives, or (a composite SLO) one in every objective, not both`,
+      );
+    }
     if (!sloHasIndicator && !objectiveHasIndicator) {
       problems.add(
         at,

@@ -5,7 +5,11 @@
  */
 import { z } from 'zod';
 import { isValidCalendarStartTime, isValidTimeZone } from './calendar';
-import { DURATION_SHORTHAND_HINT, parseDuration } from './duration';
+import {
+  DURATION_SHORTHAND_HINT,
+  parseDuration,
+  sloPeriodProblem,
+} from './duration';
 
 /** The `apiVersion` of OpenSLO v1 documents. @public */
 export const OPENSLO_API_VERSION = 'openslo/v1';
@@ -35,16 +39,19 @@ const NAME_RULE =
   'an RFC 1123 name: at most 63 lower-case letters, digits and "-", starting and ending ' +
   'with a letter or digit (e.g. "checkout-availability")';
 
-/** What is expected of a field, by field name; used in "is required" and "must be" messages. */
+/**
+ * What is expected of a field, by path (see `hintFor`: a key matches the field's full path or
+ * its end, list indexes written `[]`); used in "is required" and "must be" messages.
+ */
 export const OPENSLO_HINTS: Readonly<Record<string, string>> = {
   apiVersion: `"${OPENSLO_API_VERSION}"`,
   kind: `one of ${OPENSLO_KINDS.join(', ')}`,
   metadata: 'metadata with a name',
-  name: NAME_RULE,
+  'metadata.name': NAME_RULE,
   displayName: 'a string',
   description: 'a string of at most 1050 characters',
   spec: 'a spec (a mapping of fields)',
-  service: 'the name of the service the SLO belongs to',
+  'spec.service': 'the name of the service the SLO belongs to',
   indicatorRef: 'the name of an SLI document',
   metricSourceRef: 'the name of a DataSource document',
   alertPolicyRef: 'the name of an AlertPolicy document',
@@ -54,7 +61,7 @@ export const OPENSLO_HINTS: Readonly<Record<string, string>> = {
   objectives: 'a list of objectives, e.g. "- target: 0.99"',
   timeWindow:
     'a list with one time window, e.g. "- duration: 28d" and "isRolling: true"',
-  duration: DURATION_SHORTHAND_HINT,
+  'timeWindow[].duration': `${DURATION_SHORTHAND_HINT}, at most 400d`,
   lookbackWindow: DURATION_SHORTHAND_HINT,
   alertAfter: DURATION_SHORTHAND_HINT,
   timeSliceWindow: `a whole number of minutes or ${DURATION_SHORTHAND_HINT}`,
@@ -63,18 +70,24 @@ export const OPENSLO_HINTS: Readonly<Record<string, string>> = {
   timeZone: 'an IANA time zone name such as "UTC" or "Europe/Berlin"',
   isRolling: 'true (rolling window) or false (calendar-aligned)',
   counter: 'true (the queries return counters) or false',
-  target: 'a ratio in [0, 1), e.g. 0.995',
+  'objectives[].target': 'a ratio in [0, 1), e.g. 0.995',
+  'spec.target':
+    'where notifications go, e.g. an e-mail address, a Slack channel or a URL',
   targetPercent: 'a percentage in [0, 100), e.g. 99.5',
   timeSliceTarget: 'a ratio in (0, 1], e.g. 0.95',
   compositeWeight: 'a number greater than 0',
-  value: 'a number',
-  threshold: 'a number',
+  'objectives[].value': 'a number',
+  'condition.threshold': 'a number',
   severity: 'a severity such as page or ticket',
   condition:
     'a condition, e.g. kind: burnrate, op: gt, threshold: 2, lookbackWindow: 1h',
   conditions: 'a list with one condition',
-  notificationTargets: 'a list of notification targets',
-  type: 'a metric source type such as Prometheus',
+  notificationTargets:
+    'a list of at least one notification target, e.g. "- targetRef: on-call"',
+  'metricSource.type': 'a metric source type such as Prometheus',
+  'spec.type': 'a data source type such as Prometheus',
+  connectionDetails:
+    'a mapping of how to reach the data source, e.g. url: http://prometheus:9090',
   metricSource:
     'a metricSource with type (e.g. Prometheus) and spec (e.g. query)',
   query: 'a query, e.g. a PromQL expression',
@@ -99,17 +112,104 @@ const durationOrZero = z
 
 const description = z.string().max(1050);
 
+/**
+ * Lengths of the texts an SLO carries, so that every one fits where it is stored and shown:
+ * a display name (an SLO's, or an objective's, joined into the label of a multi-objective
+ * SLO), a label value, an annotation value, and how many labels and annotations.
+ * @public
+ */
+export const SLO_TEXT_LIMITS = Object.freeze({
+  displayName: 120,
+  labelValue: 255,
+  annotationValue: 2048,
+  entries: 64,
+});
+
+/** A string with at most `max` characters, saying so when longer. */
+const textAtMost = (max: number) =>
+  z.string().max(max, `must be at most ${max} characters`);
+
+const displayName = textAtMost(SLO_TEXT_LIMITS.displayName);
+const labelValueText = textAtMost(SLO_TEXT_LIMITS.labelValue);
+
 /** zod 4 numbers are finite: `.inf` and `.nan` are rejected. */
 const finite = z.number();
+
+/** The name of a label key, or of an annotation key after its prefix (OpenSLO v1). */
+const KEY_NAME = /^[a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
+/** A DNS subdomain: the optional prefix of an annotation key. */
+const DNS_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+const KEY_NAME_RULE =
+  'at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+
+/** Whether a key is a valid OpenSLO label key. @public */
+export function isOpenSloLabelKey(key: string): boolean {
+  return KEY_NAME.test(key);
+}
+
+/** Whether a key is a valid OpenSLO annotation key (`[prefix/]name`). @public */
+export function isOpenSloAnnotationKey(key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  if (slash < 0) return KEY_NAME.test(key);
+  const prefix = key.slice(0, slash);
+  return (
+    prefix.length <= 253 &&
+    DNS_SUBDOMAIN.test(prefix) &&
+    KEY_NAME.test(key.slice(slash + 1))
+  );
+}
+
+const labelKey = z
+  .string()
+  .refine(
+    isOpenSloLabelKey,
+    `label keys must be ${KEY_NAME_RULE}, e.g. "team" or "cost-centre"`,
+  );
+
+const annotationKey = z
+  .string()
+  .refine(
+    isOpenSloAnnotationKey,
+    `annotation keys must be a name (${KEY_NAME_RULE}), optionally after a DNS subdomain prefix and "/", e.g. "airworthy.dev/runbook-url"`,
+  );
+
+/** A map of at most {@link SLO_TEXT_LIMITS.entries} entries (`what` names them in the error). */
+const boundedRecord = <V extends z.ZodTypeAny>(
+  key: z.ZodType<string>,
+  value: V,
+  what: string,
+) =>
+  z
+    .record(key, value)
+    .refine(
+      entries => Object.keys(entries).length <= SLO_TEXT_LIMITS.entries,
+      `must have at most ${SLO_TEXT_LIMITS.entries} ${what}`,
+    );
 
 /** `metadata` of every OpenSLO document. */
 export const metadataSchema = z.strictObject({
   name,
-  displayName: z.string().optional(),
-  labels: z
-    .record(z.string(), z.union([z.string(), z.array(z.string())]))
-    .optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
+  displayName: displayName.optional(),
+  labels: boundedRecord(
+    labelKey,
+    z.union([
+      labelValueText,
+      z
+        .array(labelValueText)
+        .max(
+          SLO_TEXT_LIMITS.entries,
+          `must list at most ${SLO_TEXT_LIMITS.entries} values`,
+        ),
+    ]),
+    'labels',
+  ).optional(),
+  annotations: boundedRecord(
+    annotationKey,
+    textAtMost(SLO_TEXT_LIMITS.annotationValue),
+    'annotations',
+  ).optional(),
 });
 
 const metricSourceSchema = z.strictObject({
@@ -143,8 +243,15 @@ const inlineSliSchema = z.strictObject({
   spec: sliSpecSchema,
 });
 
+/** A period (time window duration): a duration in the one range every entry point accepts. */
+const period = duration.superRefine((text, ctx) => {
+  const parsed = parseDuration(text);
+  const problem = parsed && sloPeriodProblem(parsed.ms);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const timeWindowSchema = z.strictObject({
-  duration,
+  duration: period,
   isRolling: z.boolean().optional(),
   calendar: z
     .strictObject({
@@ -167,7 +274,7 @@ const timeWindowSchema = z.strictObject({
 const operator = z.enum(['lt', 'lte', 'gt', 'gte']);
 
 const objectiveSchema = z.strictObject({
-  displayName: z.string().optional(),
+  displayName: displayName.optional(),
   op: operator.optional(),
   value: finite.optional(),
   target: finite
@@ -213,7 +320,7 @@ const alertConditionSpecSchema = z.strictObject({
     kind: z.literal('burnrate').optional(),
     op: operator,
     threshold: finite,
-    lookbackWindow: duration,
+    lookbackWindow: period,
     alertAfter: durationOrZero.optional(),
   }),
 });
@@ -258,7 +365,7 @@ const alertPolicySpecSchema = z.strictObject({
   alertWhenResolved: z.boolean().optional(),
   alertWhenBreaching: z.boolean().optional(),
   conditions: z.array(conditionItemSchema).min(1).max(1),
-  notificationTargets: z.array(targetItemSchema).nullish(),
+  notificationTargets: z.array(targetItemSchema).min(1),
 });
 
 const alertPolicyItemSchema = refOrInline(
@@ -286,7 +393,7 @@ export const OPENSLO_SPEC_SCHEMAS = {
   DataSource: z.strictObject({
     description: description.optional(),
     type: z.string().min(1),
-    connectionDetails: z.record(z.string(), z.unknown()).nullish(),
+    connectionDetails: z.record(z.string(), z.unknown()),
   }),
   AlertPolicy: alertPolicySpecSchema,
   AlertCondition: alertConditionSpecSchema,

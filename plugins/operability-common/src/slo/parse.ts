@@ -1,9 +1,23 @@
 import type { SloValidationError } from '../api/types';
 import type { Slo, SloSpecFormat } from './model';
 import { OpenSloDocumentSet } from './openslo';
-import { parseSlothDocument, SLOTH_DEFAULT_PERIOD } from './sloth';
+import { parseDuration } from './duration';
+import {
+  OPENSLO_V1ALPHA_API_VERSION,
+  parseOpenSloV1alphaDocument,
+} from './opensloV1alpha';
+import {
+  parseSlothDocument,
+  parseSlothKubernetesDocument,
+  SLOTH_DEFAULT_PERIOD,
+  SLOTH_KUBERNETES_API_VERSION,
+  SLOTH_KUBERNETES_KIND,
+} from './sloth';
 import { DocumentProblems, isRecord } from './validation';
 import { readYamlDocuments, SloFile } from './yamlDocuments';
+
+const NOT_A_SPEC =
+  'is not an SLO spec: expected an OpenSLO document (apiVersion: openslo/v1, with kind, metadata and spec), a Sloth spec (version: prometheus/v1, with service and slos) or a Sloth PrometheusServiceLevel (apiVersion: sloth.slok.dev/v1)';
 
 /** One document the parser read, and whether it is valid. @public */
 export interface SloDocumentSummary {
@@ -14,7 +28,7 @@ export interface SloDocumentSummary {
   format?: SloSpecFormat;
   /** OpenSLO `kind`, when the document has one. */
   kind?: string;
-  /** `metadata.name` (OpenSLO) or `service` (Sloth), when present. */
+  /** `metadata.name` (OpenSLO) or `service` (Sloth, and Sloth resources), when present. */
   name?: string;
   /** True when no problem was found in the document. */
   valid: boolean;
@@ -37,8 +51,9 @@ export interface SloParseOptions {
 }
 
 /**
- * Parses OpenSLO v1 documents (any kind, in multi-document YAML files) and Sloth
- * `prometheus/v1` specs into normalized SLOs. References (`indicatorRef`, `metricSourceRef`,
+ * Parses OpenSLO v1 documents (any kind, in multi-document YAML files), Sloth `prometheus/v1`
+ * specs, Sloth `PrometheusServiceLevel` resources (`sloth.slok.dev/v1`) and OpenSLO v1alpha
+ * SLOs (as Sloth reads them) into normalized SLOs. A file without any document is an error. References (`indicatorRef`, `metricSourceRef`,
  * `alertPolicyRef`, `conditionRef`, `targetRef`) are resolved within all the files given. Every
  * problem is reported, each with its file, document index, field path and a message that says
  * what to fix; documents with problems (and SLOs that refer to them) yield no SLO.
@@ -56,8 +71,20 @@ export function parseSloFiles(
     problems: DocumentProblems;
   }> = [];
 
+  const slothPeriod = options.slothPeriod ?? SLOTH_DEFAULT_PERIOD;
   for (const file of files) {
-    for (const doc of readYamlDocuments(file, errors)) {
+    const before = errors.length;
+    const documents = readYamlDocuments(file, errors);
+    if (documents.length === 0 && errors.length === before) {
+      errors.push({
+        file: file.file,
+        message: `holds no YAML document: ${NOT_A_SPEC.replace(
+          'is not an SLO spec: expected',
+          'expected',
+        )}`,
+      });
+    }
+    for (const doc of documents) {
       const value = doc.value;
       const summary: SloDocumentSummary = {
         file: doc.file,
@@ -65,7 +92,42 @@ export function parseSloFiles(
         valid: false,
       };
       let problems: DocumentProblems;
-      if (isRecord(value) && ('apiVersion' in value || 'kind' in value)) {
+      const apiVersion = isRecord(value) ? value.apiVersion : undefined;
+      if (
+        isRecord(value) &&
+        (apiVersion === SLOTH_KUBERNETES_API_VERSION ||
+          value.kind === SLOTH_KUBERNETES_KIND)
+      ) {
+        summary.format = 'sloth/kubernetes/v1';
+        if (typeof value.kind === 'string') summary.kind = value.kind;
+        if (isRecord(value.spec) && typeof value.spec.service === 'string') {
+          summary.name = value.spec.service;
+        }
+        problems = new DocumentProblems(doc.file, doc.document, errors);
+        sloth.push(...parseSlothKubernetesDocument(doc, problems, slothPeriod));
+      } else if (
+        isRecord(value) &&
+        apiVersion === OPENSLO_V1ALPHA_API_VERSION
+      ) {
+        summary.format = 'openslo/v1alpha';
+        if (typeof value.kind === 'string') summary.kind = value.kind;
+        if (
+          isRecord(value.metadata) &&
+          typeof value.metadata.name === 'string'
+        ) {
+          summary.name = value.metadata.name;
+        }
+        problems = new DocumentProblems(doc.file, doc.document, errors);
+        sloth.push(
+          ...parseOpenSloV1alphaDocument(doc, problems, {
+            duration: slothPeriod,
+            durationMs: parseDuration(slothPeriod)!.ms,
+          }),
+        );
+      } else if (
+        isRecord(value) &&
+        ('apiVersion' in value || 'kind' in value)
+      ) {
         summary.format = 'openslo/v1';
         if (typeof value.kind === 'string') summary.kind = value.kind;
         if (
@@ -79,19 +141,16 @@ export function parseSloFiles(
         summary.format = 'sloth/prometheus/v1';
         if (typeof value.service === 'string') summary.name = value.service;
         problems = new DocumentProblems(doc.file, doc.document, errors);
-        sloth.push(
-          ...parseSlothDocument(
-            doc,
-            problems,
-            options.slothPeriod ?? SLOTH_DEFAULT_PERIOD,
-          ),
-        );
-      } else {
+        sloth.push(...parseSlothDocument(doc, problems, slothPeriod));
+      } else if (Array.isArray(value)) {
         problems = new DocumentProblems(doc.file, doc.document, errors);
         problems.add(
           [],
-          'is not an SLO spec: expected an OpenSLO document (apiVersion: openslo/v1, with kind, metadata and spec) or a Sloth spec (version: prometheus/v1, with service and slos)',
+          'is a list, not an OpenSLO document: write each document as a mapping (apiVersion, kind, metadata, spec) and separate documents with a line "---" instead of "- " list items',
         );
+      } else {
+        problems = new DocumentProblems(doc.file, doc.document, errors);
+        problems.add([], NOT_A_SPEC);
       }
       summaries.push({ summary, problems });
     }

@@ -179,6 +179,7 @@ describe('Prometheus rules', () => {
       'sloth-slo-sli-recordings-api-availability',
       'sloth-slo-meta-recordings-api-availability',
       'sloth-slo-alerts-api-availability',
+      'airworthy-slo-recordings-api-availability',
     ]);
     const records = groups
       .flatMap(g => g.rules as PrometheusRecordingRule[])
@@ -191,8 +192,6 @@ describe('Prometheus rules', () => {
       'slo:sli_error:ratio_rate6h',
       'slo:sli_error:ratio_rate1d',
       'slo:sli_error:ratio_rate3d',
-      'slo:sli_error_events:rate5m',
-      'slo:sli_total_events:rate5m',
       'slo:sli_error:ratio_rate30d',
       'slo:objective:ratio',
       'slo:error_budget:ratio',
@@ -201,53 +200,80 @@ describe('Prometheus rules', () => {
       'slo:period_burn_rate:ratio',
       'slo:period_error_budget_remaining:ratio',
       'sloth_slo_info',
+      'airworthy:sli_error_events:rate5m',
+      'airworthy:sli_total_events:rate5m',
+      'airworthy:sli_error:ratio_rate30d',
     ]);
     const rule1h = groups[0].rules[2] as PrometheusRecordingRule;
     expect(rule1h.expr).toBe(
-      '(sum(rate(http_requests_total{job="api",code=~"5.."}[1h])))\n/\n(sum(rate(http_requests_total{job="api"}[1h])))',
+      '(sum(rate(http_requests_total{job="api",code=~"5.."}[1h])))\n/\n(sum(rate(http_requests_total{job="api"}[1h])))\n',
     );
     expect(rule1h.labels).toEqual({
-      team: 'api',
       cost_centre: 'oss',
       sloth_id: 'api-availability',
       sloth_service: 'api',
       sloth_slo: 'api-availability',
       sloth_window: '1h',
+      team: 'api',
     });
-    // The period's ratio divides sums of events; it does not average 5-minute ratios.
-    const period = groups[0].rules[9] as PrometheusRecordingRule;
-    expect(period.expr).toContain('sum_over_time(slo:sli_error_events:rate5m{');
-    expect(period.expr).toContain('sum_over_time(slo:sli_total_events:rate5m{');
-    expect(period.expr).not.toContain('ratio_rate5m');
+    // Sloth's period record averages the 5-minute ratios; Airworthy's own divides sums of
+    // events.
+    const sloth = groups[0].rules[7] as PrometheusRecordingRule;
+    expect(sloth.expr).toBe(
+      'sum_over_time(slo:sli_error:ratio_rate5m{sloth_id="api-availability", sloth_service="api", sloth_slo="api-availability"}[30d])\n' +
+        '/ ignoring (sloth_window)\n' +
+        'count_over_time(slo:sli_error:ratio_rate5m{sloth_id="api-availability", sloth_service="api", sloth_slo="api-availability"}[30d])\n',
+    );
+    const exact = groups[3].rules[2] as PrometheusRecordingRule;
+    expect(exact.expr).toContain(
+      'sum_over_time(airworthy:sli_error_events:rate5m{',
+    );
+    expect(exact.expr).toContain(
+      'sum_over_time(airworthy:sli_total_events:rate5m{',
+    );
+    expect(exact.expr).not.toContain('ratio_rate5m');
   });
 
-  it('pages and tickets with severity, summary, description and runbook_url', () => {
+  it('pages and tickets as Sloth does: two alerts, each OR-ing its two window pairs, without for', () => {
     const { groups } = generatePrometheusRules(slosOf(EVENTS));
     const alerts = groups[2].rules as PrometheusAlertingRule[];
-    expect(
-      alerts.map(a => [
-        a.alert,
-        a.for,
-        a.labels?.severity,
-        a.labels?.long_window,
-      ]),
-    ).toEqual([
-      ['ApiAvailabilityErrorBudgetBurn', '2m', 'critical', '1h'],
-      ['ApiAvailabilityErrorBudgetBurn', '15m', 'critical', '6h'],
-      ['ApiAvailabilityErrorBudgetBurn', '1h', 'warning', '1d'],
-      ['ApiAvailabilityErrorBudgetBurn', '3h', 'warning', '3d'],
+    expect(alerts).toEqual([
+      {
+        alert: 'ApiAvailabilityErrorBudgetBurn',
+        expr: [
+          '(',
+          '    max(slo:sli_error:ratio_rate5m{sloth_id="api-availability", sloth_service="api", sloth_slo="api-availability"} > (14.4 * 0.01)) without (sloth_window)',
+          '    and',
+          '    max(slo:sli_error:ratio_rate1h{sloth_id="api-availability", sloth_service="api", sloth_slo="api-availability"} > (14.4 * 0.01)) without (sloth_window)',
+          ')',
+          'or',
+          '(',
+          '    max(slo:sli_error:ratio_rate30m{sloth_id="api-availability", sloth_service="api", sloth_slo="api-availability"} > (6 * 0.01)) without (sloth_window)',
+          '    and',
+          '    max(slo:sli_error:ratio_rate6h{sloth_id="api-availability", sloth_service="api", sloth_slo="api-availability"} > (6 * 0.01)) without (sloth_window)',
+          ')',
+          '',
+        ].join('\n'),
+        labels: { severity: 'critical', sloth_severity: 'page' },
+        annotations: {
+          runbook_url: 'https://runbooks.example/api',
+          summary:
+            '{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected.',
+          title:
+            '(page) {{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is too fast.',
+        },
+      },
+      expect.objectContaining({
+        alert: 'ApiAvailabilityErrorBudgetBurn',
+        labels: { severity: 'warning', sloth_severity: 'ticket' },
+      }),
     ]);
-    expect(alerts[0].expr).toContain(
-      'slo:sli_error:ratio_rate5m{sloth_id="api-availability", sloth_service="api", sloth_slo="api-availability"} > (14.4 * 0.01)',
-    );
-    expect(alerts[0].expr).toContain('slo:sli_error:ratio_rate1h{');
-    expect(alerts[0].annotations).toEqual({
-      summary:
-        'SLO api-availability of api is burning its error budget 14.4x too fast',
-      description:
-        'Over the last 1h and 5m the error ratio of api-availability exceeded 14.4% (14.4 x the 1% budget of a 99% objective over 30d): at this rate 2% of the 30d error budget is spent in 1h.',
-      runbook_url: 'https://runbooks.example/api',
-    });
+    expect(alerts[1].expr).toContain('ratio_rate2h{');
+    expect(alerts[1].expr).toContain('ratio_rate1d{');
+    expect(alerts[1].expr).toContain('ratio_rate6h{');
+    expect(alerts[1].expr).toContain('ratio_rate3d{');
+    expect(alerts[1].expr).toContain('> (3 * 0.01)');
+    expect(alerts[1].expr).toContain('> (1 * 0.01)');
   });
 
   it('uses the JupyterHub thresholds for a 98% objective over 28 days', () => {
@@ -256,15 +282,38 @@ describe('Prometheus rules', () => {
     });
     expect(warnings).toEqual([]);
     const alerts = groups[2].rules as PrometheusAlertingRule[];
-    expect(alerts.map(a => /> \(([\d.]+) \* 0.02\)/.exec(a.expr)?.[1])).toEqual(
-      ['13.44', '5.6', '2.8', '0.933333333333'],
-    );
+    // Sloth's float64 arithmetic: (percent x 672 h / 100) / long window in hours, and the
+    // budget (100 - 98) / 100.
+    expect(
+      alerts.map(a =>
+        [...a.expr.matchAll(/> \(([\d.e-]+) \* ([\d.e-]+)\)/g)].map(
+          m => `${m[1]} * ${m[2]}`,
+        ),
+      ),
+    ).toEqual([
+      [
+        '13.44 * 0.02',
+        '13.44 * 0.02',
+        '5.6000000000000005 * 0.02',
+        '5.6000000000000005 * 0.02',
+      ],
+      [
+        '2.8000000000000003 * 0.02',
+        '2.8000000000000003 * 0.02',
+        '0.9333333333333333 * 0.02',
+        '0.9333333333333333 * 0.02',
+      ],
+    ]);
+    // A 28-day period is 4w, as Prometheus spells it.
+    expect(
+      groups[0].rules.map(r => (r as PrometheusRecordingRule).record),
+    ).toContain('slo:sli_error:ratio_rate4w');
     expect(alerts[0].annotations?.runbook_url).toBe(
       'https://runbooks.example/jupyterhub/jupyterhub-availability',
     );
     // Values per instant (counter: false) are summed over time, then divided.
     expect((groups[0].rules[0] as PrometheusRecordingRule).expr).toBe(
-      '1 - (\nsum_over_time((sum(probe_success{service="jupyterhub"}))[5m:])\n/\nsum_over_time((count(probe_success{service="jupyterhub"}))[5m:])\n)',
+      '1 - (\n(sum_over_time((sum(probe_success{service="jupyterhub"}))[5m:]))\n/\n(sum_over_time((count(probe_success{service="jupyterhub"}))[5m:]))\n)\n',
     );
   });
 
@@ -290,26 +339,30 @@ describe('Prometheus rules', () => {
     ]);
     const alerts = groups.find(g => g.name === 'sloth-slo-alerts-hub-requests')!
       .rules as PrometheusAlertingRule[];
-    expect(alerts.map(a => a.labels?.sloth_severity)).toEqual(['page', 'page']);
+    expect(alerts.map(a => a.labels?.sloth_severity)).toEqual(['page']);
     expect(alerts[0]).toMatchObject({
       alert: 'HubRequestErrors',
       labels: {
-        owner: 'sre',
         team: 'sre',
         routing_key: 'pager',
         severity: 'critical',
-        sloth_id: 'hub-requests',
+        sloth_severity: 'page',
       },
       annotations: { runbook_url: 'https://runbooks.example/hub' },
     });
+    // As Sloth's: the SLO's labels and ids come with the recorded series, not on the alert.
+    expect(alerts[0].labels).not.toHaveProperty('owner');
     // A raw SLI has no counts: its period ratio is the average of its 5-minute ratios.
     const probes = groups.find(
       g => g.name === 'sloth-slo-sli-recordings-hub-probes',
     )!.rules as PrometheusRecordingRule[];
     expect(probes.at(-1)).toMatchObject({
       record: 'slo:sli_error:ratio_rate30d',
-      expr: 'avg_over_time(slo:sli_error:ratio_rate5m{sloth_id="hub-probes", sloth_service="hub", sloth_slo="probes"}[30d])',
+      expr: 'sum_over_time(slo:sli_error:ratio_rate5m{sloth_id="hub-probes", sloth_service="hub", sloth_slo="probes"}[30d])\n/ ignoring (sloth_window)\ncount_over_time(slo:sli_error:ratio_rate5m{sloth_id="hub-probes", sloth_service="hub", sloth_slo="probes"}[30d])\n',
     });
+    expect(
+      groups.find(g => g.name === 'airworthy-slo-recordings-hub-probes'),
+    ).toBeUndefined();
   });
 
   it('turns OpenSLO burn-rate conditions into alerts that replace the default ones', () => {
@@ -321,11 +374,11 @@ describe('Prometheus rules', () => {
         alert: 'ApiPolicyFastBurn',
         expr: 'slo:sli_error:ratio_rate45m{sloth_id="api-policy", sloth_service="api", sloth_slo="api-policy"} / 0.01 >= 2',
         for: '5m',
-        labels: expect.objectContaining({
+        labels: {
           severity: 'critical',
           sloth_severity: 'page',
           notification_targets: 'oncall',
-        }),
+        },
         annotations: expect.objectContaining({
           summary:
             'SLO api-policy of api: burn rate over 45m >= 2 (alert policy fast-burn)',
@@ -398,7 +451,7 @@ describeWithPromtool('Prometheus rules, checked by promtool', () => {
   it('promtool check rules accepts every output', () => {
     const all = [EVENTS, SELECTORS, SLOTH, POLICY, jupyterhub].flatMap(slosOf);
     const { groups } = generatePrometheusRules(all);
-    expect(groups.length).toBe(18);
+    expect(groups.length).toBe(23);
     const plain = rulesToYaml(groups, { format: 'prometheus' });
     const operator = parse(
       rulesToYaml(groups, { format: 'prometheus-operator' }),
@@ -410,7 +463,7 @@ describeWithPromtool('Prometheus rules, checked by promtool', () => {
         'operator.yaml': stringify(operator.spec),
       },
     );
-    expect(checked.output).toContain('SUCCESS: 120 rules found');
+    expect(checked.output).toContain('SUCCESS: 116 rules found');
     expect(checked.status).toBe(0);
   });
 
@@ -450,10 +503,7 @@ describeWithPromtool('Prometheus rules, checked by promtool', () => {
     const { groups } = generatePrometheusRules(slos, {
       runbookUrl: 'https://runbooks.example/{slo}',
     });
-    const pageAlerts = (groups[2].rules as PrometheusAlertingRule[]).slice(
-      0,
-      2,
-    );
+    const alerts = groups[2].rules as PrometheusAlertingRule[];
     const tests = {
       rule_files: ['rules.yaml'],
       evaluation_interval: '1m',
@@ -513,14 +563,25 @@ describeWithPromtool('Prometheus rules, checked by promtool', () => {
           })),
           alert_rule_test: [
             {
-              // At 30 minutes the page rows (for 2m and 15m) fire; the ticket rows are pending.
-              eval_time: '30m',
+              // Without `for`, the page and the ticket alert fire at the first evaluation
+              // with data in both windows of a pair, with the series' labels.
+              eval_time: '2m',
               alertname: 'ApiAvailabilityErrorBudgetBurn',
-              exp_alerts: pageAlerts.map(alert => ({
+              exp_alerts: alerts.map(alert => ({
                 exp_labels: {
                   ...alert.labels,
+                  cost_centre: 'oss',
+                  sloth_id: 'api-availability',
+                  sloth_service: 'api',
+                  sloth_slo: 'api-availability',
+                  team: 'api',
                 },
-                exp_annotations: alert.annotations,
+                exp_annotations: {
+                  ...alert.annotations,
+                  summary:
+                    'api api-availability SLO error budget burn rate is over expected.',
+                  title: `(${alert.labels?.sloth_severity}) api api-availability SLO error budget burn rate is too fast.`,
+                },
               })),
             },
           ],
@@ -542,7 +603,7 @@ describeWithPromtool('Prometheus rules, checked by promtool', () => {
           ],
           promql_expr_test: [
             {
-              expr: 'slo:sli_error:ratio_rate30d{sloth_slo="api-availability"} < bool 0.012',
+              expr: 'airworthy:sli_error:ratio_rate30d{sloth_slo="api-availability"} < bool 0.012',
               eval_time: '121m',
               exp_samples: [
                 {
@@ -553,7 +614,7 @@ describeWithPromtool('Prometheus rules, checked by promtool', () => {
               ],
             },
             {
-              expr: 'slo:sli_error:ratio_rate30d{sloth_slo="api-availability"} > bool 0.008',
+              expr: 'airworthy:sli_error:ratio_rate30d{sloth_slo="api-availability"} > bool 0.008',
               eval_time: '121m',
               exp_samples: [
                 {
@@ -564,12 +625,13 @@ describeWithPromtool('Prometheus rules, checked by promtool', () => {
               ],
             },
             {
-              expr: 'avg_over_time(slo:sli_error:ratio_rate5m{sloth_slo="api-availability"}[30d]) > bool 0.4',
+              // Sloth's period record, the average of the 5-minute ratios.
+              expr: 'slo:sli_error:ratio_rate30d{sloth_slo="api-availability"} > bool 0.4',
               eval_time: '121m',
               exp_samples: [
                 {
                   labels:
-                    '{sloth_id="api-availability",sloth_service="api",sloth_slo="api-availability",sloth_window="5m",team="api",cost_centre="oss"}',
+                    '{sloth_id="api-availability",sloth_service="api",sloth_slo="api-availability",sloth_window="30d",team="api",cost_centre="oss"}',
                   value: 1,
                 },
               ],

@@ -62,6 +62,7 @@ describe('Sloth prometheus/v1 import', () => {
       labels: { owner: 'sre', category: 'availability' },
       annotations: {},
       target: 0.999,
+      objectivePercent: 99.9,
       objective: { index: 0, count: 1 },
       timeWindow: {
         duration: '30d',
@@ -251,7 +252,7 @@ spec:
         '      plugin: { id: sloth-common/availability }\n',
       ),
       'slos[1].sli.plugin',
-      /Sloth plugins are not supported/,
+      /Sloth SLI plugins are not supported: they are Go code that Sloth runs/,
     ],
     [
       'alert name',
@@ -292,5 +293,183 @@ spec:
       );
     }
     expect(result.slos).toEqual([]);
+  });
+});
+
+describe('Sloth PrometheusServiceLevel, OpenSLO v1alpha and what is not a spec', () => {
+  const CRD = `apiVersion: sloth.slok.dev/v1
+kind: PrometheusServiceLevel
+metadata:
+  name: jupyterhub-slos
+  namespace: monitoring
+spec:
+  service: jupyterhub
+  labels:
+    generated: true
+    tier: 2
+  slos:
+    - name: requests-availability
+      objective: 99.9
+      sli:
+        events:
+          errorQuery: sum(rate(hub_requests_total{code=~"5.."}[{{.window}}]))
+          totalQuery: sum(rate(hub_requests_total[{{.window}}]))
+      alerting:
+        name: HubErrors
+        pageAlert:
+          labels: { urgent: yes }
+        ticketAlert:
+          disable: true
+`;
+
+  it('reads a PrometheusServiceLevel as Sloth does, label values written as scalars included', () => {
+    const result = parseSloYaml(CRD, 'crd.yaml', { slothPeriod: '28d' });
+    expect(result.errors).toEqual([]);
+    expect(result.documents).toEqual([
+      {
+        file: 'crd.yaml',
+        document: 0,
+        format: 'sloth/kubernetes/v1',
+        kind: 'PrometheusServiceLevel',
+        name: 'jupyterhub',
+        valid: true,
+      },
+    ]);
+    const [slo] = result.slos;
+    expect(slo).toMatchObject({
+      ref: 'jupyterhub-requests-availability',
+      labels: { generated: 'true', tier: '2' },
+      target: 0.999,
+      objectivePercent: 99.9,
+      timeWindow: { duration: '28d', durationMs: 28 * 86_400_000 },
+      indicator: {
+        type: 'ratio',
+        bad: { spec: { query: expect.stringContaining('code=~"5.."') } },
+      },
+      alerting: {
+        name: 'HubErrors',
+        page: { enabled: true, labels: { urgent: 'yes' } },
+        ticket: { enabled: false },
+      },
+      origin: {
+        format: 'sloth/kubernetes/v1',
+        kubernetes: {
+          name: 'jupyterhub-slos',
+          namespace: 'monitoring',
+          labels: {},
+          annotations: {},
+        },
+      },
+    });
+  });
+
+  it.each([
+    [
+      'camelCase keys of the resource',
+      CRD.replace('errorQuery:', 'error_query:'),
+      'spec.slos[0].sli.events.error_query',
+      /unknown field "error_query": did you mean "errorQuery"/,
+    ],
+    [
+      'SLI plugins, with a message that says why',
+      CRD.replace(
+        /events:\n.*\n.*\n/,
+        'plugin: { id: sloth-common/kubernetes/apiserver/availability }\n',
+      ),
+      'spec.slos[0].sli.plugin',
+      /^Sloth SLI plugins are not supported: they are Go code that Sloth runs, and Airworthy runs no plugin; write the SLI as events \(errorQuery and totalQuery\) or raw \(errorRatioQuery\)/,
+    ],
+    [
+      'SLO plugins',
+      CRD.replace('  slos:', '  sloPlugins: { chain: [{ id: x }] }\n  slos:'),
+      'spec.sloPlugins',
+      /^Sloth SLO plugins are not supported/,
+    ],
+    [
+      'metadata name',
+      CRD.replace('  name: jupyterhub-slos\n', ''),
+      'metadata.name',
+      /is required/,
+    ],
+    [
+      'alert name while alerts are on',
+      CRD.replace('        name: HubErrors\n', ''),
+      'spec.slos[0].alerting.name',
+      /pageAlert.disable and ticketAlert.disable/,
+    ],
+  ])(
+    'refuses in a PrometheusServiceLevel: %s',
+    (_rule, yaml, path, message) => {
+      const result = parseSloYaml(yaml);
+      expect(result.slos).toEqual([]);
+      expect(
+        result.errors.filter(e => e.path === path && message.test(e.message)),
+      ).toHaveLength(1);
+    },
+  );
+
+  it('reads OpenSLO v1alpha SLOs, one per objective, and refuses what Sloth cannot map', () => {
+    const v1alpha = `apiVersion: openslo/v1alpha
+kind: SLO
+metadata: { name: hub }
+spec:
+  service: jupyterhub
+  budgetingMethod: Occurrences
+  objectives:
+    - ratioMetrics:
+        good: { source: prometheus, queryType: promql, query: 'sum(rate(ok[{{.window}}]))' }
+        total: { source: prometheus, queryType: promql, query: 'sum(rate(all[{{.window}}]))' }
+      target: 0.99
+    - ratioMetrics:
+        good: { source: prometheus, queryType: promql, query: 'sum(rate(ok[{{.window}}]))' }
+        total: { source: prometheus, queryType: promql, query: 'sum(rate(all[{{.window}}]))' }
+      target: 0.999
+  timeWindows:
+    - count: 28
+      unit: Day
+---
+apiVersion: openslo/v1alpha
+kind: Service
+metadata: { name: jupyterhub }
+spec: { description: The hub }
+`;
+    const result = parseSloYaml(v1alpha);
+    expect(result.errors).toEqual([]);
+    expect(
+      result.slos.map(s => [s.ref, s.name, s.target, s.timeWindow.duration]),
+    ).toEqual([
+      ['jupyterhub-hub-0', 'hub-0', 0.99, '28d'],
+      ['jupyterhub-hub-1', 'hub-1', 0.999, '28d'],
+    ]);
+    expect(result.documents.map(d => [d.format, d.kind, d.valid])).toEqual([
+      ['openslo/v1alpha', 'SLO', true],
+      ['openslo/v1alpha', 'Service', true],
+    ]);
+    const weeks = parseSloYaml(v1alpha.replace('unit: Day', 'unit: Week'));
+    expect(weeks.errors.map(line)).toContain(
+      '0:spec.timeWindows[0].unit: must be Day: Sloth reads day-based time windows only',
+    );
+  });
+
+  it('says that an empty file holds no document, and that a list is not a document', () => {
+    const result = parseSloFiles([
+      { file: 'empty.yaml', content: '# nothing yet\n' },
+      { file: 'list.yaml', content: '- apiVersion: openslo/v1\n  kind: SLO\n' },
+    ]);
+    expect(result.errors).toEqual([
+      {
+        file: 'empty.yaml',
+        message: expect.stringMatching(
+          /^holds no YAML document: expected an OpenSLO document/,
+        ),
+      },
+      {
+        file: 'list.yaml',
+        document: 0,
+        message: expect.stringMatching(
+          /^is a list, not an OpenSLO document: .* separate documents with a line "---"/,
+        ),
+      },
+    ]);
   });
 });

@@ -109,6 +109,45 @@ export class DocumentProblems {
   }
 }
 
+/** Maps whose keys are the writer's own (no field hint applies inside them). */
+const USER_MAPS = new Set(['labels', 'annotations', 'connectionDetails']);
+
+/** `spec.objectives[].target` for `['spec', 'objectives', 0, 'target']`. */
+function hintPath(path: FieldPath): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += '[]';
+    else text += text ? `.${segment}` : segment;
+  }
+  return text;
+}
+
+/**
+ * The hint of a field, chosen by its full path: a hint's key is a path (list indexes as `[]`)
+ * that the field's path is, or ends with after a dot; the longest such key wins. So
+ * `objectives[].target` (a ratio) and `spec.target` (a notification target) are told apart,
+ * and keys inside labels and annotations get none.
+ */
+export function hintFor(
+  path: FieldPath,
+  hints: Readonly<Record<string, string>>,
+): string | undefined {
+  if (path.slice(0, -1).some(s => typeof s === 'string' && USER_MAPS.has(s))) {
+    return undefined;
+  }
+  const text = hintPath(path);
+  let best: string | undefined;
+  for (const key of Object.keys(hints)) {
+    if (
+      (text === key || text.endsWith(`.${key}`)) &&
+      (best === undefined || key.length > best.length)
+    ) {
+      best = key;
+    }
+  }
+  return best === undefined ? undefined : hints[best];
+}
+
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
@@ -134,8 +173,7 @@ function issueMessage(
   path: FieldPath,
   hints: Readonly<Record<string, string>>,
 ): string {
-  const last = [...path].reverse().find(s => typeof s === 'string');
-  const hint = typeof last === 'string' ? hints[last] : undefined;
+  const hint = hintFor(path, hints);
   switch (issue.code) {
     case 'invalid_type': {
       const expected = EXPECTED[issue.expected] ?? issue.expected;

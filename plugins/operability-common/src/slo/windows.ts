@@ -16,8 +16,9 @@ export interface BurnRatePolicyRow {
   longWindow: string;
   shortWindow: string;
   /**
-   * How long the condition must hold before Prometheus fires (`for:`); the short window already
-   * stops flapping, so this is small.
+   * How long the condition must hold before the alert fires: `0m` in the default policy, as in
+   * Sloth's alerts (no `for:`), since the short window already stops flapping and a `for` only
+   * delays the alert.
    */
   alertAfter: string;
 }
@@ -25,8 +26,8 @@ export interface BurnRatePolicyRow {
 /**
  * The SRE workbook's policy: 2% of the budget in 1 hour or 5% in 6 hours pages; 10% in a day
  * or in 3 days opens a ticket. Each long window is checked with a short window of 1/12 its
- * length, so that an alert stops soon after the burn stops. `alertAfter` follows the community
- * cloud's JupyterHub alerts (2m, 15m, 1h, 3h).
+ * length, so that an alert stops soon after the burn stops. The rows fire at once (`alertAfter`
+ * 0m): the generated rules, like Sloth's, have no `for`.
  * @public
  */
 export const DEFAULT_BURN_RATE_POLICY: ReadonlyArray<BurnRatePolicyRow> = [
@@ -35,28 +36,28 @@ export const DEFAULT_BURN_RATE_POLICY: ReadonlyArray<BurnRatePolicyRow> = [
     budgetConsumedPercent: 2,
     longWindow: '1h',
     shortWindow: '5m',
-    alertAfter: '2m',
+    alertAfter: '0m',
   },
   {
     severity: 'page',
     budgetConsumedPercent: 5,
     longWindow: '6h',
     shortWindow: '30m',
-    alertAfter: '15m',
+    alertAfter: '0m',
   },
   {
     severity: 'ticket',
     budgetConsumedPercent: 10,
     longWindow: '1d',
     shortWindow: '2h',
-    alertAfter: '1h',
+    alertAfter: '0m',
   },
   {
     severity: 'ticket',
     budgetConsumedPercent: 10,
     longWindow: '3d',
     shortWindow: '6h',
-    alertAfter: '3h',
+    alertAfter: '0m',
   },
 ];
 
@@ -75,7 +76,7 @@ export interface BurnRateWindow {
   burnRateFactor: number;
   /** burnRateFactor x (1 - target): the error ratio both windows must exceed; set when a target is given. */
   errorRatioThreshold?: number;
-  /** Prometheus `for:` of the alert, e.g. `2m`. */
+  /** How long both windows must burn before the alert fires (`0m` in the default policy). */
   alertAfter: string;
 }
 

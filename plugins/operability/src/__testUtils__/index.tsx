@@ -1,5 +1,6 @@
 import {
   OperabilityClient,
+  TIME,
   type Incident,
   type SloSummary,
 } from '@airworthy/plugin-operability-common';
@@ -150,17 +151,16 @@ export function testSloSummary(
       consumed: 420 / 806.4,
       remaining: 1 - 420 / 806.4,
       remainingMinutes: 806.4 - 420,
-      timeToExhaustionMs:
-        ((1 - 420 / 806.4) * 28 * 86_400_000) / (2 / 60 / 0.02),
+      timeToExhaustionMs: ((1 - 420 / 806.4) * 28 * TIME.DAY) / (2 / 60 / 0.02),
       exhaustsAt: new Date(
         Date.parse('2026-11-25T12:00:00Z') +
-          ((1 - 420 / 806.4) * 28 * 86_400_000) / (2 / 60 / 0.02),
+          ((1 - 420 / 806.4) * 28 * TIME.DAY) / (2 / 60 / 0.02),
       ).toISOString(),
     },
     burnRates: [
       {
         window: '5m',
-        windowMs: 300_000,
+        windowMs: 5 * TIME.MINUTE,
         good: 5,
         total: 5,
         errorRatio: 0,
@@ -168,7 +168,7 @@ export function testSloSummary(
       },
       {
         window: '1h',
-        windowMs: 3_600_000,
+        windowMs: TIME.HOUR,
         good: 58,
         total: 60,
         errorRatio: 2 / 60,

@@ -1,3 +1,4 @@
+import { TIME } from '@airworthy/plugin-operability-common';
 import {
   formatBurnRate,
   formatDuration,
@@ -10,6 +11,8 @@ import {
   formatTarget,
   plural,
 } from './format';
+
+const { SECOND, MINUTE, HOUR, DAY } = TIME;
 
 describe('format', () => {
   it('writes ratios as percentages without float noise or trailing zeros', () => {
@@ -38,11 +41,9 @@ describe('format', () => {
   });
 
   it('writes durations with the precision that matters', () => {
-    expect(formatDuration(806.4 * 60_000)).toBe('13h 26m');
-    expect(formatDuration(43 * 60_000 + 12_000)).toBe('43m 12s');
-    expect(formatDuration(12 * 86_400_000 + 3 * 3_600_000 + 59_000)).toBe(
-      '12d 3h',
-    );
+    expect(formatDuration(806.4 * MINUTE)).toBe('13h 26m');
+    expect(formatDuration(43 * MINUTE + 12 * SECOND)).toBe('43m 12s');
+    expect(formatDuration(12 * DAY + 3 * HOUR + 59 * SECOND)).toBe('12d 3h');
     expect(formatDuration(0)).toBe('0s');
     expect(formatDuration(Infinity)).toBe('never');
     expect(formatMinutes(806.4)).toBe('13h 26m');
@@ -56,11 +57,9 @@ describe('format', () => {
     );
     expect(formatInstant('not a date')).toBe('–');
     const now = Date.parse('2026-11-25T12:00:00Z');
-    expect(formatRelative(now + 3 * 86_400_000 + 4 * 3_600_000, now)).toBe(
-      'in 3d 4h',
-    );
-    expect(formatRelative(now - 125 * 60_000, now)).toBe('2h 5m ago');
-    expect(formatRelative(now + 10_000, now)).toBe('now');
+    expect(formatRelative(now + 3 * DAY + 4 * HOUR, now)).toBe('in 3d 4h');
+    expect(formatRelative(now - 125 * MINUTE, now)).toBe('2h 5m ago');
+    expect(formatRelative(now + 10 * SECOND, now)).toBe('now');
   });
 
   it('counts things', () => {

@@ -4,6 +4,7 @@
  */
 import {
   formatDurationHuman,
+  TIME,
   tidyNumber,
 } from '@airworthy/plugin-operability-common';
 
@@ -64,22 +65,22 @@ export function formatDuration(ms: number | null | undefined): string {
   if (!Number.isFinite(ms)) return 'never';
   const abs = Math.abs(ms);
   // Above an hour, seconds are noise; above 10 days, so are minutes.
-  let unit = 1000;
-  if (abs >= 10 * 86_400_000) unit = 3_600_000;
-  else if (abs >= 3_600_000) unit = 60_000;
+  let unit: number = TIME.SECOND;
+  if (abs >= 10 * TIME.DAY) unit = TIME.HOUR;
+  else if (abs >= TIME.HOUR) unit = TIME.MINUTE;
   return formatDurationHuman(Math.round(ms / unit) * unit);
 }
 
 /** A duration in minutes (budgets are counted in minutes): `806.4` is `13h 26m`. */
 export function formatMinutes(minutes: number | null | undefined): string {
   if (minutes === null || minutes === undefined) return NO_VALUE;
-  return formatDuration(minutes * 60_000);
+  return formatDuration(minutes * TIME.MINUTE);
 }
 
 /** A duration in seconds (MTTA, MTTR). */
 export function formatSeconds(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return NO_VALUE;
-  return formatDuration(seconds * 1000);
+  return formatDuration(seconds * TIME.SECOND);
 }
 
 /**
@@ -105,7 +106,7 @@ export function formatDate(instant: string | number): string {
 /** How far an instant is from now: `in 3d 4h`, `2h 5m ago`, `now`. */
 export function formatRelative(instantMs: number, nowMs: number): string {
   const delta = instantMs - nowMs;
-  if (Math.abs(delta) < 60_000) return 'now';
+  if (Math.abs(delta) < TIME.MINUTE) return 'now';
   const text = formatDuration(Math.abs(delta));
   return delta > 0 ? `in ${text}` : `${text} ago`;
 }

@@ -1,4 +1,4 @@
-import type { Incident } from '@airworthy/plugin-operability-common';
+import { TIME, type Incident } from '@airworthy/plugin-operability-common';
 import {
   describeBudgetCost,
   incidentDurationMs,
@@ -51,13 +51,13 @@ describe('incident shaping', () => {
   });
 
   it('measures incidents until their resolution, or until now while open', () => {
-    expect(incidentDurationMs(incident({}), NOW)).toBe(65 * 60_000);
+    expect(incidentDurationMs(incident({}), NOW)).toBe(65 * TIME.MINUTE);
     expect(
       incidentDurationMs(
         incident({ resolvedAt: undefined, startedAt: '2026-11-20T12:00:00Z' }),
         NOW,
       ),
-    ).toBe(3_600_000);
+    ).toBe(TIME.HOUR);
   });
 
   it('offers every severity and status and the sources seen', () => {

@@ -6,6 +6,7 @@ import {
   levelDistribution,
   MAX_COMPARED,
   shortRef,
+  sortedBy,
   toggleCompared,
   viewFromSearch,
   viewToOptions,
@@ -83,6 +84,17 @@ describe('portfolio shaping', () => {
       pageSize: 25,
     });
     expect(viewToSearch(view).toString()).toBe('');
+  });
+
+  it('sorts by a new column in its first order, and turns the order of the current one', () => {
+    const view = viewFromSearch(new URLSearchParams());
+    expect(sortedBy(view, 'name')).toEqual({ sort: 'name', order: 'asc' });
+    expect(sortedBy(view, 'budget')).toEqual({ sort: 'budget', order: 'desc' });
+    expect(sortedBy(view, 'score')).toEqual({ sort: 'score', order: 'asc' });
+    expect(sortedBy({ ...view, order: 'asc' }, 'score')).toEqual({
+      sort: 'score',
+      order: 'desc',
+    });
   });
 
   it('counts entities per level, lowest first, and the unscored ones', () => {

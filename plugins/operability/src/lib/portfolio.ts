@@ -53,6 +53,15 @@ export function defaultOrder(sort: PortfolioSortKey): 'asc' | 'desc' {
     : 'desc';
 }
 
+/** The view sorted by a column: the other direction when it is already the sort key. */
+export function sortedBy(
+  view: PortfolioView,
+  key: PortfolioSortKey,
+): Partial<PortfolioView> {
+  if (view.sort !== key) return { sort: key, order: defaultOrder(key) };
+  return { sort: key, order: view.order === 'asc' ? 'desc' : 'asc' };
+}
+
 function list(params: URLSearchParams, key: string): string[] {
   return params
     .getAll(key)

@@ -13,7 +13,7 @@ import {
 } from './series';
 import { TIME } from '@airworthy/plugin-operability-common';
 
-const { HOUR } = TIME;
+const { MINUTE, HOUR, DAY } = TIME;
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 
@@ -22,7 +22,7 @@ describe('series shaping', () => {
     expect(rangeBounds('7d', NOW)).toEqual({
       from: '2026-11-18T12:00:00.000Z',
       to: '2026-11-25T12:00:00.000Z',
-      fromMs: NOW - 7 * 24 * HOUR,
+      fromMs: NOW - 7 * DAY,
       toMs: NOW,
     });
   });
@@ -104,13 +104,13 @@ describe('series shaping', () => {
 
   it('keeps at most the points a sparkline needs, with the extremes', () => {
     const points = Array.from({ length: 1000 }, (_, i) => ({
-      t: i * 60_000,
+      t: i * MINUTE,
       v: i === 500 ? 0.2 : 0.9,
     }));
     const line = sparkline(points, 48);
     expect(line).toHaveLength(48);
     expect(line[0]).toEqual({ t: 0, v: 90 });
-    expect(line.at(-1)).toEqual({ t: 999 * 60_000, v: 90 });
+    expect(line.at(-1)).toEqual({ t: 999 * MINUTE, v: 90 });
     expect(line.some(p => p.v === 20)).toBe(true);
   });
 
@@ -121,7 +121,7 @@ describe('series shaping', () => {
 
   it('reaches past now by a quarter of the range to show the forecast', () => {
     expect(forecastHorizonMs('1d')).toBe(6 * HOUR);
-    expect(forecastHorizonMs('28d')).toBe(7 * 24 * HOUR);
+    expect(forecastHorizonMs('28d')).toBe(7 * DAY);
   });
 
   it('tops the burn-rate axis above the highest point or alert line', () => {
@@ -137,7 +137,7 @@ describe('series shaping', () => {
     const budget = {
       to: '2026-11-25T12:00:00Z',
       remaining: 0.48,
-      timeToExhaustionMs: 26 * HOUR + 30 * 60_000,
+      timeToExhaustionMs: 26 * HOUR + 30 * MINUTE,
     };
     expect(describeForecast(budget)).toBe(
       "At the last hour's burn rate the budget runs out in 1d 2h 30m (2026-11-26 14:30 UTC).",

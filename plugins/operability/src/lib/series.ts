@@ -28,11 +28,16 @@ export const DEFAULT_BURN_RATE_WINDOW: Record<SeriesRange, string> = {
   '90d': '1d',
 };
 
+/** The instants a range covers, as ISO strings for the API and as epoch ms for the charts. */
+export interface RangeBounds {
+  from: string;
+  to: string;
+  fromMs: number;
+  toMs: number;
+}
+
 /** The instants of a range ending now (ISO 8601 and epoch ms). */
-export function rangeBounds(
-  range: SeriesRange,
-  nowMs: number,
-): { from: string; to: string; fromMs: number; toMs: number } {
+export function rangeBounds(range: SeriesRange, nowMs: number): RangeBounds {
   const toMs = nowMs;
   const fromMs = nowMs - durationToMs(range);
   return {

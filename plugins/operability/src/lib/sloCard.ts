@@ -5,6 +5,7 @@
 import {
   durationToMs,
   errorBudget,
+  TIME,
   tidyNumber,
   type SloSummary,
   type SloValidationError,
@@ -40,7 +41,7 @@ export function explainBudget(slo: SloSummary): ComputationStep[] {
   const periodMs = durationToMs(slo.period);
   const elapsedMs = toMs - fromMs;
   // The period's budget in events: (1 - target) x the events the period sees at this traffic.
-  const partial = elapsedMs > 0 && elapsedMs < periodMs - 60_000;
+  const partial = elapsedMs > 0 && elapsedMs < periodMs - TIME.MINUTE;
   const allowed = budget.consumed > 0 ? bad / budget.consumed : undefined;
   const steps: ComputationStep[] = [
     {

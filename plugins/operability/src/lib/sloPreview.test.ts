@@ -1,4 +1,4 @@
-import { parseSloYaml } from '@airworthy/plugin-operability-common';
+import { parseSloYaml, TIME } from '@airworthy/plugin-operability-common';
 import { applySloFormChange, newSloTemplate } from './sloDocument';
 import { previewSlos, type PeriodData } from './sloPreview';
 
@@ -37,7 +37,7 @@ describe('previewSlos', () => {
       ['ticket', '3d', '6h', 0.933333333333, 0.0186666666667],
     ]);
     // At 13.44x the 28-day budget lasts 50 hours.
-    expect(p.alerts[0].exhaustsInMs).toBe(50 * 3_600_000);
+    expect(p.alerts[0].exhaustsInMs).toBe(50 * TIME.HOUR);
     expect(p.alerts[0].budgetConsumed).toBe(0.02);
     expect(p.history).toBeUndefined();
   });
@@ -105,6 +105,10 @@ describe('previewSlos', () => {
             spec:
               severity: page
               condition: { kind: burnrate, op: gte, threshold: 14.4, lookbackWindow: 1h, alertAfter: 5m }
+        notificationTargets:
+          - kind: AlertNotificationTarget
+            metadata: { name: on-call }
+            spec: { target: "#hub-oncall" }
   objectives:`,
     );
     const [p] = preview(withPolicy);
@@ -116,7 +120,7 @@ describe('previewSlos', () => {
         longWindow: '1h',
         burnRate: 14.4,
         errorRatioThreshold: 0.288,
-        exhaustsInMs: (28 * 24 * 3_600_000) / 14.4,
+        exhaustsInMs: (28 * TIME.DAY) / 14.4,
         alertAfter: '5m',
       },
     ]);

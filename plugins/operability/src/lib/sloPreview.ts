@@ -8,6 +8,7 @@ import {
   errorBudget,
   evaluateBudget,
   multiwindowTable,
+  TIME,
   tidyNumber,
   type EventCounts,
   type Slo,
@@ -109,7 +110,7 @@ function previewSlo(
     periodMs,
     budgetingMethod: slo.budgetingMethod,
     errorBudget: budget,
-    budgetMinutes: tidyNumber((budget * periodMs) / 60_000),
+    budgetMinutes: tidyNumber((budget * periodMs) / TIME.MINUTE),
     // The generated rules use the nominal period (a month is 30 days): so do the thresholds.
     alerts: alertRows(slo, window.durationMs),
   };

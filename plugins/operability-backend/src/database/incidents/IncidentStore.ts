@@ -11,6 +11,7 @@ import type {
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import {
+  assertInstantsInRange,
   mergeObservation,
   normalizeObservation,
   type IncidentState,
@@ -418,6 +419,7 @@ export class KnexIncidentStore implements IncidentStore {
     fields: ManualIncidentFields,
     now: number = Date.now(),
   ): Promise<IncidentRecord> {
+    assertInstantsInRange('A manual incident', fields);
     const id = randomUUID();
     const state = { ...manualState(fields, now), entityRefs: [entityRef] };
     await this.db.transaction(async tx => {
@@ -438,6 +440,7 @@ export class KnexIncidentStore implements IncidentStore {
     fields: ManualIncidentFields,
     now: number = Date.now(),
   ): Promise<IncidentRecord | undefined> {
+    assertInstantsInRange('A manual incident', fields);
     const updated = await this.db('incidents')
       .where({ id, source: MANUAL_INCIDENT_SOURCE })
       .update(stateColumns(manualState(fields, now), now));

@@ -1,10 +1,12 @@
 import {
+  instantRangeProblem,
   toEntityRef,
   toHttpUrl,
   type IncidentLinks,
   type IncidentStatus,
 } from '@airworthy/plugin-operability-common';
 import type { IncidentObservation } from '@airworthy/plugin-operability-node';
+import { InputError } from '@backstage/errors';
 
 /**
  * The state of an incident that merging observations produces: the fields of an
@@ -71,6 +73,39 @@ function sanitizeLabels(labels: string[] | undefined): string[] {
 }
 
 /**
+ * Refuses (InputError, 400: a sender does not retry it) instants outside the API's range
+ * (`API_RANGES`, 2000-01-01 to before 2100-01-01): a year-1 or year-9999 time would poison
+ * every period and sort order it touches. Guarded here, where incidents are stored, for
+ * manual incidents and every source alike.
+ */
+export function assertInstantsInRange(
+  what: string,
+  times: {
+    startedAt?: number;
+    detectedAt?: number | null;
+    acknowledgedAt?: number | null;
+    resolvedAt?: number | null;
+  },
+): void {
+  for (const name of [
+    'startedAt',
+    'detectedAt',
+    'acknowledgedAt',
+    'resolvedAt',
+  ] as const) {
+    const value = times[name];
+    if (value === undefined || value === null) continue;
+    const problem = instantRangeProblem(value);
+    if (problem) {
+      const shown = Number.isFinite(new Date(value).getTime())
+        ? new Date(value).toISOString()
+        : String(value);
+      throw new InputError(`${what}'s ${name} (${shown}) ${problem}`);
+    }
+  }
+}
+
+/**
  * An observation made safe to store: canonical entity refs, bounded text, http(s) links only,
  * detection and acknowledgement never before the start.
  */
@@ -92,6 +127,7 @@ export function normalizeObservation(
       );
     }
   }
+  assertInstantsInRange('An incident observation', observation);
   const startedAt = observation.startedAt;
   const detectedAt = Math.max(observation.detectedAt ?? startedAt, startedAt);
   const entityRefs = [

@@ -85,6 +85,19 @@ describe.each(databases.eachSupportedId())('KnexSloStore on %s', databaseId => {
     await expect(store.listEntityRefs('api')).resolves.toEqual([]);
   });
 
+  it('refuses texts longer than their columns with a 400, storing nothing', async () => {
+    const { store } = await createStore();
+    await expect(
+      store.upsert({ ...base, ref: 'x'.repeat(101) }),
+    ).rejects.toThrow(
+      /The SLO's ref "x+…" is 101 characters long; at most 100 can be stored/,
+    );
+    await expect(
+      store.upsert({ ...base, displayName: 'd'.repeat(256) }),
+    ).rejects.toMatchObject({ name: 'InputError' });
+    await expect(store.listByEntity(base.entityRef)).resolves.toEqual([]);
+  });
+
   it('stores targets exactly', async () => {
     const { store } = await createStore();
     const created = await store.upsert({ ...base, target: 0.99995 });
@@ -108,24 +121,105 @@ describe.each(databases.eachSupportedId())('KnexSloStore on %s', databaseId => {
     ]);
     expect(result.map(r => r.ref)).toEqual(['availability', 'new']);
     expect(result[0].id).toBe(kept.id);
-    await expect(store.get(removed.id)).resolves.toBeUndefined();
+    // Left out of the file: retired, not deleted.
+    await expect(store.get(removed.id)).resolves.toMatchObject({
+      retiredReason: 'file-removed',
+      retiredAt: expect.any(Number),
+    });
     await expect(store.get(fromApi.id)).resolves.toBeDefined();
 
     await store.replaceForEntity(base.entityRef, 'repo', []);
     const left = await store.listByEntity(base.entityRef);
     expect(left.map(r => r.ref)).toEqual(['manual']);
+    expect(
+      (await store.listRetired({ entityRef: base.entityRef })).map(r => r.ref),
+    ).toEqual(expect.arrayContaining(['availability', 'new', 'old']));
+    await expect(store.listEntityRefs('repo')).resolves.toEqual([]);
+    await expect(store.listAll()).resolves.toHaveLength(1);
   });
 
-  it('deletes by id and reports whether anything was deleted', async () => {
+  it('brings a retired SLO back, same id, when it is written again', async () => {
+    const { store } = await createStore();
+    const first = await store.upsert(base, 1_000);
+    await store.replaceForEntity(base.entityRef, 'repo', [], { now: 2_000 });
+    await expect(store.listByEntity(base.entityRef)).resolves.toEqual([]);
+
+    const back = await store.upsert({ ...base, target: 0.95 }, 3_000);
+    expect(back).toMatchObject({
+      id: first.id,
+      target: 0.95,
+      createdAt: 1_000,
+    });
+    expect(back.retiredAt).toBeUndefined();
+    await expect(store.listRetired()).resolves.toEqual([]);
+  });
+
+  it('retires and restores by entity and reason, leaving other reasons alone', async () => {
+    const { store } = await createStore();
+    const hub = await store.upsert(base);
+    const deleted = await store.upsert({ ...base, name: 'old', ref: 'old' });
+    await store.retire({ ids: [deleted.id] }, 'deleted', 5_000);
+    await expect(
+      store.retire({ entityRef: base.entityRef }, 'entity-removed', 6_000),
+    ).resolves.toBe(1);
+    await expect(store.get(hub.id)).resolves.toMatchObject({
+      retiredAt: 6_000,
+      retiredReason: 'entity-removed',
+    });
+    await expect(
+      store.restore({ entityRef: base.entityRef, reason: 'entity-removed' }),
+    ).resolves.toBe(1);
+    expect((await store.listByEntity(base.entityRef)).map(r => r.id)).toEqual([
+      hub.id,
+    ]);
+    await expect(store.get(deleted.id)).resolves.toMatchObject({
+      retiredReason: 'deleted',
+    });
+  });
+
+  it('moves a retired SLO to another entity unless that one has the ref', async () => {
+    const { store } = await createStore();
+    const old = await store.upsert(base);
+    await store.retire({ ids: [old.id] }, 'entity-removed');
+    await expect(store.adopt(old.id, 'component:default/hub')).resolves.toBe(
+      true,
+    );
+    await expect(store.get(old.id)).resolves.toMatchObject({
+      entityRef: 'component:default/hub',
+    });
+    expect((await store.get(old.id))!.retiredAt).toBeUndefined();
+    // In force: nothing to adopt.
+    await expect(store.adopt(old.id, base.entityRef)).resolves.toBe(false);
+    const other = await store.upsert({
+      ...base,
+      entityRef: 'component:default/x',
+    });
+    await store.retire({ ids: [other.id] }, 'entity-removed');
+    await expect(store.adopt(other.id, 'component:default/hub')).resolves.toBe(
+      false,
+    );
+  });
+
+  it('purges by id, and purges retired SLOs only after their grace period', async () => {
     const { store } = await createStore();
     const created = await store.upsert(base);
 
-    await expect(store.delete(created.id)).resolves.toBe(true);
-    await expect(store.delete(created.id)).resolves.toBe(false);
+    await expect(store.purge(created.id)).resolves.toBe(true);
+    await expect(store.purge(created.id)).resolves.toBe(false);
     await expect(store.get(created.id)).resolves.toBeUndefined();
+
+    const early = await store.upsert({ ...base, name: 'a', ref: 'a' });
+    const late = await store.upsert({ ...base, name: 'b', ref: 'b' });
+    const inForce = await store.upsert({ ...base, name: 'c', ref: 'c' });
+    await store.retire({ ids: [early.id] }, 'deleted', 1_000);
+    await store.retire({ ids: [late.id] }, 'deleted', 9_000);
+    await expect(store.purgeRetired(5_000)).resolves.toEqual([early.id]);
+    await expect(store.get(early.id)).resolves.toBeUndefined();
+    await expect(store.get(late.id)).resolves.toBeDefined();
+    await expect(store.get(inForce.id)).resolves.toBeDefined();
   });
 
-  it('deletes the SLI data of a deleted SLO, and only that', async () => {
+  it('purges the SLI data of a purged SLO, and only that', async () => {
     const { knex, store } = await createStore();
     const sli = new KnexSliStore(knex, [
       { widthMs: 60_000, retentionMs: 86_400_000 },
@@ -140,7 +234,7 @@ describe.each(databases.eachSupportedId())('KnexSloStore on %s', databaseId => {
     await sli.writeBuckets(gone.id, bucket, 1_700_000_100_000);
     await sli.writeBuckets(kept.id, bucket, 1_700_000_100_000);
 
-    await store.delete(gone.id);
+    await store.purge(gone.id);
     const rows = await knex('sli_chunks').distinct('slo_id');
     expect(rows).toEqual([{ slo_id: kept.id }]);
   });

@@ -1,8 +1,10 @@
 import type {
   Slo,
   SloIdentity,
+  SloRetiredReason,
   SloSource,
 } from '@airworthy/plugin-operability-common';
+import { InputError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 
@@ -14,35 +16,97 @@ export interface SloRecord extends SloIdentity {
   definition: Slo;
   createdAt: number;
   updatedAt: number;
+  /** Set while the SLO is retired: hidden, its data kept until it is purged. */
+  retiredAt?: number;
+  retiredReason?: SloRetiredReason;
 }
 
-/** What a writer provides; id and timestamps are the store's. */
-export type SloInput = Omit<SloRecord, 'id' | 'createdAt' | 'updatedAt'>;
+/** What a writer provides; id, timestamps and retirement are the store's. */
+export type SloInput = Omit<
+  SloRecord,
+  'id' | 'createdAt' | 'updatedAt' | 'retiredAt' | 'retiredReason'
+>;
 
-/** Persistence of SLO definitions. */
+/**
+ * Persistence of SLO definitions. SLOs that leave are retired, not deleted: lists leave them
+ * out, their data stays, writing the same SLO again (same entity and ref) brings it back, and
+ * only `purge` and `purgeRetired` destroy anything.
+ */
 export interface SloStore {
-  /** The SLOs of an entity, by name and objective. */
+  /** The SLOs in force of an entity, by name and objective. */
   listByEntity(entityRef: string): Promise<SloRecord[]>;
-  /** Every SLO (for the scheduled tasks). */
+  /** Every SLO in force (for the scheduled tasks). */
   listAll(): Promise<SloRecord[]>;
-  /** Entity refs that have SLOs from a source. */
-  listEntityRefs(source: SloSource): Promise<string[]>;
+  /** Entity refs that have SLOs in force (from one source, when given). */
+  listEntityRefs(source?: SloSource): Promise<string[]>;
+  /** Retired SLOs, of one entity when given, most recently retired first. */
+  listRetired(filter?: {
+    entityRef?: string;
+    reason?: SloRetiredReason;
+    source?: SloSource;
+    sourceLocation?: string;
+  }): Promise<SloRecord[]>;
+  /** An SLO by id, retired or not. */
   get(id: string): Promise<SloRecord | undefined>;
-  /** Inserts, or updates the SLO with the same entity ref and ref (keeping its id). */
+  /**
+   * Inserts, or updates the SLO with the same entity ref and ref (keeping its id and data,
+   * and bringing it back when it was retired).
+   */
   upsert(input: SloInput, now?: number): Promise<SloRecord>;
   /**
-   * Makes the SLOs of one source of an entity (only those named `options.name`, when given)
-   * exactly `inputs`, in one transaction: upserts them and deletes the others with
-   * everything stored for them. Returns the stored SLOs.
+   * Makes the SLOs in force of one source of an entity (only those named `options.name`,
+   * when given) exactly `inputs`, in one transaction: upserts them and retires the others
+   * (with `options.reason`, default `file-removed`). Returns the stored SLOs.
    */
   replaceForEntity(
     entityRef: string,
     source: SloSource,
     inputs: SloInput[],
-    options?: { name?: string; now?: number },
+    options?: { name?: string; now?: number; reason?: SloRetiredReason },
   ): Promise<SloRecord[]>;
+  /** Retires SLOs in force (of an entity, or by id); returns how many. */
+  retire(
+    target: { entityRef: string } | { ids: string[] },
+    reason: SloRetiredReason,
+    now?: number,
+  ): Promise<number>;
+  /** Brings retired SLOs back (by id, or an entity's of one reason); returns how many. */
+  restore(
+    target: { ids: string[] } | { entityRef: string; reason: SloRetiredReason },
+    now?: number,
+  ): Promise<number>;
+  /**
+   * Moves a retired SLO to another entity, in force again with its history (an entity
+   * renamed in its repository names the same file); false when that entity already has
+   * an SLO with its ref.
+   */
+  adopt(id: string, entityRef: string, now?: number): Promise<boolean>;
   /** Deletes an SLO and everything stored for it (SLI data, evaluations); false when there was none. */
-  delete(id: string): Promise<boolean>;
+  purge(id: string): Promise<boolean>;
+  /** Purges the SLOs retired before `before`; returns their ids. */
+  purgeRetired(before: number): Promise<string[]>;
+}
+
+/** Column lengths of `slos` (migrations), guarded before writing: a 400, never a 500. */
+const COLUMN_LENGTHS = {
+  entityRef: 255,
+  name: 63,
+  ref: 100,
+  displayName: 255,
+  period: 32,
+} as const;
+
+function assertFits(input: SloInput): void {
+  for (const [field, max] of Object.entries(COLUMN_LENGTHS)) {
+    const value = input[field as keyof typeof COLUMN_LENGTHS];
+    if (typeof value === 'string' && value.length > max) {
+      throw new InputError(
+        `The SLO's ${field} "${value.slice(0, 40)}…" is ${
+          value.length
+        } characters long; at most ${max} can be stored (shorten the names in its document)`,
+      );
+    }
+  }
 }
 
 /** Tables whose rows belong to one SLO (`slo_id`), deleted with it. */
@@ -67,6 +131,8 @@ interface SloRow {
   definition: string;
   created_at: number | string;
   updated_at: number | string;
+  retired_at: number | string | null;
+  retired_reason: string | null;
 }
 
 function fromRow(row: SloRow): SloRecord {
@@ -84,6 +150,12 @@ function fromRow(row: SloRow): SloRecord {
     definition: JSON.parse(row.definition),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+    ...(row.retired_at === null || row.retired_at === undefined
+      ? {}
+      : {
+          retiredAt: Number(row.retired_at),
+          retiredReason: row.retired_reason as SloRetiredReason,
+        }),
   };
 }
 
@@ -94,21 +166,45 @@ export class KnexSloStore implements SloStore {
   async listByEntity(entityRef: string): Promise<SloRecord[]> {
     const rows = await this.db<SloRow>('slos')
       .where({ entity_ref: entityRef })
+      .whereNull('retired_at')
       .orderBy(['name', 'ref']);
     return rows.map(fromRow);
   }
 
   async listAll(): Promise<SloRecord[]> {
-    const rows = await this.db<SloRow>('slos').orderBy(['entity_ref', 'ref']);
+    const rows = await this.db<SloRow>('slos')
+      .whereNull('retired_at')
+      .orderBy(['entity_ref', 'ref']);
     return rows.map(fromRow);
   }
 
-  async listEntityRefs(source: SloSource): Promise<string[]> {
-    const rows = await this.db('slos')
-      .where({ source })
-      .distinct('entity_ref')
-      .orderBy('entity_ref');
+  async listEntityRefs(source?: SloSource): Promise<string[]> {
+    const query = this.db('slos').whereNull('retired_at');
+    if (source) query.where({ source });
+    const rows = await query.distinct('entity_ref').orderBy('entity_ref');
     return rows.map((r: { entity_ref: string }) => r.entity_ref);
+  }
+
+  async listRetired(
+    filter: {
+      entityRef?: string;
+      reason?: SloRetiredReason;
+      source?: SloSource;
+      sourceLocation?: string;
+    } = {},
+  ): Promise<SloRecord[]> {
+    const query = this.db<SloRow>('slos').whereNotNull('retired_at');
+    if (filter.entityRef) query.where({ entity_ref: filter.entityRef });
+    if (filter.reason) query.where({ retired_reason: filter.reason });
+    if (filter.source) query.where({ source: filter.source });
+    if (filter.sourceLocation) {
+      query.where({ source_location: filter.sourceLocation });
+    }
+    const rows = await query.orderBy([
+      { column: 'retired_at', order: 'desc' },
+      { column: 'ref', order: 'asc' },
+    ]);
+    return rows.map(fromRow);
   }
 
   async get(id: string): Promise<SloRecord | undefined> {
@@ -125,6 +221,7 @@ export class KnexSloStore implements SloStore {
     input: SloInput,
     now: number,
   ): Promise<SloRecord> {
+    assertFits(input);
     const values = {
       entity_ref: input.entityRef,
       name: input.name,
@@ -137,6 +234,8 @@ export class KnexSloStore implements SloStore {
       period: input.period,
       definition: JSON.stringify(input.definition),
       updated_at: now,
+      retired_at: null,
+      retired_reason: null,
     };
     await trx('slos')
       .insert({ ...values, id: randomUUID(), created_at: now })
@@ -152,7 +251,7 @@ export class KnexSloStore implements SloStore {
     entityRef: string,
     source: SloSource,
     inputs: SloInput[],
-    options: { name?: string; now?: number } = {},
+    options: { name?: string; now?: number; reason?: SloRetiredReason } = {},
   ): Promise<SloRecord[]> {
     const now = options.now ?? Date.now();
     return this.db.transaction(async trx => {
@@ -160,26 +259,113 @@ export class KnexSloStore implements SloStore {
       for (const input of inputs) {
         records.push(await this.upsertIn(trx, input, now));
       }
-      const stale = await trx('slos')
+      await trx('slos')
         .where({
           entity_ref: entityRef,
           source,
           ...(options.name === undefined ? {} : { name: options.name }),
         })
+        .whereNull('retired_at')
         .whereNotIn(
           'id',
           records.map(r => r.id),
         )
-        .pluck('id');
-      await this.deleteIds(trx, stale);
+        .update({
+          retired_at: now,
+          retired_reason: options.reason ?? 'file-removed',
+          updated_at: now,
+        });
       return records;
     });
   }
 
-  async delete(id: string): Promise<boolean> {
+  async retire(
+    target: { entityRef: string } | { ids: string[] },
+    reason: SloRetiredReason,
+    now: number = Date.now(),
+  ): Promise<number> {
+    const query = this.db('slos').whereNull('retired_at');
+    if ('ids' in target) {
+      if (target.ids.length === 0) return 0;
+      query.whereIn('id', target.ids);
+    } else {
+      query.where({ entity_ref: target.entityRef });
+    }
+    return query.update({
+      retired_at: now,
+      retired_reason: reason,
+      updated_at: now,
+    });
+  }
+
+  async restore(
+    target: { ids: string[] } | { entityRef: string; reason: SloRetiredReason },
+    now: number = Date.now(),
+  ): Promise<number> {
+    const query = this.db('slos').whereNotNull('retired_at');
+    if ('ids' in target) {
+      if (target.ids.length === 0) return 0;
+      query.whereIn('id', target.ids);
+    } else {
+      query.where({
+        entity_ref: target.entityRef,
+        retired_reason: target.reason,
+      });
+    }
+    return query.update({
+      retired_at: null,
+      retired_reason: null,
+      updated_at: now,
+    });
+  }
+
+  async adopt(
+    id: string,
+    entityRef: string,
+    now: number = Date.now(),
+  ): Promise<boolean> {
+    return this.db.transaction(async trx => {
+      const row = await trx<SloRow>('slos').where({ id }).first();
+      if (!row || row.retired_at === null) return false;
+      const taken = await trx('slos')
+        .where({ entity_ref: entityRef, ref: row.ref })
+        .first('id');
+      if (taken) return false;
+      await trx('slos').where({ id }).update({
+        entity_ref: entityRef,
+        retired_at: null,
+        retired_reason: null,
+        updated_at: now,
+      });
+      return true;
+    });
+  }
+
+  async purge(id: string): Promise<boolean> {
     return this.db.transaction(
       async trx => (await this.deleteIds(trx, [id])) > 0,
     );
+  }
+
+  async purgeRetired(before: number): Promise<string[]> {
+    const candidates: string[] = await this.db('slos')
+      .whereNotNull('retired_at')
+      .where('retired_at', '<', before)
+      .pluck('id');
+    const purged: string[] = [];
+    for (let i = 0; i < candidates.length; i += 200) {
+      await this.db.transaction(async trx => {
+        // Again inside the transaction: one restored meanwhile is no longer retired.
+        const ids: string[] = await trx('slos')
+          .whereIn('id', candidates.slice(i, i + 200))
+          .whereNotNull('retired_at')
+          .where('retired_at', '<', before)
+          .pluck('id');
+        await this.deleteIds(trx, ids);
+        purged.push(...ids);
+      });
+    }
+    return purged;
   }
 
   private async deleteIds(

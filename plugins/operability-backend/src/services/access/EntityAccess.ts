@@ -1,7 +1,10 @@
 import type {
+  AuthService,
   BackstageCredentials,
+  BackstageServicePrincipal,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import type { Entity } from '@backstage/catalog-model';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -11,23 +14,66 @@ import {
 } from '@backstage/plugin-permission-common';
 
 /**
- * Resolves the entity named by a request, as the caller: an entity the caller may not read
- * is answered exactly like one that does not exist, so nothing leaks. Checks write
- * permissions against the entity, so that a policy can allow its owners.
+ * Resolves the entity named by a request, as the caller: an entity a user may not read is
+ * answered exactly like one that does not exist, so nothing leaks. Checks write permissions
+ * against the entity, so that a policy can allow its owners.
+ *
+ * Service principals (other plugins, external-access tokens of scripts and CI) are decided
+ * by their access restrictions alone: one may read an entity when its restrictions allow
+ * `catalog.entity.read` or the permission it came to use (`writing`), and the plugin then
+ * reads the catalog with its own credentials, since a restricted token cannot be delegated.
  */
 export class EntityAccess {
   constructor(
     private readonly catalog: CatalogService,
     private readonly permissions: PermissionsService,
+    private readonly auth: Pick<
+      AuthService,
+      'isPrincipal' | 'getOwnServiceCredentials'
+    >,
   ) {}
 
-  /** The entity of a (canonical) ref, or NotFoundError when missing or not readable. */
+  /**
+   * The credentials to read the catalog with on behalf of the caller: the caller's own,
+   * or, for a service principal whose access restrictions allow reading (or `writing`), the
+   * plugin's; NotAllowedError for a service principal they do not allow.
+   */
+  async catalogCredentials(
+    credentials: BackstageCredentials,
+    writing?: ResourcePermission<'catalog-entity'>,
+  ): Promise<BackstageCredentials> {
+    if (!this.auth.isPrincipal(credentials, 'service')) return credentials;
+    const wanted = [catalogEntityReadPermission, ...(writing ? [writing] : [])];
+    const decisions = await this.permissions.authorizeConditional(
+      wanted.map(permission => ({ permission })),
+      { credentials },
+    );
+    if (!decisions.some(d => d.result === AuthorizeResult.ALLOW)) {
+      const { subject } = (
+        credentials as BackstageCredentials<BackstageServicePrincipal>
+      ).principal;
+      throw new NotAllowedError(
+        `The service ${subject} may not ${
+          writing ? describe(writing.name) : 'read catalog entities'
+        }: its access restrictions allow neither ${wanted
+          .map(p => p.name)
+          .join(' nor ')}`,
+      );
+    }
+    return this.auth.getOwnServiceCredentials();
+  }
+
+  /**
+   * The entity of a (canonical) ref, or NotFoundError when missing or not readable; for a
+   * route that writes, `writing` names its permission (checked with `requirePermission`).
+   */
   async requireEntity(
     entityRef: string,
     credentials: BackstageCredentials,
+    writing?: ResourcePermission<'catalog-entity'>,
   ): Promise<{ entity: Entity; entityRef: string }> {
     const entity = await this.catalog.getEntityByRef(entityRef, {
-      credentials,
+      credentials: await this.catalogCredentials(credentials, writing),
     });
     if (!entity) {
       throw new NotFoundError(`No entity ${entityRef} in the catalog`);
@@ -62,11 +108,12 @@ export class EntityAccess {
     entityRefs: string[],
     credentials: BackstageCredentials,
     notFoundMessage: string,
+    writing?: ResourcePermission<'catalog-entity'>,
   ): Promise<void> {
     if (entityRefs.length) {
       const { items } = await this.catalog.getEntitiesByRefs(
         { entityRefs, fields: ['kind', 'metadata.name'] },
-        { credentials },
+        { credentials: await this.catalogCredentials(credentials, writing) },
       );
       if (items.some(Boolean)) return;
     }

@@ -50,7 +50,12 @@ async function setUp() {
   }
   const history = new IncidentHistory(
     store,
-    { statsPeriodDays: 28, postMortemSeverities: ['critical'], now: () => NOW },
+    {
+      statsPeriodDays: 28,
+      postMortemSeverities: ['critical'],
+      maxFutureMs: 300_000,
+      now: () => NOW,
+    },
     new IncidentBudgetCostCalculator(store),
   );
   await store.incidents.recordDelivery('alertmanager', {

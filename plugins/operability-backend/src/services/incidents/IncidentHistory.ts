@@ -74,8 +74,13 @@ export class IncidentHistory {
   connectionFor(source: string): IncidentSourceConnection {
     const incidents = this.store.incidents;
     return {
-      record: delivery =>
-        incidents.recordDelivery(source, delivery, this.now()),
+      record: async delivery => {
+        const now = this.now();
+        for (const observation of delivery.observations) {
+          this.refuseFuture(observation, now, "an observation's ");
+        }
+        return incidents.recordDelivery(source, delivery, now);
+      },
       readCursor: key => incidents.readCursor(source, key),
       writeCursor: (key, value) =>
         incidents.writeCursor(source, key, value, this.now()),
@@ -169,10 +174,12 @@ export class IncidentHistory {
     entityRef: string,
     input: ManualIncidentCreate,
   ): Promise<Incident> {
+    const now = this.now();
+    this.refuseFuture(input, now, 'body.');
     const record = await this.store.incidents.createManual(
       entityRef,
       input,
-      this.now(),
+      now,
     );
     return toIncident(record);
   }
@@ -210,6 +217,7 @@ export class IncidentHistory {
       labels: pick(update.labels, record.labels),
       postMortem: pick(update.postMortem, record.postMortem),
     };
+    this.refuseFuture(fields, this.now(), 'body.');
     const errors = incidentTimeOrderErrors(fields);
     if (errors.length) {
       throw new InputError(
@@ -225,5 +233,35 @@ export class IncidentHistory {
     );
     if (!updated) throw new NotFoundError(`No incident ${record.id}`);
     return toIncident(updated);
+  }
+
+  /**
+   * InputError for instants more than `maxFutureMs` ahead of now: an incident cannot start,
+   * be noticed, acknowledged or end in the future (clocks may differ by that much).
+   */
+  private refuseFuture(
+    times: {
+      startedAt?: number;
+      detectedAt?: number | null;
+      acknowledgedAt?: number | null;
+      resolvedAt?: number | null;
+    },
+    now: number,
+    prefix: string,
+  ): void {
+    const latest = now + this.options.maxFutureMs;
+    const problems = (
+      ['startedAt', 'detectedAt', 'acknowledgedAt', 'resolvedAt'] as const
+    )
+      .filter(name => (times[name] ?? -Infinity) > latest)
+      .map(
+        name =>
+          `${prefix}${name}: must not be later than ${new Date(
+            latest,
+          ).toISOString()} (now plus operability.incidents.maxFuture)`,
+      );
+    if (problems.length) {
+      throw new InputError(`Invalid request body: ${problems.join('; ')}`);
+    }
   }
 }

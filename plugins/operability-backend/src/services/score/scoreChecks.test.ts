@@ -108,12 +108,17 @@ async function setUp(
   const logger = mockServices.logger.mock();
   const incidentHistory = new IncidentHistory(
     store,
-    { statsPeriodDays: 28, postMortemSeverities: ['critical'], now: () => NOW },
+    {
+      statsPeriodDays: 28,
+      postMortemSeverities: ['critical'],
+      maxFutureMs: 300_000,
+      now: () => NOW,
+    },
     new IncidentBudgetCostCalculator(store),
   );
   const sloRegistry = new SloRegistry(
     store,
-    new EntityAccess(catalog, mockServices.permissions()),
+    new EntityAccess(catalog, mockServices.permissions(), mockServices.auth()),
   );
   const settings = readScoreSettings(
     new ConfigReader({ operability: { score: options.config ?? {} } }),

@@ -10,6 +10,8 @@ import { SliCollector } from './SliCollector';
 import { SliIngest } from './SliIngest';
 import { TIME } from '@airworthy/plugin-operability-common';
 
+// Collection runs write thousands of buckets through real stores: slow on a busy machine.
+jest.setTimeout(60_000);
 const { MINUTE, HOUR, DAY } = TIME;
 
 const createStores = createTestStores();

@@ -1,10 +1,14 @@
 import {
   parseSloYaml,
+  SLO_PERIOD_MAX_MS,
+  sloPeriodProblem,
   toOpenSloYaml,
+  type EntityRetiredSlosResponse,
   type EntitySlosResponse,
   type Slo,
   type SloCollectionStatus,
   type SloDetailResponse,
+  type SloIdentity,
   type SloSource,
   type SloSummary,
   type SloValidationError,
@@ -16,6 +20,7 @@ import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import type { CollectionState } from '../../database/sli/CollectionStore';
 import type { OperabilityStore } from '../../database/OperabilityStore';
 import type { SloInput, SloRecord } from '../../database/slo/SloStore';
+import { SLO_DEFAULTS, type SloLimits } from '../../config';
 import type { EntityAccess } from '../access/EntityAccess';
 
 const MAX_LISTED_ERRORS = 20;
@@ -58,6 +63,37 @@ export function toSloInput(
   };
 }
 
+/**
+ * Why an SLO's period cannot be measured here, or undefined: from 1 minute to the SLI
+ * store's longest retention (`operability.sli`, 400 days by default).
+ */
+export function periodProblem(
+  slo: Slo,
+  limits: Pick<SloLimits, 'maxPeriodMs'>,
+): string | undefined {
+  const problem = sloPeriodProblem(
+    slo.timeWindow.durationMs,
+    Math.min(limits.maxPeriodMs, SLO_PERIOD_MAX_MS),
+  );
+  return problem && `${slo.timeWindow.duration} ${problem}`;
+}
+
+/** The API's identity fields of a stored SLO. */
+function identityOf(record: SloRecord): SloIdentity {
+  return {
+    id: record.id,
+    entityRef: record.entityRef,
+    name: record.name,
+    ref: record.ref,
+    displayName: record.displayName,
+    description: record.description,
+    source: record.source,
+    sourceLocation: record.sourceLocation,
+    target: record.target,
+    period: record.period,
+  };
+}
+
 /** SLO documents sent to the API: YAML text, or JSON (one document or an array of them). */
 export type SloDocumentsBody = string | object;
 
@@ -66,6 +102,9 @@ export type SloDocumentsBody = string | object;
  * changed and deleted here), with their latest evaluation and collection state.
  */
 export class SloRegistry {
+  private readonly limits: SloLimits;
+  private readonly now: () => number;
+
   constructor(
     private readonly store: Pick<
       OperabilityStore,
@@ -73,7 +112,16 @@ export class SloRegistry {
     >,
     private readonly entityAccess: EntityAccess,
     private readonly sliSources: () => readonly SliSource[] = () => [],
-  ) {}
+    options: { limits?: SloLimits; now?: () => number } = {},
+  ) {
+    this.limits = options.limits ?? {
+      maxObjectivesPerDocument: SLO_DEFAULTS.maxObjectivesPerDocument,
+      maxPerEntity: SLO_DEFAULTS.maxPerEntity,
+      retiredGraceMs: SLO_DEFAULTS.retiredGraceMs,
+      maxPeriodMs: SLO_DEFAULTS.maxPeriodMs,
+    };
+    this.now = options.now ?? Date.now;
+  }
 
   async listForEntity(entityRef: string): Promise<EntitySlosResponse> {
     const [records, sync] = await Promise.all([
@@ -94,17 +142,63 @@ export class SloRegistry {
   async requireSlo(
     id: string,
     credentials: BackstageCredentials,
+    options: {
+      retired?: boolean;
+      writing?: ResourcePermission<'catalog-entity'>;
+    } = {},
   ): Promise<SloRecord> {
     const record = await this.store.slos.get(id);
     if (record) {
       try {
-        await this.entityAccess.requireEntity(record.entityRef, credentials);
-        return record;
+        await this.entityAccess.requireEntity(
+          record.entityRef,
+          credentials,
+          options.writing,
+        );
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
+        throw new NotFoundError(`No SLO with id ${id}`);
       }
+      if (record.retiredAt !== undefined && !options.retired) {
+        throw new NotFoundError(
+          `SLO ${id} (${record.name} of ${
+            record.entityRef
+          }) was retired on ${new Date(record.retiredAt).toISOString()} (${
+            record.retiredReason
+          }); ${
+            record.retiredReason === 'deleted'
+              ? `restore it with POST /slos/${id}/restore until ${this.purgeAfter(
+                  record,
+                )}`
+              : `it comes back when its ${
+                  record.retiredReason === 'entity-removed' ? 'entity' : 'file'
+                } does, until ${this.purgeAfter(record)}`
+          }`,
+        );
+      }
+      return record;
     }
     throw new NotFoundError(`No SLO with id ${id}`);
+  }
+
+  private purgeAfter(record: SloRecord): string {
+    return new Date(
+      (record.retiredAt ?? 0) + this.limits.retiredGraceMs,
+    ).toISOString();
+  }
+
+  /** The retired SLOs of an entity, with when each is purged. */
+  async listRetired(entityRef: string): Promise<EntityRetiredSlosResponse> {
+    const records = await this.store.slos.listRetired({ entityRef });
+    return {
+      entityRef,
+      items: records.map(record => ({
+        ...identityOf(record),
+        retiredAt: new Date(record.retiredAt!).toISOString(),
+        retiredReason: record.retiredReason!,
+        purgeAfter: this.purgeAfter(record),
+      })),
+    };
   }
 
   /** `requireSlo`, then NotAllowedError unless the caller holds `permission` on its entity. */
@@ -112,8 +206,12 @@ export class SloRegistry {
     id: string,
     credentials: BackstageCredentials,
     permission: ResourcePermission<'catalog-entity'>,
+    options: { retired?: boolean } = {},
   ): Promise<SloRecord> {
-    const record = await this.requireSlo(id, credentials);
+    const record = await this.requireSlo(id, credentials, {
+      ...options,
+      writing: permission,
+    });
     await this.entityAccess.requirePermission(
       permission,
       record.entityRef,
@@ -141,9 +239,8 @@ export class SloRegistry {
     const slos = this.parseBody(body);
     const existing = await this.store.slos.listByEntity(entityRef);
     const taken = new Set(existing.map(r => r.name));
-    const clashes = [...new Set(slos.map(s => s.name))].filter(n =>
-      taken.has(n),
-    );
+    const names = [...new Set(slos.map(s => s.name))];
+    const clashes = names.filter(n => taken.has(n));
     if (clashes.length > 0) {
       throw new ConflictError(
         `${entityRef} already has an SLO named ${clashes.join(
@@ -151,10 +248,31 @@ export class SloRegistry {
         )}; change it with PUT /slos/{id} or pick another metadata.name`,
       );
     }
+    const retired = (await this.store.slos.listRetired({ entityRef })).filter(
+      r => names.includes(r.name),
+    );
+    if (retired.length > 0) {
+      const r = retired[0];
+      throw new ConflictError(
+        `${entityRef} has a retired SLO named ${r.name} (id ${
+          r.id
+        }, retired ${new Date(r.retiredAt!).toISOString()}, ${
+          r.retiredReason
+        }) whose history is kept until ${this.purgeAfter(
+          r,
+        )}: restore it with POST /slos/${
+          r.id
+        }/restore, remove it for good with DELETE /slos/${
+          r.id
+        }, or pick another metadata.name`,
+      );
+    }
+    this.checkEntityCap(entityRef, existing.length + slos.length);
+    const now = this.now();
     const records = [];
     for (const slo of slos) {
       records.push(
-        await this.store.slos.upsert(toSloInput(slo, entityRef, 'api')),
+        await this.store.slos.upsert(toSloInput(slo, entityRef, 'api'), now),
       );
     }
     return this.summarize(records);
@@ -179,21 +297,91 @@ export class SloRegistry {
         } (to rename it, create the new one and delete this one)`,
       );
     }
+    const inForce = (await this.store.slos.listByEntity(record.entityRef))
+      .length;
+    const current = (await this.objectivesOf(record)).length;
+    this.checkEntityCap(record.entityRef, inForce - current + slos.length);
     const records = await this.store.slos.replaceForEntity(
       record.entityRef,
       'api',
       slos.map(slo => toSloInput(slo, record.entityRef, 'api')),
-      { name: record.name },
+      { name: record.name, reason: 'deleted', now: this.now() },
     );
     return this.summarize(records);
   }
 
-  /** Deletes an API SLO (all its objectives) and its data. */
+  /**
+   * Deletes an API SLO (all its objectives): it is retired, its data kept for the grace
+   * period (`operability.slos.retiredGracePeriod`) and restorable. Deleting a retired SLO
+   * purges it and its data for good.
+   */
   async delete(record: SloRecord): Promise<void> {
     this.requireApiSource(record, 'deleted');
+    if (record.retiredAt !== undefined) {
+      for (const objective of await this.retiredObjectivesOf(record)) {
+        await this.store.slos.purge(objective.id);
+      }
+      return;
+    }
     await this.store.slos.replaceForEntity(record.entityRef, 'api', [], {
       name: record.name,
+      reason: 'deleted',
+      now: this.now(),
     });
+  }
+
+  /** Brings back an SLO deleted through the API (all its objectives), with its history. */
+  async restore(record: SloRecord): Promise<SloSummary[]> {
+    this.requireApiSource(record, 'restored');
+    if (record.retiredAt === undefined) {
+      throw new ConflictError(
+        `SLO ${record.name} of ${record.entityRef} is not retired; there is nothing to restore`,
+      );
+    }
+    if (record.retiredReason !== 'deleted') {
+      throw new ConflictError(
+        `SLO ${record.name} of ${record.entityRef} was retired because its ${
+          record.retiredReason === 'entity-removed' ? 'entity' : 'file'
+        } is gone; it comes back when that returns`,
+      );
+    }
+    if (
+      (await this.store.slos.listByEntity(record.entityRef)).some(
+        r => r.name === record.name,
+      )
+    ) {
+      throw new ConflictError(
+        `${record.entityRef} has an SLO named ${record.name} again; delete or rename it before restoring this one`,
+      );
+    }
+    const objectives = await this.retiredObjectivesOf(record);
+    await this.store.slos.restore(
+      { ids: objectives.map(o => o.id) },
+      this.now(),
+    );
+    return this.summarize(
+      (await this.store.slos.listByEntity(record.entityRef)).filter(
+        r => r.name === record.name && r.source === record.source,
+      ),
+    );
+  }
+
+  private async retiredObjectivesOf(record: SloRecord): Promise<SloRecord[]> {
+    const retired = await this.store.slos.listRetired({
+      entityRef: record.entityRef,
+      source: record.source,
+    });
+    return retired.filter(
+      r => r.name === record.name && r.retiredAt === record.retiredAt,
+    );
+  }
+
+  private checkEntityCap(entityRef: string, count: number): void {
+    if (count > this.limits.maxPerEntity) {
+      throw new InputError(
+        `${entityRef} would have ${count} SLOs (objectives counted one by one); at most ${this.limits.maxPerEntity} are allowed per entity (operability.slos.maxPerEntity)`,
+      );
+    }
   }
 
   private requireApiSource(record: SloRecord, what: string): void {
@@ -247,6 +435,22 @@ export class SloRegistry {
         'The documents define no SLO: include a document of kind SLO',
       );
     }
+    const tooLong = slos.find(slo => periodProblem(slo, this.limits));
+    if (tooLong) {
+      throw new InputError(
+        `Invalid SLO documents: document ${
+          tooLong.origin.document
+        } spec.timeWindow: ${periodProblem(tooLong, this.limits)}`,
+      );
+    }
+    const crowded = slos.find(
+      slo => slo.objective.count > this.limits.maxObjectivesPerDocument,
+    );
+    if (crowded) {
+      throw new InputError(
+        `Invalid SLO documents: document ${crowded.origin.document} (SLO ${crowded.name}) defines ${crowded.objective.count} objectives; at most ${this.limits.maxObjectivesPerDocument} are allowed per document (operability.slos.maxObjectivesPerDocument)`,
+      );
+    }
     return slos;
   }
 
@@ -260,16 +464,7 @@ export class SloRegistry {
     return records.map(record => {
       const evaluation = evaluations.get(record.id);
       const summary: SloSummary = {
-        id: record.id,
-        entityRef: record.entityRef,
-        name: record.name,
-        ref: record.ref,
-        displayName: record.displayName,
-        description: record.description,
-        source: record.source,
-        sourceLocation: record.sourceLocation,
-        target: record.target,
-        period: record.period,
+        ...identityOf(record),
         budgetingMethod: record.definition.budgetingMethod,
         status: evaluation?.status ?? 'no-data',
         collection: this.collectionStatus(record, collection.get(record.id)),

@@ -2,17 +2,13 @@ import {
   ANNOTATION_ALERT_SELECTOR,
   ANNOTATION_GITHUB_INCIDENTS,
   ANNOTATION_PAGERDUTY_SERVICE_ID,
+  TIME,
   type DurationStats,
   type EntityIncidentsResponse,
   type IncidentStatsResponse,
 } from '@airworthy/plugin-operability-common';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
-import {
-  CodeSnippet,
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { CodeSnippet, InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
@@ -25,8 +21,8 @@ import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
 import { operabilityApiRef } from '../../api';
+import { useAsyncContent } from '../../hooks/useAsyncContent';
 import {
   formatDate,
   formatDuration,
@@ -127,7 +123,7 @@ function StatsTiles(props: { stats: IncidentStatsResponse }) {
       />
       <StatTile
         label="Incident time"
-        value={formatDuration(stats.incidentMinutes * 60_000)}
+        value={formatDuration(stats.incidentMinutes * TIME.MINUTE)}
         detail="with at least one incident open"
       />
     </Box>
@@ -267,11 +263,11 @@ export function EntityIncidentsCard() {
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(5);
 
-  const stats = useAsync(
+  const stats = useAsyncContent(
     () => api.getEntityIncidentStats(entityRef),
     [api, entityRef],
   );
-  const list = useAsync(
+  const list = useAsyncContent(
     () =>
       api.getEntityIncidents(entityRef, {
         ...filters,
@@ -292,34 +288,32 @@ export function EntityIncidentsCard() {
   const choices = incidentFilterChoices(stats.value?.countsBySource);
   const nowMs = Date.now();
 
-  let listContent;
-  if (list.error) {
-    listContent = <ResponseErrorPanel error={list.error} />;
-  } else if (!list.value) {
-    listContent = <Progress />;
-  } else if (list.value.totalItems === 0) {
-    listContent = <NoIncidents entity={entity} filtered={filtered} />;
-  } else {
-    listContent = (
-      <>
-        <Box style={{ overflowX: 'auto' }}>
-          <IncidentTable response={list.value} nowMs={nowMs} />
-        </Box>
-        <TablePagination
-          component="div"
-          count={list.value.totalItems}
-          page={page}
-          rowsPerPage={pageSize}
-          rowsPerPageOptions={PAGE_SIZES}
-          onPageChange={(_, p) => setPage(p)}
-          onRowsPerPageChange={event => {
-            setPageSize(Number(event.target.value));
-            setPage(0);
-          }}
-        />
-      </>
-    );
-  }
+  // The page shown stays while the next loads: the pagination keeps its place and focus.
+  const listContent = list.render(
+    value =>
+      value.totalItems === 0 ? (
+        <NoIncidents entity={entity} filtered={filtered} />
+      ) : (
+        <>
+          <Box style={{ overflowX: 'auto' }}>
+            <IncidentTable response={value} nowMs={nowMs} />
+          </Box>
+          <TablePagination
+            component="div"
+            count={value.totalItems}
+            page={page}
+            rowsPerPage={pageSize}
+            rowsPerPageOptions={PAGE_SIZES}
+            onPageChange={(_, p) => setPage(p)}
+            onRowsPerPageChange={event => {
+              setPageSize(Number(event.target.value));
+              setPage(0);
+            }}
+          />
+        </>
+      ),
+    { layout: 'keep' },
+  );
 
   return (
     <InfoCard
@@ -332,9 +326,12 @@ export function EntityIncidentsCard() {
           : undefined
       }
     >
-      {stats.loading && <Progress />}
-      {stats.error && <ResponseErrorPanel error={stats.error} />}
-      {stats.value && <StatsTiles stats={stats.value} />}
+      {stats.render(
+        value => (
+          <StatsTiles stats={value} />
+        ),
+        { layout: 'stack' },
+      )}
       <Box
         display="flex"
         flexWrap="wrap"

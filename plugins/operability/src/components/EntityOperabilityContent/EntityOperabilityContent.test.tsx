@@ -17,10 +17,11 @@ import {
   testIncident,
   testSloSummary,
 } from '../../__testUtils__';
+import { sloEditorRouteRef } from '../../routes';
 import { EntityOperabilityContent } from './EntityOperabilityContent';
 import { TIME } from '@airworthy/plugin-operability-common';
 
-const { HOUR, DAY } = TIME;
+const { MINUTE, HOUR, DAY } = TIME;
 
 const server = setupServer();
 registerMswTestHooks(server);
@@ -51,7 +52,7 @@ function answerWithOneSlo(options: { seriesStatus?: number } = {}) {
           testIncident(1, {
             title: '<img src=x onerror="alert(1)"> Hub down',
             startedAt: new Date(now - 2 * DAY).toISOString(),
-            resolvedAt: new Date(now - 2 * DAY + 65 * 60_000).toISOString(),
+            resolvedAt: new Date(now - 2 * DAY + 65 * MINUTE).toISOString(),
             budgetCost: [
               {
                 sloId: 'slo-hub',
@@ -88,7 +89,7 @@ function answerWithOneSlo(options: { seriesStatus?: number } = {}) {
         sloId: 'slo-hub',
         from: query.get('from'),
         to: query.get('to'),
-        resolutionMs: 300_000,
+        resolutionMs: 5 * MINUTE,
         window: query.get('window'),
         budgetRemaining: [
           { t: at(0), v: 0.8 },
@@ -108,13 +109,16 @@ function answerWithOneSlo(options: { seriesStatus?: number } = {}) {
   );
 }
 
-function renderTab() {
+function renderTab(options: { withEditor?: boolean } = {}) {
   return renderInTestApp(
     <TestApiProvider apis={[[operabilityApiRef, createTestClient()]]}>
       <EntityProvider entity={testComponent()}>
         <EntityOperabilityContent />
       </EntityProvider>
     </TestApiProvider>,
+    options.withEditor
+      ? { mountedRoutes: { '/operability/slos': sloEditorRouteRef } }
+      : undefined,
   );
 }
 
@@ -221,6 +225,23 @@ describe('EntityOperabilityContent', () => {
     expect(screen.getByRole('button', { name: 'Last 28d' })).toHaveAttribute(
       'aria-pressed',
       'true',
+    );
+    expect(
+      screen.queryByRole('link', { name: 'Or define an SLO in Backstage' }),
+    ).toBeNull();
+  });
+
+  it('links to the SLO editor for the entity when the app mounts it', async () => {
+    server.use(...emptyEntityHandlers);
+    await renderTab({ withEditor: true });
+
+    expect(
+      await screen.findByRole('link', {
+        name: 'Or define an SLO in Backstage',
+      }),
+    ).toHaveAttribute(
+      'href',
+      '/operability/slos/new?entity=component%3Adefault%2Fjupyterhub',
     );
   });
 });

@@ -3,12 +3,7 @@ import type {
   ScoreHistoryPoint,
 } from '@airworthy/plugin-operability-common';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Link,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -26,6 +21,7 @@ import Alert from '@material-ui/lab/Alert';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import useAsync from 'react-use/esm/useAsync';
 import { operabilityApiRef } from '../../api';
+import { useAsyncContent } from '../../hooks/useAsyncContent';
 import { useOptionalRouteRef } from '../../hooks/useOptionalRouteRef';
 import { formatDate, formatNumber, formatPercent } from '../../lib/format';
 import { formatScore } from '../../lib/portfolio';
@@ -211,25 +207,10 @@ export function EntityOperabilityScoreCard() {
   const api = useApi(operabilityApiRef);
   const entityRef = stringifyEntityRef(entity);
   const portfolioLink = useOptionalRouteRef(rootRouteRef);
-  const { value, loading, error } = useAsync(
+  const score = useAsyncContent(
     () => api.getEntityScore(entityRef),
     [api, entityRef],
   );
-
-  let content;
-  if (loading) {
-    content = <Progress />;
-  } else if (error instanceof ResponseError && error.response.status === 404) {
-    content = (
-      <Typography variant="body2">
-        This entity is not scored. {error.body?.error?.message ?? ''}
-      </Typography>
-    );
-  } else if (error) {
-    content = <ResponseErrorPanel error={error} />;
-  } else if (value) {
-    content = <ScoreSummary score={value} />;
-  }
 
   return (
     <InfoCard
@@ -242,7 +223,19 @@ export function EntityOperabilityScoreCard() {
         ) : undefined
       }
     >
-      {content}
+      {score.render(
+        value => (
+          <ScoreSummary score={value} />
+        ),
+        {
+          renderError: error =>
+            error instanceof ResponseError && error.response.status === 404 ? (
+              <Typography variant="body2">
+                This entity is not scored. {error.body?.error?.message ?? ''}
+              </Typography>
+            ) : undefined,
+        },
+      )}
     </InfoCard>
   );
 }

@@ -1,4 +1,7 @@
-import { ANNOTATION_SLO_FILES } from '@airworthy/plugin-operability-common';
+import {
+  ANNOTATION_SLO_FILES,
+  TIME,
+} from '@airworthy/plugin-operability-common';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
   registerMswTestHooks,
@@ -96,7 +99,7 @@ describe('EntitySloCard', () => {
           sloId: 'slo-hub',
           from: '2026-11-18T12:00:00Z',
           to: '2026-11-25T12:00:00Z',
-          resolutionMs: 60_000,
+          resolutionMs: TIME.MINUTE,
           window: '1h',
           budgetRemaining: [
             { t: 1, v: 0.62 },

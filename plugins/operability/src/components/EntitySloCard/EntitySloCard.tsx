@@ -1,14 +1,6 @@
-import type {
-  SloSummary,
-  SloValidationError,
-} from '@airworthy/plugin-operability-common';
+import { TIME, type SloSummary } from '@airworthy/plugin-operability-common';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Link,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Accordion from '@material-ui/core/Accordion';
@@ -28,7 +20,9 @@ import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { Fragment } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { operabilityApiRef } from '../../api';
+import { useAsyncContent } from '../../hooks/useAsyncContent';
 import { useOptionalRouteRef } from '../../hooks/useOptionalRouteRef';
+import { useSloCreateLink } from '../../hooks/useSloCreateLink';
 import {
   formatBurnRate,
   formatPercent,
@@ -36,56 +30,13 @@ import {
   formatTarget,
 } from '../../lib/format';
 import { sparkline } from '../../lib/series';
-import {
-  budgetSummary,
-  errorLocation,
-  errorsByFile,
-  explainBudget,
-} from '../../lib/sloCard';
-import { sloCreateRouteRef, sloEditRouteRef } from '../../routes';
+import { budgetSummary, explainBudget } from '../../lib/sloCard';
+import { sloEditRouteRef } from '../../routes';
 import { Sparkline } from '../charts/Sparkline';
-import { SafeLink, SloStatusChip, ToneChip } from '../common';
+import { SloFileErrors, SloStatusChip, ToneChip } from '../common';
 import { SloEmptyState } from '../SloEmptyState';
 
 const SPARKLINE_DAYS = 7;
-
-/** The problems found in the entity's SLO files, by file, each with its place. */
-export function SloFileErrors(props: { errors: SloValidationError[] }) {
-  if (props.errors.length === 0) return null;
-  return (
-    <Alert severity="error" style={{ marginBottom: 16 }}>
-      <Typography variant="subtitle2" component="div">
-        {props.errors.length === 1
-          ? '1 problem in the SLO files'
-          : `${props.errors.length} problems in the SLO files`}
-        : the SLOs of a document with problems are not loaded.
-      </Typography>
-      {errorsByFile(props.errors).map(group => (
-        <Box key={group.file} mt={1}>
-          <Typography variant="body2" component="div">
-            <SafeLink href={group.file}>
-              <code>{group.file}</code>
-            </SafeLink>
-          </Typography>
-          <ul style={{ margin: 0, paddingLeft: 20 }}>
-            {group.errors.map((error, i) => {
-              const where = errorLocation(error);
-              return (
-                <li key={i}>
-                  <Typography variant="body2" component="span">
-                    {where ? <code>{where}</code> : null}
-                    {where ? ': ' : ''}
-                    {error.message}
-                  </Typography>
-                </li>
-              );
-            })}
-          </ul>
-        </Box>
-      ))}
-    </Alert>
-  );
-}
 
 function SloSparkline(props: { slo: SloSummary }) {
   const api = useApi(operabilityApiRef);
@@ -95,7 +46,7 @@ function SloSparkline(props: { slo: SloSummary }) {
     if (!to) return undefined;
     const toMs = Date.parse(to);
     return api.getSloSeries(slo.id, {
-      from: new Date(toMs - SPARKLINE_DAYS * 86_400_000).toISOString(),
+      from: new Date(toMs - SPARKLINE_DAYS * TIME.DAY).toISOString(),
       to,
     });
   }, [api, slo.id, to]);
@@ -273,38 +224,12 @@ export function EntitySloCard() {
   const { entity } = useEntity();
   const api = useApi(operabilityApiRef);
   const entityRef = stringifyEntityRef(entity);
-  const createLink = useOptionalRouteRef(sloCreateRouteRef);
+  const createLink = useSloCreateLink(entityRef);
   const editLink = useOptionalRouteRef(sloEditRouteRef);
-  const { value, loading, error } = useAsync(
+  const slos = useAsyncContent(
     () => api.getEntitySlos(entityRef),
     [api, entityRef],
   );
-
-  let content;
-  if (loading) {
-    content = <Progress />;
-  } else if (error) {
-    content = <ResponseErrorPanel error={error} />;
-  } else if (!value || value.items.length === 0) {
-    content = (
-      <>
-        <SloFileErrors errors={value?.errors ?? []} />
-        <SloEmptyState entity={entity} />
-      </>
-    );
-  } else {
-    content = (
-      <>
-        <SloFileErrors errors={value.errors} />
-        {value.items.map((slo, i) => (
-          <Fragment key={slo.id}>
-            {i > 0 && <Divider />}
-            <SloItem slo={slo} editLink={editLink} />
-          </Fragment>
-        ))}
-      </>
-    );
-  }
 
   return (
     <InfoCard
@@ -312,18 +237,26 @@ export function EntitySloCard() {
       action={
         createLink ? (
           <Box pt={1} pr={1}>
-            <Link
-              to={`${createLink()}?${new URLSearchParams({
-                entity: entityRef,
-              })}`}
-            >
-              New SLO
-            </Link>
+            <Link to={createLink}>New SLO</Link>
           </Box>
         ) : undefined
       }
     >
-      {content}
+      {slos.render(value => (
+        <>
+          <SloFileErrors errors={value.errors} />
+          {value.items.length === 0 ? (
+            <SloEmptyState entity={entity} />
+          ) : (
+            value.items.map((slo, i) => (
+              <Fragment key={slo.id}>
+                {i > 0 && <Divider />}
+                <SloItem slo={slo} editLink={editLink} />
+              </Fragment>
+            ))
+          )}
+        </>
+      ))}
     </InfoCard>
   );
 }

@@ -9,14 +9,7 @@ import {
   stringifyEntityRef,
   type Entity,
 } from '@backstage/catalog-model';
-import {
-  Content,
-  Header,
-  Link,
-  Page,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { Content, Header, Link, Page } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   catalogApiRef,
@@ -42,9 +35,9 @@ import {
   useParams,
   useSearchParams,
 } from 'react-router-dom';
-import useAsync from 'react-use/esm/useAsync';
 import { operabilityApiRef } from '../../api';
 import { errorMessage } from '../../lib/errors';
+import { useAsyncContent } from '../../hooks/useAsyncContent';
 import { useOptionalRouteRef } from '../../hooks/useOptionalRouteRef';
 import { newSloTemplate } from '../../lib/sloDocument';
 import type { PeriodData } from '../../lib/sloPreview';
@@ -149,7 +142,7 @@ function CreateSlo() {
       refError = `"${entityParam}" is not an entity reference such as component:default/jupyterhub`;
     }
   }
-  const entity = useAsync(async (): Promise<Entity | undefined> => {
+  const entity = useAsyncContent(async (): Promise<Entity | undefined> => {
     if (!entityRef) return undefined;
     const found = await catalogApi.getEntityByRef(entityRef);
     if (!found) {
@@ -165,14 +158,9 @@ function CreateSlo() {
     body = <ChooseEntity />;
   } else if (refError) {
     body = <Alert severity="error">{refError}</Alert>;
-  } else if (entity.loading) {
-    body = <Progress />;
-  } else if (entity.error) {
-    body = <ResponseErrorPanel error={entity.error} />;
-  } else if (entity.value && entityRef) {
-    const value = entity.value;
+  } else if (entityRef) {
     const ref = entityRef;
-    body = (
+    body = entity.render(value => (
       <SloEditor
         entityRef={ref}
         initialYaml={newSloTemplate({
@@ -188,7 +176,7 @@ function CreateSlo() {
           if (editLink && items[0]) navigate(editLink({ sloId: items[0].id }));
         }}
       />
-    );
+    ));
   }
   return (
     <EditorPage
@@ -273,7 +261,7 @@ function EditSlo() {
   const editLink = useOptionalRouteRef(sloEditRouteRef);
   const entityLink = useOptionalRouteRef(entityRouteRef);
   const [deleted, setDeleted] = useState(false);
-  const loaded = useAsync(async () => {
+  const loaded = useAsyncContent(async () => {
     const [slo, yaml] = await Promise.all([
       api.getSlo(sloId),
       api.exportSlo(sloId),
@@ -281,19 +269,9 @@ function EditSlo() {
     return { slo, yaml };
   }, [api, sloId]);
 
-  if (loaded.loading) {
-    return (
-      <EditorPage title="SLO">
-        <Progress />
-      </EditorPage>
-    );
-  }
-  if (loaded.error || !loaded.value) {
-    return (
-      <EditorPage title="SLO">
-        <ResponseErrorPanel error={loaded.error ?? new Error('No SLO')} />
-      </EditorPage>
-    );
+  if (loaded.loading || !loaded.value) {
+    // The progress bar, then the error: the load returns an SLO or fails.
+    return <EditorPage title="SLO">{loaded.render(() => null)}</EditorPage>;
   }
   const { slo, yaml } = loaded.value;
   const ref = parseEntityRef(slo.entityRef);

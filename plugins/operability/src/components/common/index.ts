@@ -1,4 +1,5 @@
 export { SeverityChip, SloStatusChip, ToneChip } from './Chips';
 export { MultiSelect } from './MultiSelect';
 export { SafeLink } from './SafeLink';
+export { SloFileErrors } from './SloFileErrors';
 export { StatTile } from './StatTile';

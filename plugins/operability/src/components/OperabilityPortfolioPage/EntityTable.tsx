@@ -1,0 +1,183 @@
+import type {
+  PortfolioEntity,
+  PortfolioResponse,
+  PortfolioSortKey,
+} from '@airworthy/plugin-operability-common';
+import { InfoCard, Link, Progress } from '@backstage/core-components';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Checkbox from '@material-ui/core/Checkbox';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TablePagination from '@material-ui/core/TablePagination';
+import TableRow from '@material-ui/core/TableRow';
+import TableSortLabel from '@material-ui/core/TableSortLabel';
+import { useOptionalRouteRef } from '../../hooks/useOptionalRouteRef';
+import { formatNumber, formatPercent, formatSeconds } from '../../lib/format';
+import {
+  defaultOrder,
+  formatScore,
+  formatTrend,
+  MAX_COMPARED,
+  PORTFOLIO_PAGE_SIZES,
+  shortRef,
+  sortedBy,
+  type PortfolioView,
+} from '../../lib/portfolio';
+
+const COLUMNS: Array<{
+  key: PortfolioSortKey;
+  label: string;
+  align?: 'right';
+}> = [
+  { key: 'name', label: 'Entity' },
+  { key: 'owner', label: 'Owner' },
+  { key: 'score', label: 'Score', align: 'right' },
+  { key: 'level', label: 'Level' },
+  { key: 'trend', label: 'Trend', align: 'right' },
+  { key: 'budget', label: 'Worst budget', align: 'right' },
+  { key: 'compliance', label: 'SLOs met', align: 'right' },
+  { key: 'incidents', label: 'Incidents', align: 'right' },
+  { key: 'mttr', label: 'MTTR', align: 'right' },
+];
+
+/**
+ * The page of entities the server returned: sortable columns, a checkbox to compare each, and
+ * the pagination. The rows stay while the next page loads, under a progress bar.
+ */
+export function EntityTable(props: {
+  response: PortfolioResponse;
+  view: PortfolioView;
+  loading: boolean;
+  compared: PortfolioEntity[];
+  onCompare: (entity: PortfolioEntity) => void;
+  onChange: (next: Partial<PortfolioView>) => void;
+}) {
+  const { response, view, compared, onChange } = props;
+  const entityLink = useOptionalRouteRef(entityRouteRef);
+  return (
+    <InfoCard title="Entities" noPadding>
+      {props.loading && <Progress />}
+      <Box style={{ overflowX: 'auto' }}>
+        <Table size="small" aria-label="Entities by operability score">
+          <TableHead>
+            <TableRow>
+              <TableCell padding="checkbox">
+                <span style={{ position: 'absolute', left: -10000 }}>
+                  Compare
+                </span>
+              </TableCell>
+              {COLUMNS.map(column => (
+                <TableCell
+                  key={column.key}
+                  align={column.align}
+                  style={{ whiteSpace: 'nowrap' }}
+                  sortDirection={view.sort === column.key ? view.order : false}
+                >
+                  <TableSortLabel
+                    active={view.sort === column.key}
+                    direction={
+                      view.sort === column.key
+                        ? view.order
+                        : defaultOrder(column.key)
+                    }
+                    onClick={() => onChange(sortedBy(view, column.key))}
+                  >
+                    {column.label}
+                  </TableSortLabel>
+                </TableCell>
+              ))}
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {response.items.length === 0 && (
+              <TableRow>
+                <TableCell colSpan={COLUMNS.length + 1}>
+                  No entity matches these filters. Clear a filter, or check that
+                  the entities are of a scored kind (operability.score.kinds).
+                </TableCell>
+              </TableRow>
+            )}
+            {response.items.map(item => {
+              const checked = compared.some(
+                e => e.entityRef === item.entityRef,
+              );
+              const name = item.title ?? item.name;
+              return (
+                <TableRow key={item.entityRef} selected={checked}>
+                  <TableCell padding="checkbox">
+                    <Checkbox
+                      checked={checked}
+                      disabled={!checked && compared.length >= MAX_COMPARED}
+                      onChange={() => props.onCompare(item)}
+                      inputProps={{
+                        'aria-label': `Compare ${item.name}`,
+                      }}
+                    />
+                  </TableCell>
+                  <TableCell>
+                    {entityLink ? (
+                      <Link
+                        to={entityLink({
+                          kind: item.kind,
+                          namespace: item.namespace,
+                          name: item.name,
+                        })}
+                      >
+                        {name}
+                      </Link>
+                    ) : (
+                      name
+                    )}
+                  </TableCell>
+                  <TableCell style={{ whiteSpace: 'nowrap' }}>
+                    {shortRef(item.owner)}
+                  </TableCell>
+                  <TableCell align="right">{formatScore(item.score)}</TableCell>
+                  <TableCell>{item.level ?? '–'}</TableCell>
+                  <TableCell align="right">
+                    {formatTrend(item.trendDelta)}
+                  </TableCell>
+                  <TableCell align="right">
+                    {formatPercent(item.worstBudgetRemaining, 1)}
+                  </TableCell>
+                  <TableCell align="right">
+                    {formatPercent(item.sloCompliance, 1)}
+                  </TableCell>
+                  <TableCell align="right">
+                    {item.incidents === null
+                      ? '–'
+                      : formatNumber(item.incidents, 0)}
+                  </TableCell>
+                  <TableCell align="right">
+                    {formatSeconds(item.mttrSeconds)}
+                  </TableCell>
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
+      </Box>
+      <TablePagination
+        component="div"
+        count={response.totalItems}
+        page={
+          response.totalItems === 0
+            ? 0
+            : Math.min(
+                view.page,
+                Math.ceil(response.totalItems / view.pageSize) - 1,
+              )
+        }
+        rowsPerPage={view.pageSize}
+        rowsPerPageOptions={[...PORTFOLIO_PAGE_SIZES]}
+        onPageChange={(_, page) => onChange({ page })}
+        onRowsPerPageChange={e =>
+          onChange({ pageSize: Number(e.target.value) })
+        }
+      />
+    </InfoCard>
+  );
+}
