@@ -123,9 +123,9 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     expect(await knex('slos').select('id')).toEqual([{ id: 'a' }]);
   });
 
-  it('moves SLI buckets into chunks at 20261207100000, and back on the way down', async () => {
+  it('moves SLI buckets into chunks at 20261207110000, and back on the way down', async () => {
     const knex = await databases.init(databaseId);
-    const chunks = '20261207100000_sli_chunks.js';
+    const chunks = '20261207110000_sli_chunks.js';
     for (const file of migrationFiles.filter(f => f < chunks)) {
       await knex.migrate.up({ directory: migrationsDirectory, name: file });
     }
