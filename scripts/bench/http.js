@@ -65,9 +65,14 @@ function createClient(baseUrl, options = {}) {
         },
       );
       req.on('error', error => {
-        // A kept-alive connection the server closed as the request went out: the server
-        // never saw it (Node's documented race), so it is sent again on a new connection.
-        if (req.reusedSocket && error.code === 'ECONNRESET' && retries > 0) {
+        // A kept-alive connection the server closed as the request went out (reset, or a
+        // broken pipe while a large body was written): the server never took the request
+        // (Node's documented race), so it is sent again on a new connection.
+        if (
+          req.reusedSocket &&
+          (error.code === 'ECONNRESET' || error.code === 'EPIPE') &&
+          retries > 0
+        ) {
           send(method, path, allHeaders, payload, retries - 1).then(
             resolve,
             reject,

@@ -477,6 +477,7 @@ async function runDatabase(dbName, options, context) {
 
     if (!options.skip.includes('prometheus') && !context.prometheusDone) {
       context.prometheusDone = true;
+      // A failed comparison is reported beside the figures already measured.
       figures.prometheus = await comparePrometheus({
         client,
         dir,
@@ -485,7 +486,7 @@ async function runDatabase(dbName, options, context) {
         repeat: options.quick ? 3 : 5,
         freePort,
         log,
-      });
+      }).catch(error => ({ skipped: `failed: ${error.message}` }));
       const p = figures.prometheus;
       if (p.skipped) log(`prometheus comparison skipped: ${p.skipped}`);
       else {
@@ -668,6 +669,8 @@ async function main() {
   } finally {
     while (context.backends.length) await context.backends.pop().backend.stop();
     for (const cleanup of context.cleanups) cleanup();
+    // The run directory holds the generated files (gigabytes for Prometheus' 30 days).
+    fs.rmSync(dir, { recursive: true, force: true });
   }
   const rows = rowsOf(results, options);
   const output = {
@@ -716,7 +719,6 @@ async function main() {
       }
     }
   }
-  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 main().catch(error => {
