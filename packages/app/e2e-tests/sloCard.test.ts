@@ -38,11 +38,13 @@ test('the SLO card shows the numbers the API serves', async ({
   await expect(section).toContainText(
     slo.budget!.remaining > 0
       ? `${percentText(slo.budget!.remaining, 1)} left`
-      : 'exhausted',
+      : 'Exhausted',
   );
-  // The multiwindow rows: the 1h/5m page fires above 13.44 x (1 - 0.98) = 26.88% errors.
+  // The multiwindow rows in burn rates: the 1h/5m page fires above 13.44×, an error ratio
+  // of 13.44 x (1 - 0.98) = 26.88% (the secondary detail).
   const pageRow = section.getByRole('row', { name: /^page 1h and 5m/ });
-  await expect(pageRow).toContainText('26.88%');
+  await expect(pageRow).toContainText('13.44×');
+  await expect(pageRow).toContainText('26.88% errors');
   await expect(section.getByRole('row', { name: /^ticket/ })).toHaveCount(2);
 
   await section.getByText('How this was computed').click();
@@ -63,5 +65,10 @@ test('a Component without SLOs shows the annotation to add', async ({
   await expect(
     page.locator('code', { hasText: 'airworthy.dev/slo-files: slos.yaml' }),
   ).toBeVisible();
+  // Next steps follow what is missing: define an SLO, never "budget is running out".
+  const score = page.getByText('Next steps').locator('..');
+  await expect(score).toContainText('Has an SLO');
+  await expect(score).not.toContainText('running out');
+  await expect(score).not.toContainText('queries return data');
   await screenshot(page, 'component-without-slos');
 });

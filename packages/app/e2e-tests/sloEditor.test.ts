@@ -18,7 +18,7 @@ test('an invalid SLO in the editor shows the engine error at the field', async (
   await expect(objective).toHaveAttribute('aria-invalid', 'true');
   const helperId = `${await objective.getAttribute('id')}-helper-text`;
   const message = page.locator(`[id="${helperId}"]`);
-  await expect(message).toContainText(/target/i);
+  await expect(message).toHaveText('must be between 0 and 100% (e.g. 99.5)');
   await screenshot(page, 'slo-editor-invalid-form');
 
   // The YAML view is the same document, with the engine's message at the field path.

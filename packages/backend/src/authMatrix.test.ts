@@ -101,6 +101,10 @@ const ROWS: Record<string, Row> = {
     kind: 'read',
     send: ({ server, as }) => as(request(server).get(`${HUB}/slos/retired`)),
   },
+  'GET /slos': {
+    kind: 'read',
+    send: ({ server, as }) => as(request(server).get(`${API}/slos`)),
+  },
   'GET /slos/:id': {
     kind: 'read',
     send: ({ server, as, fixtures }) =>

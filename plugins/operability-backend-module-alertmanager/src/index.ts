@@ -1,4 +1,3 @@
-/***/
 /**
  * The alertmanager backend module for the operability plugin.
  *

@@ -10,6 +10,8 @@ import { demoBuckets, isDemoSlo } from './traffic';
 /**
  * SLI data of the demo SLOs, generated instead of collected: the backend's collector asks it
  * for the same chunks it would ask Prometheus for, and stores what it yields.
+ *
+ * @public
  */
 export class DemoSliSource implements SliSource {
   readonly id = 'demo';

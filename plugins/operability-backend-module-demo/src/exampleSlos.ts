@@ -6,6 +6,8 @@ import { isDemoSlo } from './traffic';
 /**
  * The SLOs of a directory of SLO files (`examples/slos` in this repository) that the demo
  * serves data for; throws on any problem in the files.
+ *
+ * @public
  */
 export function readDemoSlos(dir: string): Slo[] {
   const files = fs

@@ -1,4 +1,3 @@
-/***/
 /**
  * The demo backend module for the operability plugin.
  *

@@ -16,18 +16,30 @@ type Labels = Record<string, string>;
  * - `probes`: one gauge series per probe (`cluster`), 1 when the probe of that minute
  *   succeeded, 0 when it failed;
  * - `threshold`: one gauge, good while under `threshold`.
+ *
+ * @public
  */
 export type DemoMetric =
   | {
       kind: 'counter';
       family: string;
-      labels: Labels;
-      good: Labels;
-      bad: Labels;
+      labels: Record<string, string>;
+      good: Record<string, string>;
+      bad: Record<string, string>;
     }
-  | { kind: 'histogram'; family: string; labels: Labels; le: string }
-  | { kind: 'probes'; family: string; labels: Labels }
-  | { kind: 'threshold'; family: string; labels: Labels; threshold: number };
+  | {
+      kind: 'histogram';
+      family: string;
+      labels: Record<string, string>;
+      le: string;
+    }
+  | { kind: 'probes'; family: string; labels: Record<string, string> }
+  | {
+      kind: 'threshold';
+      family: string;
+      labels: Record<string, string>;
+      threshold: number;
+    };
 
 const HTTP_REQUESTS = 'http_requests';
 const HTTP_DURATION = 'http_request_duration_seconds';
@@ -52,7 +64,7 @@ const probes = (service: string): DemoMetric => ({
   labels: { service },
 });
 
-/** The Prometheus series of every demo SLO, by the SLO's `metadata.name`. */
+/** The Prometheus series of every demo SLO, by the SLO's `metadata.name`. @public */
 export const DEMO_METRICS: Record<string, DemoMetric> = {
   'jupyterhub-availability': probes('jupyterhub'),
   'trino-availability': probes('trino'),
@@ -115,7 +127,10 @@ const FAMILY_HELP: Record<string, { type: string; help: string }> = {
   tide_syncs: { type: 'counter', help: 'Tide sync loops by result.' },
 };
 
-/** What to export: the minutes of `[from, to)` (rounded down to minutes) of some demo SLOs. */
+/**
+ * What to export: the minutes of `[from, to)` (rounded down to minutes) of some demo SLOs.
+ * @public
+ */
 export interface DemoOpenMetricsOptions {
   from: number;
   to: number;
@@ -125,7 +140,7 @@ export interface DemoOpenMetricsOptions {
   sloNames?: string[];
 }
 
-/** What was written. */
+/** What was written. @public */
 export interface DemoOpenMetricsStats {
   series: number;
   samples: number;
@@ -208,8 +223,8 @@ function countsOf(
 }
 
 /**
- * Writes the demo's SLI history as OpenMetrics text, for `promtool tsdb create-blocks-from
- * openmetrics`: the series that the queries of `examples/slos` read, one sample a minute per
+ * Writes the demo's SLI history as OpenMetrics text, for
+ * `promtool tsdb create-blocks-from openmetrics`: the series that the queries of `examples/slos` read, one sample a minute per
  * series, such that Prometheus answers those queries with the demo source's counts.
  *
  * - Counters hold, at each minute boundary `t`, the events of every minute before `t` (from
@@ -224,6 +239,8 @@ function countsOf(
  * Metric families are written one after the other, each series in time order, and the text
  * ends with `# EOF`. The output is written in chunks, honouring back-pressure; the stream
  * is not ended.
+ *
+ * @public
  */
 export async function writeDemoOpenMetrics(
   out: Writable,
@@ -345,7 +362,7 @@ export async function writeDemoOpenMetrics(
   return { series, samples: w.samples, bytes: w.bytes };
 }
 
-/** Options of `DemoMetricsExporter`. */
+/** Options of `DemoMetricsExporter`. @public */
 export interface DemoMetricsExporterOptions {
   /** Where the counters start from 0: the `from` of the history backfilled before, if any. */
   from: number;
@@ -361,6 +378,7 @@ export interface DemoMetricsExporterOptions {
  * the backfilled history (they hold the events since `from`, and grow through each minute in
  * proportion to the time passed); gauges hold the value of the current minute. So a Prometheus
  * that scrapes it after a backfill from `from` sees one continuous history.
+ * @public
  */
 export class DemoMetricsExporter {
   private readonly names: string[];

@@ -215,8 +215,15 @@ describe('PrometheusSliSource', () => {
             spec:
               query: b`);
     expect(s.supports(datadog)).toBe(false);
-    // Without any configured instance, Prometheus SLOs are left to other sources.
-    expect(source({ instances: [] }).supports(badTotal)).toBe(false);
+    // Without any configured instance, Prometheus SLOs are left to other sources, and the
+    // source says what to configure for them (and nothing about other SLOs).
+    const unconfigured = source({ instances: [] });
+    expect(unconfigured.supports(badTotal)).toBe(false);
+    expect(unconfigured.unsupportedReason(badTotal)).toMatch(
+      /^No Prometheus instance is configured: .*operability\.prometheus\.instances/,
+    );
+    expect(unconfigured.unsupportedReason(datadog)).toBeUndefined();
+    expect(s.unsupportedReason(badTotal)).toBeUndefined();
 
     const named = slo(
       `      ratioMetric:

@@ -175,6 +175,16 @@ export class PrometheusSliSource implements SliSource {
     );
   }
 
+  /** A Prometheus SLO while no instance is configured: what to configure. */
+  unsupportedReason(slo: Slo): string | undefined {
+    const sources = metricSourcesOf(slo.indicator);
+    const prometheus =
+      sources.length > 0 &&
+      sources.every(s => s.type.toLocaleLowerCase('en-US') === 'prometheus');
+    if (!prometheus || this.clients.size > 0) return undefined;
+    return 'No Prometheus instance is configured: add the Prometheus server that holds these metrics under operability.prometheus.instances';
+  }
+
   /** The configured instance a metric source names, or an error saying what to configure. */
   clientFor(source: SloMetricSource): PrometheusClient {
     const configured = [...this.clients.keys()];

@@ -36,6 +36,7 @@ import { SliCollector, SliIngest } from './services/sli';
 import {
   BudgetEvaluator,
   RepoSloSync,
+  SloList,
   SloRegistry,
   SloSeries,
 } from './services/slo';
@@ -188,6 +189,7 @@ export const operabilityPlugin = createBackendPlugin({
           logger,
           repoSync,
           evaluator,
+          collector,
           settings,
         });
         await scheduleSliTasks({
@@ -195,6 +197,7 @@ export const operabilityPlugin = createBackendPlugin({
           logger,
           store,
           collector,
+          evaluator,
           settings,
         });
 
@@ -224,6 +227,12 @@ export const operabilityPlugin = createBackendPlugin({
             catalog,
             entityAccess,
             sloRegistry,
+            sloList: new SloList({
+              store,
+              registry: sloRegistry,
+              catalog,
+              entityAccess,
+            }),
             sloSeries: new SloSeries(store),
             sliIngest,
             incidentHistory,

@@ -25,7 +25,7 @@ import type {
   Portfolio,
 } from './services/score';
 import type { SliIngest } from './services/sli';
-import type { SloRegistry, SloSeries } from './services/slo';
+import type { SloList, SloRegistry, SloSeries } from './services/slo';
 
 /** What the HTTP API is built from: services and settings, all made by plugin.ts. */
 export interface RouterOptions {
@@ -35,6 +35,7 @@ export interface RouterOptions {
   catalog: CatalogService;
   entityAccess: EntityAccess;
   sloRegistry: SloRegistry;
+  sloList: SloList;
   sloSeries: SloSeries;
   sliIngest: SliIngest;
   incidentHistory: IncidentHistory;

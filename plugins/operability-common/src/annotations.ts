@@ -5,9 +5,6 @@
  */
 import type { Entity } from '@backstage/catalog-model';
 
-/** Prefix of every Airworthy annotation. @public */
-export const AIRWORTHY_ANNOTATION_PREFIX = 'airworthy.dev/';
-
 /**
  * OpenSLO or Sloth files that define the entity's SLOs: a comma-separated list of paths
  * relative to the entity's source location, or absolute URLs.

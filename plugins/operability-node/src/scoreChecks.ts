@@ -75,6 +75,17 @@ export interface ScoreCheckOutcome {
    * Shown next to the check; entity data in it is rendered as text.
    */
   detail: string;
+  /**
+   * What to do in this entity's situation, when the check's remediation (written for the
+   * common case) does not fit it, e.g. `Connect an incident source` where none reports.
+   */
+  remediation?: string;
+  /**
+   * The id of another check that has to be met before this one can be, e.g. `slo-defined`
+   * for the checks that measure an entity's SLOs while it has none. Next steps then name that
+   * check instead of this one.
+   */
+  blockedBy?: string;
 }
 
 /**

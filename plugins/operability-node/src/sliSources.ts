@@ -53,6 +53,12 @@ export interface SliSource {
   /** Whether this source collects the SLO (e.g. its metric sources are of its type). */
   supports(slo: Slo): boolean;
   /**
+   * For an SLO of this source's kind that it does not collect (`supports` is false), why
+   * not and what to configure, e.g. `No Prometheus instance is configured: ...`; undefined
+   * when the SLO is none of its business. Shown with the SLO while it has no data.
+   */
+  unsupportedReason?(slo: Slo): string | undefined;
+  /**
    * Yields the requested range in chronological chunks, each at most as large as one request
    * to the system allows. The backend stores each chunk before it asks for the next one, so a
    * collection that is interrupted resumes after the last stored chunk. Throw an Error whose

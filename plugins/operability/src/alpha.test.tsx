@@ -25,6 +25,7 @@ import {
   createTestClient,
   emptyEntityHandlers,
   emptyPortfolioHandler,
+  emptySloListHandler,
   testComponent,
 } from './__testUtils__';
 
@@ -122,11 +123,11 @@ describe('new frontend system extensions', () => {
   it('mounts the SLO editor page at /operability/slos', async () => {
     const tester = createExtensionTester(sloEditorPage);
     expect(tester.get(coreExtensionData.routePath)).toBe('/operability/slos');
+    server.use(emptySloListHandler);
     renderInTestApp(tester.reactElement(), {
       apis: [[operabilityApiRef, createTestClient()]],
     });
-    expect(
-      await screen.findByText(/Open an SLO from an entity's SLO card/),
-    ).toBeInTheDocument();
+    // Its index is the SLO list.
+    expect(await screen.findByText(/No SLO matches/)).toBeInTheDocument();
   });
 });

@@ -14,6 +14,7 @@ import {
 import { OperabilityClient } from '@airworthy/plugin-operability-common';
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import AssessmentIcon from '@material-ui/icons/Assessment';
+import TrackChangesIcon from '@material-ui/icons/TrackChanges';
 import { operabilityApiRef } from './api';
 import { operabilityEntityFilter } from './filters';
 import {
@@ -110,13 +111,15 @@ export const entityOperabilityContent = EntityContentBlueprint.make({
 });
 
 /**
- * The SLO editor page at `/operability/slos`: `new?entity=<ref>` creates an SLO,
- * `<sloId>/edit` edits one. No nav item (it is reached from the SLO card). @alpha
+ * The SLO pages at `/operability/slos`, with a nav item: the list of every SLO the user may
+ * read; `new?entity=<ref>` creates an SLO, `<sloId>/edit` edits one. @alpha
  */
 export const sloEditorPage = PageBlueprint.make({
   name: 'slo-editor',
   params: {
     path: '/operability/slos',
+    title: 'SLOs',
+    icon: <TrackChangesIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(sloEditorRouteRef),
     noHeader: true,
     loader: () =>

@@ -3,6 +3,7 @@ import {
   createPlugin,
   createRoutableExtension,
 } from '@backstage/core-plugin-api';
+import type { JSX } from 'react';
 import { operabilityApiFactory } from './api';
 import {
   rootRouteRef,
@@ -24,7 +25,7 @@ export const operabilityPlugin = createPlugin({
 });
 
 /** Entity card: the SLOs of the entity, or how to add them. @public */
-export const EntitySloCard = operabilityPlugin.provide(
+export const EntitySloCard: () => JSX.Element = operabilityPlugin.provide(
   createComponentExtension({
     name: 'EntitySloCard',
     component: {
@@ -38,7 +39,7 @@ export const EntitySloCard = operabilityPlugin.provide(
  * Entity card: MTTA, MTTR and the incidents of the entity, filtered by severity, status and
  * source. @public
  */
-export const EntityIncidentsCard = operabilityPlugin.provide(
+export const EntityIncidentsCard: () => JSX.Element = operabilityPlugin.provide(
   createComponentExtension({
     name: 'EntityIncidentsCard',
     component: {
@@ -55,51 +56,54 @@ export const EntityIncidentsCard = operabilityPlugin.provide(
  * 28d or 90d with the forecast of exhaustion, the burn rate with the alert thresholds, and the
  * incidents as shaded spans with the budget each cost. @public
  */
-export const EntityOperabilityContent = operabilityPlugin.provide(
-  createComponentExtension({
-    name: 'EntityOperabilityContent',
-    component: {
-      lazy: () =>
-        import('./components/EntityOperabilityContent').then(
-          m => m.EntityOperabilityContent,
-        ),
-    },
-  }),
-);
+export const EntityOperabilityContent: () => JSX.Element =
+  operabilityPlugin.provide(
+    createComponentExtension({
+      name: 'EntityOperabilityContent',
+      component: {
+        lazy: () =>
+          import('./components/EntityOperabilityContent').then(
+            m => m.EntityOperabilityContent,
+          ),
+      },
+    }),
+  );
 
 /** Entity card: the operability score, its level, trends and checks with what to do. @public */
-export const EntityOperabilityScoreCard = operabilityPlugin.provide(
-  createComponentExtension({
-    name: 'EntityOperabilityScoreCard',
-    component: {
-      lazy: () =>
-        import('./components/EntityOperabilityScoreCard').then(
-          m => m.EntityOperabilityScoreCard,
-        ),
-    },
-  }),
-);
+export const EntityOperabilityScoreCard: () => JSX.Element =
+  operabilityPlugin.provide(
+    createComponentExtension({
+      name: 'EntityOperabilityScoreCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityOperabilityScoreCard').then(
+            m => m.EntityOperabilityScoreCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * The portfolio page, to mount at `/operability`: scores of every entity, filters, sorting,
  * group roll-ups, the distribution by level, comparison and CSV download. @public
  */
-export const OperabilityPortfolioPage = operabilityPlugin.provide(
-  createRoutableExtension({
-    name: 'OperabilityPortfolioPage',
-    component: () =>
-      import('./components/OperabilityPortfolioPage').then(
-        m => m.OperabilityPortfolioPage,
-      ),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const OperabilityPortfolioPage: () => JSX.Element =
+  operabilityPlugin.provide(
+    createRoutableExtension({
+      name: 'OperabilityPortfolioPage',
+      component: () =>
+        import('./components/OperabilityPortfolioPage').then(
+          m => m.OperabilityPortfolioPage,
+        ),
+      mountPoint: rootRouteRef,
+    }),
+  );
 
 /**
  * The SLO editor page, to mount at `/operability/slos`: `new?entity=<ref>` creates an SLO,
  * `<sloId>/edit` edits one. @public
  */
-export const SloEditorPage = operabilityPlugin.provide(
+export const SloEditorPage: () => JSX.Element = operabilityPlugin.provide(
   createRoutableExtension({
     name: 'SloEditorPage',
     component: () =>

@@ -123,9 +123,9 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     expect(await knex('slos').select('id')).toEqual([{ id: 'a' }]);
   });
 
-  it('moves SLI buckets into chunks at 20261207110000, and back on the way down', async () => {
+  it('moves SLI buckets into chunks at 20261216100000, and back on the way down', async () => {
     const knex = await databases.init(databaseId);
-    const chunks = '20261207110000_sli_chunks.js';
+    const chunks = '20261216100000_sli_chunks.js';
     for (const file of migrationFiles.filter(f => f < chunks)) {
       await knex.migrate.up({ directory: migrationsDirectory, name: file });
     }
@@ -212,5 +212,47 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       sealed: Boolean(r.sealed),
     });
     expect(back.map(normalize)).toEqual(rows.map(normalize));
+  });
+
+  it('lets a score have unknown incidents from 20261215100000, and rolls back to 0', async () => {
+    const knex = await databases.init(databaseId);
+    const migration = '20261215100000_score_incidents_unknown.js';
+    for (const file of migrationFiles.filter(f => f < migration)) {
+      await knex.migrate.up({ directory: migrationsDirectory, name: file });
+    }
+    const row = {
+      score: 50,
+      level: 'walk',
+      computed_at: 1,
+      slo_count: 0,
+      result: '{}',
+    };
+    await knex('operability_scores').insert({
+      ...row,
+      entity_ref: 'component:default/a',
+      incidents: 3,
+    });
+    await knex.migrate.up({ directory: migrationsDirectory, name: migration });
+    await knex('operability_scores').insert({
+      ...row,
+      entity_ref: 'component:default/b',
+      incidents: null,
+    });
+    const read = async () =>
+      (
+        await knex('operability_scores')
+          .orderBy('entity_ref')
+          .select('entity_ref', 'incidents', 'level')
+      ).map(r => [r.entity_ref, r.incidents, r.level]);
+    expect(await read()).toEqual([
+      ['component:default/a', 3, 'walk'],
+      ['component:default/b', null, 'walk'],
+    ]);
+
+    await knex.migrate.down({ directory: migrationsDirectory });
+    expect(await read()).toEqual([
+      ['component:default/a', 3, 'walk'],
+      ['component:default/b', 0, 'walk'],
+    ]);
   });
 });

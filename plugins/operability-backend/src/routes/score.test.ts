@@ -218,6 +218,20 @@ describe.each(startBackend.supportedIds)('portfolio on %s', databaseId => {
     });
     const top = all.body.items[0];
 
+    // Without an incident source the count is unknown, not zero: such rows come last.
+    const byIncidents = await get('sort=incidents&order=asc');
+    expect(
+      byIncidents.body.items.map((i: { name: string; incidents: unknown }) => [
+        i.name,
+        i.incidents,
+      ]),
+    ).toEqual([
+      ['jupyterhub', 0],
+      ['secret-lab', 0],
+      ['binderhub', null],
+      ['trino', null],
+    ]);
+
     const page = await get('sort=name&limit=2&offset=1');
     expect(page.body).toMatchObject({ totalItems: 4, offset: 1, limit: 2 });
     expect(names(page.body)).toEqual(['jupyterhub', 'secret-lab']);

@@ -56,7 +56,13 @@ describe('SLO routes', () => {
         period: '28d',
         budgetingMethod: 'Occurrences',
         status: 'no-data',
-        collection: { source: null },
+        // No SLI source in this backend: the SLO waits for pushed data.
+        collection: {
+          source: null,
+          state: 'push',
+          detail:
+            'No installed SLI source collects metric sources of type Prometheus',
+        },
       }),
     ]);
 

@@ -1,10 +1,14 @@
-import { operabilitySloWritePermission } from '@airworthy/plugin-operability-common';
+import {
+  operabilitySloWritePermission,
+  sloListQuerySchema,
+} from '@airworthy/plugin-operability-common';
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import type { Request } from 'express';
 import Router from 'express-promise-router';
-import { entityRefParam, sloIdParam } from '../lib/validation';
+import { entityRefParam, parseInput, sloIdParam } from '../lib/validation';
 import type { EntityAccess } from '../services/access/EntityAccess';
+import type { SloList } from '../services/slo/SloList';
 import type {
   SloDocumentsBody,
   SloRegistry,
@@ -31,9 +35,16 @@ export function createSloRoutes(options: {
   httpAuth: HttpAuthService;
   entityAccess: EntityAccess;
   sloRegistry: SloRegistry;
+  sloList: SloList;
 }) {
-  const { httpAuth, entityAccess, sloRegistry } = options;
+  const { httpAuth, entityAccess, sloRegistry, sloList } = options;
   const router = Router();
+
+  router.get('/slos', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const query = parseInput(sloListQuerySchema, req.query, 'query');
+    res.json(await sloList.list(query, credentials));
+  });
 
   router.get('/entities/:kind/:namespace/:name/slos', async (req, res) => {
     const credentials = await httpAuth.credentials(req);

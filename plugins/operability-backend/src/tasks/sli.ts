@@ -10,10 +10,12 @@ import type {
 } from '../config';
 import type { OperabilityStore } from '../database/OperabilityStore';
 import type { SliCollector } from '../services/sli';
+import type { BudgetEvaluator } from '../services/slo';
 import { scheduleGlobal, TASK_IDS } from './schedule';
 
 /**
- * Schedules SLI collection from the installed sources and the retention of stored data:
+ * Schedules SLI collection from the installed sources (evaluating at once the SLOs a run
+ * gave their first data) and the retention of stored data:
  * SLI buckets past their retention (rolled up first), evaluation snapshots older than
  * `operability.evaluation.snapshotRetention`, and SLOs retired longer than
  * `operability.slos.retiredGracePeriod` (purged with their data).
@@ -23,6 +25,7 @@ export async function scheduleSliTasks(options: {
   logger: LoggerService;
   store: Pick<OperabilityStore, 'sli' | 'evaluations' | 'slos'>;
   collector: SliCollector;
+  evaluator: BudgetEvaluator;
   settings: {
     sli: SliConfig;
     collection: CollectionConfig;
@@ -30,7 +33,7 @@ export async function scheduleSliTasks(options: {
     slos: SloLimits;
   };
 }): Promise<void> {
-  const { scheduler, logger, store, collector, settings } = options;
+  const { scheduler, logger, store, collector, evaluator, settings } = options;
 
   await scheduleGlobal(
     scheduler,
@@ -39,7 +42,15 @@ export async function scheduleSliTasks(options: {
     settings.collection.schedule,
     async signal => {
       const r = await collector.collectAll(Date.now(), signal);
-      return `${r.slos} SLOs collected, ${r.buckets} buckets stored, ${r.failed} failed`;
+      // SLOs that just got their first data are evaluated now, not at the next evaluation.
+      const first = await evaluator.evaluateFirstData(r.withData);
+      return `${r.slos} SLOs collected, ${r.buckets} buckets stored, ${
+        r.failed
+      } failed${
+        first.evaluated
+          ? `, ${first.evaluated} evaluated for the first time`
+          : ''
+      }`;
     },
   );
 

@@ -24,14 +24,16 @@ import type {
 import type { ScoreExemption } from '../score/model';
 import type {
   SloDetailResponse,
+  SloListResponse,
+  SloListSortKey,
   SloSeriesQuery,
   SloSeriesResponse,
   SloWriteResponse,
 } from './slos';
 import type { EntitySlosResponse, HealthResponse } from './types';
 
-/** The plugin id, used for discovery (`/api/operability`). @public */
-export const OPERABILITY_PLUGIN_ID = 'operability';
+/** The plugin id, used for discovery (`/api/operability`). */
+const OPERABILITY_PLUGIN_ID = 'operability';
 
 /** What the client needs to find the backend: Backstage's DiscoveryApi satisfies it. @public */
 export interface OperabilityDiscovery {
@@ -83,6 +85,19 @@ export interface PortfolioOptions extends RequestOptions {
   trendDays?: number;
 }
 
+/** Filters, sorting and page of the SLO list (see `sloListQuerySchema`). @public */
+export interface SloListOptions extends RequestOptions {
+  entity?: string[];
+  owner?: string[];
+  status?: string[];
+  source?: Array<'repo' | 'api'>;
+  q?: string;
+  sort?: SloListSortKey;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+}
+
 /** The range and burn-rate window of an SLO's series. @public */
 export interface SloSeriesOptions extends RequestOptions, SloSeriesQuery {}
 
@@ -93,6 +108,8 @@ export interface OperabilityApi {
     entityRef: string | CompoundEntityRef,
     options?: RequestOptions,
   ): Promise<EntitySlosResponse>;
+  /** The SLOs of every entity the caller may read, filtered, sorted and paged. */
+  listSlos(options?: SloListOptions): Promise<SloListResponse>;
   /** One SLO: identity, latest evaluation and normalized definition. */
   getSlo(id: string, options?: RequestOptions): Promise<SloDetailResponse>;
   /** An SLO's budget, burn-rate and SLI series (at most 1,000 points each). */
@@ -226,6 +243,11 @@ export class OperabilityClient implements OperabilityApi {
     options?: RequestOptions,
   ): Promise<EntitySlosResponse> {
     return this.get(`${entityPath(entityRef)}/slos`, undefined, options);
+  }
+
+  listSlos(options: SloListOptions = {}): Promise<SloListResponse> {
+    const { signal, ...query } = options;
+    return this.get('slos', query, { signal });
   }
 
   getSlo(id: string, options?: RequestOptions): Promise<SloDetailResponse> {

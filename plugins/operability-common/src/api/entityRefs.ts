@@ -27,9 +27,6 @@ export const entityRouteParamsSchema = z.object({
     ),
 });
 
-/** Parsed route params of an entity. @public */
-export type EntityRouteParams = z.infer<typeof entityRouteParamsSchema>;
-
 /**
  * The canonical (lower-case) string form of an entity reference, as stored by Airworthy.
  * Accepts a ref string (`component:default/jupyterhub`, kind and namespace may be omitted
@@ -45,7 +42,7 @@ export function toEntityRef(
   );
 }
 
-/** The path segment `entities/{kind}/{namespace}/{name}` of an entity, URL-encoded. @public */
+/** The path segment `entities/{kind}/{namespace}/{name}` of an entity, URL-encoded. */
 export function entityPath(ref: string | CompoundEntityRef): string {
   const { kind, namespace, name } =
     typeof ref === 'string' ? parseEntityRef(ref) : ref;

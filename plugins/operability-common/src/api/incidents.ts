@@ -202,7 +202,7 @@ export function toHttpUrl(value: unknown): string | undefined {
   return url.toString();
 }
 
-/** An absolute http(s) URL; anything else is refused with a message. @public */
+/** An absolute http(s) URL; anything else is refused with a message. */
 export const httpUrlSchema = z
   .string()
   .max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`)
@@ -225,8 +225,8 @@ const statusSchema = z.enum(INCIDENT_STATUSES, {
   error: `must be one of ${INCIDENT_STATUSES.join(', ')}`,
 });
 
-/** Sources are named like plugin ids: lower-case letters, digits and dashes. @public */
-export const incidentSourceNameSchema = z
+/** Sources are named like plugin ids: lower-case letters, digits and dashes. */
+const incidentSourceNameSchema = z
   .string()
   .regex(
     /^[a-z0-9][a-z0-9-]{0,31}$/,
@@ -306,7 +306,12 @@ const labelsSchema = z
   )
   .max(50, 'must list at most 50 labels');
 
-type TimeFields = {
+/**
+ * The times of an incident that must be in order, in milliseconds since the epoch; `null` is
+ * a time cleared by an update.
+ * @public
+ */
+export type IncidentTimeFields = {
   startedAt?: number;
   detectedAt?: number | null;
   acknowledgedAt?: number | null;
@@ -320,7 +325,7 @@ type TimeFields = {
  * @public
  */
 export function incidentTimeOrderErrors(
-  times: TimeFields,
+  times: IncidentTimeFields,
 ): Array<{ path: string; message: string }> {
   const errors: Array<{ path: string; message: string }> = [];
   const { startedAt, detectedAt, acknowledgedAt, resolvedAt } = times;
@@ -351,7 +356,7 @@ export function incidentTimeOrderErrors(
   return errors;
 }
 
-function checkTimeOrder(value: TimeFields, ctx: z.RefinementCtx): void {
+function checkTimeOrder(value: IncidentTimeFields, ctx: z.RefinementCtx): void {
   for (const error of incidentTimeOrderErrors(value)) {
     ctx.addIssue({
       code: 'custom',

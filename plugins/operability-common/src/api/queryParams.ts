@@ -1,3 +1,4 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { z } from 'zod';
 import { instantRangeProblem } from './limits';
 
@@ -48,3 +49,26 @@ export function wholeNumberParam(min: number, max: number) {
 
 /** The `offset` of a page: the first item, 0 by default. */
 export const offsetParam = wholeNumberParam(0, 1_000_000).default(0);
+
+/**
+ * An entity ref in a filter, canonical and lower-case; a bare name gets the given kind and
+ * namespace `default`.
+ */
+export function refFilter(defaultKind: string) {
+  return z
+    .string()
+    .max(255, 'must be at most 255 characters')
+    .transform((value, ctx) => {
+      try {
+        return stringifyEntityRef(
+          parseEntityRef(value, { defaultKind, defaultNamespace: 'default' }),
+        ).toLocaleLowerCase('en-US');
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be an entity ref such as ${defaultKind}:default/name, or a name`,
+        });
+        return z.NEVER;
+      }
+    });
+}

@@ -1,4 +1,3 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { z } from 'zod';
 import type {
   EntityScoreFacts,
@@ -13,7 +12,12 @@ import {
   exemptionReasonSchema,
   scoreCheckIdSchema,
 } from '../score/exemptions';
-import { offsetParam, queryList, wholeNumberParam } from './queryParams';
+import {
+  offsetParam,
+  queryList,
+  refFilter,
+  wholeNumberParam,
+} from './queryParams';
 
 /** The trend of a score over a number of days. @public */
 export interface ScoreTrend {
@@ -73,9 +77,6 @@ export const scoreHistoryQuerySchema = z
     days: wholeNumberParam(1, 400).default(90),
   })
   .strict();
-
-/** Parsed score history query. @public */
-export type ScoreHistoryQuery = z.output<typeof scoreHistoryQuerySchema>;
 
 /** Response of `GET /score/checks`: the checks and levels in force. @public */
 export interface ScoreSettingsResponse {
@@ -145,26 +146,6 @@ export const PORTFOLIO_SORT_KEYS = [
 /** A portfolio sort key. @public */
 export type PortfolioSortKey = (typeof PORTFOLIO_SORT_KEYS)[number];
 
-/** An entity ref in a filter; a bare name gets the given kind and namespace `default`. */
-function refFilter(defaultKind: string) {
-  return z
-    .string()
-    .max(255, 'must be at most 255 characters')
-    .transform((value, ctx) => {
-      try {
-        return stringifyEntityRef(
-          parseEntityRef(value, { defaultKind, defaultNamespace: 'default' }),
-        ).toLocaleLowerCase('en-US');
-      } catch {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be an entity ref such as ${defaultKind}:default/name, or a name`,
-        });
-        return z.NEVER;
-      }
-    });
-}
-
 const wordSchema = (example: string) =>
   z
     .string()
@@ -231,7 +212,7 @@ export interface PortfolioEntity {
   sloCount: number;
   worstBudgetRemaining: number | null;
   sloCompliance: number | null;
-  /** Incidents that started in the period; null until scored. */
+  /** Incidents that started in the period; null until scored, or without an incident source. */
   incidents: number | null;
   mttrSeconds: number | null;
   /** Score change over `trendDays`; null without a snapshot that old. */

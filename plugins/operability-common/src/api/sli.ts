@@ -46,9 +46,8 @@ export function isValidSliCounts(good: unknown, total: unknown): boolean {
 /**
  * One bucket of SLI data as pushed: the good and total events counted in the bucket that
  * starts at `start` (ISO 8601, aligned to the store's bucket width, 1 minute by default).
- * @public
  */
-export const sliBucketInputSchema = z
+const sliBucketInputSchema = z
   .object({
     start: z.iso
       .datetime({
@@ -65,9 +64,6 @@ export const sliBucketInputSchema = z
   })
   .strict()
   .refine(goodNotAboveTotal, goodNotAboveTotalMessage);
-
-/** A pushed SLI bucket. @public */
-export type SliBucketInput = z.infer<typeof sliBucketInputSchema>;
 
 /** Body of `POST /slos/{id}/sli`. @public */
 export const sliPushRequestSchema = z

@@ -3,8 +3,14 @@ import { parseDuration } from '../slo/duration';
 import type { Slo } from '../slo/model';
 import { TIME } from '../time';
 import { API_RANGES } from './limits';
+import {
+  offsetParam,
+  queryList,
+  refFilter,
+  wholeNumberParam,
+} from './queryParams';
 import type { BurnRateSeverity } from '../slo/windows';
-import type { SloSummary } from './types';
+import type { SloStatus, SloSummary } from './types';
 
 /** Route params of `/slos/{id}...`. @public */
 export const sloIdParamsSchema = z.object({
@@ -71,10 +77,38 @@ export interface SloAlertRow {
   firing: boolean;
 }
 
+/**
+ * Where an SLO's data stands, and so why it has no figures while it has none:
+ *
+ * - `ok`: data is stored (collected or pushed);
+ * - `pending`: a source collects it, and its first collection has not finished yet;
+ * - `empty`: it was collected, but its queries returned no data over the period;
+ * - `failed`: the last collection failed (`lastError` says why);
+ * - `unconfigured`: an installed source would collect it but is not configured for it
+ *   (`detail` says what to configure);
+ * - `push`: no installed source collects it; its data is pushed to `POST /slos/{id}/sli`,
+ *   and none has arrived yet.
+ * @public
+ */
+export type SloDataState =
+  | 'ok'
+  | 'pending'
+  | 'empty'
+  | 'failed'
+  | 'unconfigured'
+  | 'push';
+
 /** Where SLI collection of an SLO stands (SLOs whose data is pulled from a source). @public */
 export interface SloCollectionStatus {
   /** The source collecting it, e.g. `prometheus`; null when no installed source supports it. */
   source: string | null;
+  /** Where its data stands. */
+  state: SloDataState;
+  /**
+   * For `unconfigured`, what to configure (from the source); for `push`, the metric source
+   * types no installed source collects.
+   */
+  detail?: string;
   /** Data is collected up to this instant. */
   collectedUntil?: string;
   lastAttemptAt?: string;
@@ -165,4 +199,85 @@ export interface SloSeriesResponse {
   burnRate: SeriesPoint[];
   /** SLI (good / total) of each bucket. */
   sli: SeriesPoint[];
+}
+
+/** The statuses of SLOs, worst first. @public */
+export const SLO_STATUSES: ReadonlyArray<SloStatus> = [
+  'exhausted',
+  'critical',
+  'warning',
+  'no-data',
+  'ok',
+];
+
+/** How the SLO list can be sorted. @public */
+export const SLO_LIST_SORT_KEYS = [
+  'status',
+  'budget',
+  'burn',
+  'name',
+  'entity',
+  'target',
+] as const;
+
+/** A sort key of the SLO list. @public */
+export type SloListSortKey = (typeof SLO_LIST_SORT_KEYS)[number];
+
+/**
+ * Query of `GET /slos`, the SLOs of every entity the caller may read: filters (each
+ * repeated or comma-separated; values of one filter are alternatives, different filters must
+ * all hold), a search text, sorting and a page.
+ * @public
+ */
+export const sloListQuerySchema = z
+  .object({
+    entity: queryList(refFilter('component'), 100).optional(),
+    owner: queryList(refFilter('group'), 100).optional(),
+    status: queryList(
+      z.enum(SLO_STATUSES as [SloStatus, ...SloStatus[]], {
+        error: `must be one of ${SLO_STATUSES.join(', ')}`,
+      }),
+    ).optional(),
+    source: queryList(
+      z.enum(['repo', 'api'], { error: 'must be repo or api' }),
+    ).optional(),
+    q: z.string().max(200, 'must be at most 200 characters').optional(),
+    sort: z
+      .enum(SLO_LIST_SORT_KEYS, {
+        error: `must be one of ${SLO_LIST_SORT_KEYS.join(', ')}`,
+      })
+      .default('status'),
+    order: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).optional(),
+    limit: wholeNumberParam(1, 500).optional(),
+    offset: offsetParam,
+  })
+  .strict();
+
+/** Parsed SLO list query. @public */
+export type SloListQuery = z.output<typeof sloListQuerySchema>;
+
+/** One SLO of the list: its summary, with its entity's title and owner. @public */
+export interface SloListItem extends SloSummary {
+  /** The entity's `metadata.title` (untrusted text: render as text). */
+  entityTitle?: string;
+  /** The entity's owner, a canonical ref. */
+  owner?: string;
+}
+
+/** Answer of `GET /slos`. @public */
+export interface SloListResponse {
+  items: SloListItem[];
+  /** SLOs that match, over all pages. */
+  totalItems: number;
+  offset: number;
+  limit: number;
+  /** How many of the matching SLOs have each status. */
+  statusCounts: Record<SloStatus, number>;
+}
+
+/** The order a sort key of the SLO list sorts in first: worst first, names A to Z. @public */
+export function sloListDefaultOrder(sort: SloListSortKey): 'asc' | 'desc' {
+  return sort === 'status' || sort === 'burn' || sort === 'target'
+    ? 'desc'
+    : 'asc';
 }

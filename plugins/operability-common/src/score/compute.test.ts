@@ -94,6 +94,26 @@ describe('computeScore', () => {
     expect(checks[1].remediation).toBe('fix b');
   });
 
+  it("prefers the outcome's own remediation, and says which check blocks one", () => {
+    const { checks } = computeScore([
+      outcome(check('a', 1), 0),
+      outcome(check('b', 1), 0, {
+        remediation: 'do a first',
+        blockedBy: 'a',
+      }),
+      outcome(check('c', 1), 1, { remediation: 'unused', blockedBy: 'a' }),
+    ]);
+    expect(checks[0]).toMatchObject({ remediation: 'fix a' });
+    expect(checks[0].blockedBy).toBeUndefined();
+    expect(checks[1]).toMatchObject({
+      remediation: 'do a first',
+      blockedBy: 'a',
+    });
+    // A met check needs nothing done.
+    expect(checks[2].remediation).toBeUndefined();
+    expect(checks[2].blockedBy).toBeUndefined();
+  });
+
   it('leaves exempt and not-applicable checks out of both sums', () => {
     const exemption = {
       check: 'c',

@@ -17,6 +17,10 @@ export interface ScoreCheckOutcomeInput {
   /** Set when the check failed to run (no credit) or an exemption applies (left out). */
   status?: Extract<ScoreCheckStatus, 'error' | 'exempt' | 'not-applicable'>;
   detail: string;
+  /** What to do in this entity's situation, instead of the definition's remediation. */
+  remediation?: string;
+  /** The check that has to be met before this one can be. */
+  blockedBy?: string;
   exemption?: ScoreCheckResult['exemption'];
 }
 
@@ -28,13 +32,13 @@ export interface ComputedScore {
   checks: ScoreCheckResult[];
 }
 
-/** Rounds to one decimal, the precision scores are stored and compared at. @public */
-export function roundScore(value: number): number {
+/** Rounds to one decimal, the precision scores are stored and compared at. */
+function roundScore(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-/** `met` at full credit, `not-met` at none, `partial` in between. @public */
-export function creditStatus(credit: number): ScoreCheckStatus {
+/** `met` at full credit, `not-met` at none, `partial` in between. */
+function creditStatus(credit: number): ScoreCheckStatus {
   if (credit >= 1) return 'met';
   if (credit <= 0) return 'not-met';
   return 'partial';
@@ -93,7 +97,8 @@ export function computeScore(
       detail: o.detail,
     };
     if (status === 'partial' || status === 'not-met' || status === 'error') {
-      result.remediation = d.remediation;
+      result.remediation = o.remediation ?? d.remediation;
+      if (o.blockedBy) result.blockedBy = o.blockedBy;
     }
     if (o.exemption) result.exemption = o.exemption;
     return result;

@@ -14,7 +14,7 @@ function requiredText(issue: { input?: unknown }): string {
   return issue.input === undefined ? 'is required' : 'must be text';
 }
 
-/** A check id: lower-case letters, digits and `-`. @public */
+/** A check id: lower-case letters, digits and `-`. */
 export const scoreCheckIdSchema = z
   .string({ error: requiredText })
   .regex(
@@ -22,7 +22,7 @@ export const scoreCheckIdSchema = z
     'must be a check id such as "runbook" (lower-case letters, digits, "-")',
   );
 
-/** The reason of an exemption: why the check does not apply, for whoever reads the score. @public */
+/** The reason of an exemption: why the check does not apply, for whoever reads the score. */
 export const exemptionReasonSchema = z
   .string({ error: requiredText })
   .trim()
@@ -32,7 +32,6 @@ export const exemptionReasonSchema = z
 /**
  * When an exemption ends: a date (`2027-06-30`, valid through that day, UTC) or an ISO 8601
  * date-time with a time zone; parsed to epoch milliseconds.
- * @public
  */
 export const exemptionExpirySchema = z
   .string({ error: requiredText })

@@ -7,17 +7,7 @@ const { MINUTE, HOUR, DAY } = TIME;
  * backend computes. Plain JSON, shared by the backend, the frontend and the CLI.
  */
 
-/** The default categories of checks. Modules may add checks in other categories. @public */
-export const SCORE_CATEGORIES = [
-  'service-level',
-  'incident-response',
-  'operational-readiness',
-] as const;
-
-/** A default category of checks. @public */
-export type DefaultScoreCategory = (typeof SCORE_CATEGORIES)[number];
-
-/** Titles of the default categories, for people. @public */
+/** Titles of the default categories of checks, for people. Modules may add other categories. */
 export const SCORE_CATEGORY_TITLES: Readonly<Record<string, string>> = {
   'service-level': 'Service level',
   'incident-response': 'Incident response',
@@ -297,8 +287,16 @@ export interface ScoreCheckResult
   gain: number;
   /** What was measured. Untrusted text may appear in it (entity fields): render as text. */
   detail: string;
-  /** Present when the check is not fully met (and not exempt). */
+  /**
+   * Present when the check is not fully met (and not exempt): the definition's remediation,
+   * or what fits the entity's situation better (e.g. connect an incident source first).
+   */
   remediation?: string;
+  /**
+   * The id of the check to meet before this one can be (e.g. `slo-defined` while the entity
+   * has no SLO): what to do next is that check's remediation.
+   */
+  blockedBy?: string;
   /** The exemption that applies. */
   exemption?: ScoreExemption;
 }
@@ -320,8 +318,11 @@ export interface EntityScoreFacts {
   worstBudgetRemaining: number | null;
   /** Share of the evaluated SLOs whose SLI over the period meets the target. */
   sloCompliance: number | null;
-  /** Incidents that started in the period. */
-  incidents: number;
+  /**
+   * Incidents that started in the period; null when no incident source reports the entity's
+   * incidents (unknown, not zero).
+   */
+  incidents: number | null;
   /** Mean time to resolve of those incidents, in seconds. */
   mttrSeconds: number | null;
   /** The period the facts cover, ISO 8601. */

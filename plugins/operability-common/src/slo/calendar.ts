@@ -15,7 +15,6 @@ interface WallClock {
 
 /**
  * Whether a string is an IANA time zone name the runtime knows (`Europe/Berlin`, `UTC`).
- * @public
  */
 export function isValidTimeZone(timeZone: string): boolean {
   if (!timeZone) return false;
@@ -53,7 +52,6 @@ function parseWallClock(text: string): WallClock | undefined {
 /**
  * Whether a string is a calendar start time as OpenSLO writes it: `YYYY-MM-DD HH:mm:ss`,
  * 24-hour clock, no time zone, a date that exists.
- * @public
  */
 export function isValidCalendarStartTime(text: string): boolean {
   return parseWallClock(text) !== undefined;

@@ -12,7 +12,6 @@ export type DurationUnit = 'm' | 'h' | 'd' | 'w' | 'M' | 'Q' | 'Y';
  * Nominal length of each unit in milliseconds. Months, quarters and years have no fixed length:
  * their nominal lengths (30, 90 and 365 days) serve the math of rolling windows and the
  * burn-rate factors; calendar-aligned periods follow the real calendar (see `calendarPeriodAt`).
- * @public
  */
 export const DURATION_UNIT_MS: Readonly<Record<DurationUnit, number>> = {
   m: MINUTE,

@@ -221,7 +221,6 @@ export function evaluateBudget(input: BudgetInput): BudgetReport {
 /**
  * Time until a remaining budget (a fraction of the period's budget) is spent at a burn rate:
  * `remaining x period / burnRate`. 0 when nothing remains, null when nothing burns.
- * @public
  */
 export function timeToExhaustion(
   remaining: number,

@@ -37,8 +37,8 @@ import {
 import { DocumentProblems, FieldPath, isRecord } from './validation';
 import type { YamlDocument } from './yamlDocuments';
 
-/** The time window of an SLO that does not write one: 28 days, rolling. @public */
-export const DEFAULT_TIME_WINDOW: Readonly<SloTimeWindow> = {
+/** The time window of an SLO that does not write one: 28 days, rolling. */
+const DEFAULT_TIME_WINDOW: Readonly<SloTimeWindow> = {
   duration: '28d',
   durationMs: 28 * DURATION_UNIT_MS.d,
   isRolling: true,

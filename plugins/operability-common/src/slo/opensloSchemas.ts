@@ -11,10 +11,10 @@ import {
   sloPeriodProblem,
 } from './duration';
 
-/** The `apiVersion` of OpenSLO v1 documents. @public */
+/** The `apiVersion` of OpenSLO v1 documents. */
 export const OPENSLO_API_VERSION = 'openslo/v1';
 
-/** The kinds of OpenSLO v1 documents. @public */
+/** The kinds of OpenSLO v1 documents. */
 export const OPENSLO_KINDS = [
   'SLO',
   'SLI',
@@ -25,13 +25,13 @@ export const OPENSLO_KINDS = [
   'AlertNotificationTarget',
 ] as const;
 
-/** A kind of OpenSLO v1 document. @public */
+/** A kind of OpenSLO v1 document. */
 export type OpenSloKind = (typeof OPENSLO_KINDS)[number];
 
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** Whether a name is an RFC 1123 label (what OpenSLO requires of `metadata.name`). @public */
-export function isRfc1123Name(name: string): boolean {
+/** Whether a name is an RFC 1123 label (what OpenSLO requires of `metadata.name`). */
+function isRfc1123Name(name: string): boolean {
   return name.length <= 63 && RFC1123_LABEL.test(name);
 }
 

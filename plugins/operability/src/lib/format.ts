@@ -115,3 +115,53 @@ export function formatRelative(instantMs: number, nowMs: number): string {
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${formatNumber(count, 0)} ${count === 1 ? one : many}`;
 }
+
+/**
+ * What is left of a budget: `62.5% left`, or once spent `Exhausted` with how far it is
+ * overspent as a multiple of the budget: `Exhausted: overspent 3.5×` (-2.5 remaining means
+ * 3.5 budgets spent). `–` without a value.
+ */
+export function formatBudgetLeft(
+  remaining: number | null | undefined,
+  digits = 1,
+): string {
+  if (
+    remaining === null ||
+    remaining === undefined ||
+    !Number.isFinite(remaining)
+  ) {
+    return NO_VALUE;
+  }
+  if (remaining > 0) return `${formatPercent(remaining, digits)} left`;
+  const spent = 1 - remaining;
+  return spent > 1.005
+    ? `Exhausted: overspent ${formatNumber(spent, 1)}×`
+    : 'Exhausted';
+}
+
+/** A budget's remaining share as a short cell: `62.5%`, `Exhausted (3.5×)`. */
+export function formatBudgetCell(
+  remaining: number | null | undefined,
+  digits = 1,
+): string {
+  if (
+    remaining === null ||
+    remaining === undefined ||
+    !Number.isFinite(remaining)
+  ) {
+    return NO_VALUE;
+  }
+  if (remaining > 0) return formatPercent(remaining, digits);
+  const spent = 1 - remaining;
+  return spent > 1.005 ? `Exhausted (${formatNumber(spent, 1)}×)` : 'Exhausted';
+}
+
+/** The tone of a remaining budget: spent, low (under 25%) or fine. */
+export function budgetTone(
+  remaining: number | null | undefined,
+): 'error' | 'warning' | 'success' | 'neutral' {
+  if (remaining === null || remaining === undefined) return 'neutral';
+  if (remaining <= 0) return 'error';
+  if (remaining < 0.25) return 'warning';
+  return 'success';
+}

@@ -36,6 +36,43 @@ function entity(
   };
 }
 
+describe('portfolio comparison', () => {
+  it('never calls missing data or standing still the best', () => {
+    const entity = (
+      name: string,
+      incidents: number | null,
+      trendDelta: number | null,
+    ) => ({
+      entityRef: `component:default/${name}`,
+      kind: 'component',
+      namespace: 'default',
+      name,
+      tags: [],
+      score: 50,
+      level: 'run',
+      sloCount: 1,
+      worstBudgetRemaining: null,
+      sloCompliance: null,
+      incidents,
+      mttrSeconds: null,
+      trendDelta,
+    });
+    const rows = comparisonRows(
+      [entity('seldon', null, 0), entity('argocd', 3, -2)],
+      [{ id: 'run', title: 'Run', threshold: 80 }],
+    );
+    const row = (label: string) => rows.find(r => r.label === label)!;
+    expect(row('Level').values).toEqual(['Run', 'Run']);
+    expect(row('Incidents')).toEqual({
+      label: 'Incidents',
+      values: ['no source', '3'],
+      best: 1,
+    });
+    expect(row('Trend').values).toEqual(['±0', '−2']);
+    expect(row('Trend').best).toBeUndefined();
+  });
+});
+
 describe('portfolio shaping', () => {
   it('reads the view from the URL and writes it back without defaults', () => {
     const view = viewFromSearch(
@@ -89,7 +126,13 @@ describe('portfolio shaping', () => {
   it('sorts by a new column in its first order, and turns the order of the current one', () => {
     const view = viewFromSearch(new URLSearchParams());
     expect(sortedBy(view, 'name')).toEqual({ sort: 'name', order: 'asc' });
-    expect(sortedBy(view, 'budget')).toEqual({ sort: 'budget', order: 'desc' });
+    // The first click on a measure puts who is behind on top: the least budget left.
+    expect(sortedBy(view, 'budget')).toEqual({ sort: 'budget', order: 'asc' });
+    expect(sortedBy(view, 'trend')).toEqual({ sort: 'trend', order: 'asc' });
+    expect(sortedBy(view, 'incidents')).toEqual({
+      sort: 'incidents',
+      order: 'desc',
+    });
     expect(sortedBy(view, 'score')).toEqual({ sort: 'score', order: 'asc' });
     expect(sortedBy({ ...view, order: 'asc' }, 'score')).toEqual({
       sort: 'score',

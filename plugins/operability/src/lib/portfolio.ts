@@ -43,14 +43,15 @@ export interface PortfolioView {
   pageSize: number;
 }
 
-/** The order a column sorts in first: best first for scores, A to Z for names. */
+/**
+ * The order a column sorts in first: the score best first (the page's default view), the
+ * other measures who is behind first (lowest level, trend, budget and compliance; most
+ * incidents, longest MTTR), names A to Z.
+ */
 export function defaultOrder(sort: PortfolioSortKey): 'asc' | 'desc' {
-  return sort === 'name' ||
-    sort === 'owner' ||
-    sort === 'mttr' ||
-    sort === 'incidents'
-    ? 'asc'
-    : 'desc';
+  return sort === 'score' || sort === 'mttr' || sort === 'incidents'
+    ? 'desc'
+    : 'asc';
 }
 
 /** The view sorted by a column: the other direction when it is already the sort key. */
@@ -208,6 +209,8 @@ type Measure = {
   format: (v: number | null) => string;
   /** Higher is better (else lower is). */
   higherIsBetter: boolean;
+  /** Whether a value can be called best at all (no data never is). */
+  qualifies?: (value: number) => boolean;
 };
 
 const MEASURES: Measure[] = [
@@ -238,7 +241,7 @@ const MEASURES: Measure[] = [
   {
     label: 'Incidents',
     value: e => e.incidents,
-    format: v => formatNumber(v, 0),
+    format: v => (v === null ? 'no source' : formatNumber(v, 0)),
     higherIsBetter: false,
   },
   {
@@ -250,23 +253,30 @@ const MEASURES: Measure[] = [
   {
     label: 'Trend',
     value: e => e.trendDelta,
-    format: formatTrend,
+    format: v => (v === null ? 'no history' : formatTrend(v)),
     higherIsBetter: true,
+    // Not moving is no achievement: only a rise can be the best trend.
+    qualifies: v => v > 0,
   },
 ];
 
 /** The entities side by side, measure by measure, with the best of each marked. */
 export function comparisonRows(
   entities: ReadonlyArray<PortfolioEntity>,
+  levels: ReadonlyArray<ScoreLevelDefinition> = [],
 ): ComparisonRow[] {
   const rows: ComparisonRow[] = [
-    { label: 'Level', values: entities.map(e => e.level ?? NO_VALUE) },
+    {
+      label: 'Level',
+      values: entities.map(e => levelTitle(e.level, levels)),
+    },
     { label: 'Owner', values: entities.map(e => shortRef(e.owner)) },
   ];
   for (const measure of MEASURES) {
     const values = entities.map(measure.value);
     rows.push(
       comparisonRow(measure.label, values, measure.format, {
+        qualifies: measure.qualifies,
         higherIsBetter: measure.higherIsBetter,
       }),
     );
@@ -282,7 +292,10 @@ export function comparisonRow(
   label: string,
   values: ReadonlyArray<number | null>,
   format: (v: number | null) => string,
-  options: { higherIsBetter: boolean },
+  options: {
+    higherIsBetter: boolean;
+    qualifies?: (value: number) => boolean;
+  },
 ): ComparisonRow {
   const known = values.filter((v): v is number => v !== null);
   let best: number | undefined;
@@ -291,7 +304,9 @@ export function comparisonRow(
       ? Math.max(...known)
       : Math.min(...known);
     const winners = values.flatMap((v, i) => (v === target ? [i] : []));
-    if (winners.length === 1) best = winners[0];
+    if (winners.length === 1 && (options.qualifies?.(target) ?? true)) {
+      best = winners[0];
+    }
   }
   return {
     label,
@@ -345,4 +360,28 @@ export function toggleCompared(
   }
   if (compared.length >= MAX_COMPARED) return [...compared];
   return [...compared, entity];
+}
+
+/** A level's title (`Run`) from its id (`run`), as the distribution chart says it. */
+export function levelTitle(
+  id: string | null | undefined,
+  levels: ReadonlyArray<ScoreLevelDefinition>,
+): string {
+  if (!id) return NO_VALUE;
+  return levels.find(l => l.id === id)?.title ?? id;
+}
+
+/**
+ * The tone of a level: the lowest level stands out as behind, the highest as fine, those
+ * between as on their way.
+ */
+export function levelTone(
+  id: string | null | undefined,
+  levels: ReadonlyArray<ScoreLevelDefinition>,
+): 'error' | 'warning' | 'success' | 'neutral' {
+  const ordered = [...levels].sort((a, b) => a.threshold - b.threshold);
+  const index = ordered.findIndex(l => l.id === id);
+  if (index < 0) return 'neutral';
+  if (index === 0) return 'error';
+  return index === ordered.length - 1 ? 'success' : 'warning';
 }

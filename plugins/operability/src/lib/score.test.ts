@@ -7,6 +7,7 @@ import {
   describeGain,
   describeScore,
   describeTrend,
+  describeStepGain,
   nextSteps,
 } from './score';
 
@@ -74,6 +75,45 @@ describe('score shaping', () => {
       'post-mortems',
     ]);
     expect(describeGain(score.checks[2])).toBe('+10 points');
+  });
+
+  it('folds the checks blocked by an unmet check into that one, never claiming their state', () => {
+    const blocked = (id: string, gain: number): ScoreCheckResult => ({
+      ...check(id, 'service-level', 'not-met', gain),
+      remediation: 'Define an SLO first',
+      blockedBy: 'slo-defined',
+    });
+    const seldon = {
+      ...score,
+      checks: [
+        check('slo-defined', 'service-level', 'not-met', 10),
+        blocked('error-budget', 10),
+        blocked('sli-data', 8),
+        check('runbook', 'operational-readiness', 'not-met', 6),
+      ],
+    };
+    const steps = nextSteps(seldon);
+    expect(steps.map(s => s.id)).toEqual(['slo-defined', 'runbook']);
+    expect(steps[0].unblocks.map(c => c.id)).toEqual([
+      'error-budget',
+      'sli-data',
+    ]);
+    expect(describeStepGain(steps[0])).toBe(
+      '+10 points, then up to +18 more from error-budget, sli-data',
+    );
+    // Once the blocking check is met, the others are steps of their own.
+    const met = {
+      ...seldon,
+      checks: [
+        check('slo-defined', 'service-level', 'met', 0),
+        ...seldon.checks.slice(1),
+      ],
+    };
+    expect(nextSteps(met).map(s => s.id)).toEqual([
+      'error-budget',
+      'sli-data',
+      'runbook',
+    ]);
   });
 
   it('says the score, level and distance to the next level', () => {

@@ -1,6 +1,7 @@
 import {
   budgetForecast,
-  burnRateAxisMax,
+  budgetAxis,
+  burnRateAxis,
   burnRateWindows,
   chartPoints,
   describeForecast,
@@ -10,6 +11,7 @@ import {
   sparkline,
   thresholdLines,
   timeTick,
+  timeTicks,
 } from './series';
 import { TIME } from '@airworthy/plugin-operability-common';
 
@@ -124,13 +126,57 @@ describe('series shaping', () => {
     expect(forecastHorizonMs('28d')).toBe(7 * DAY);
   });
 
-  it('tops the burn-rate axis above the highest point or alert line', () => {
+  it('tops the burn-rate axis above the highest point or alert line, cutting lone spikes', () => {
     const lines = thresholdLines(0.98, '28d', '1h');
-    // The 1h page line (13.44x) is above the points: 13.44 x 1.1 = 14.784, to 2 digits.
-    expect(burnRateAxisMax([{ t: NOW, v: 2 }], lines)).toBe(15);
-    expect(burnRateAxisMax([{ t: NOW, v: 40 }], lines)).toBe(44);
+    // The 1h page line (13.44x) is above the points: 13.44 x 1.15 = 15.456, to 2 digits.
+    expect(burnRateAxis([{ t: NOW, v: 2 }], lines)).toEqual({
+      max: 15,
+      clipped: false,
+      peak: 2,
+    });
+    expect(burnRateAxis([{ t: NOW, v: 20 }], lines).max).toBe(23);
+    // One spike of 400x among quiet points: the scale stops at twice the page line.
+    const spiky = [
+      ...Array.from({ length: 99 }, (_, i) => ({ t: NOW + i, v: 0.5 })),
+      { t: NOW + 100, v: 400 },
+    ];
+    expect(burnRateAxis(spiky, lines)).toEqual({
+      max: 31,
+      clipped: true,
+      peak: 400,
+    });
     // Nothing burns and no line applies: the axis still shows burn rate 1.
-    expect(burnRateAxisMax([], [])).toBe(1.1);
+    expect(burnRateAxis([], []).max).toBe(1.1);
+  });
+
+  it('puts the budget axis at round ticks, with room below an overspent budget', () => {
+    expect(budgetAxis(40)).toEqual({
+      domain: [0, 100],
+      ticks: [0, 25, 50, 75, 100],
+    });
+    // -251.8% lowest: ticks 100 apart down to -300%, zero among them, room below.
+    expect(budgetAxis(-251.8)).toEqual({
+      domain: [-300, 100],
+      ticks: [-300, -200, -100, 0, 100],
+    });
+    const deep = budgetAxis(-2400);
+    expect(deep.ticks).toContain(0);
+    expect(deep.ticks.length).toBeLessThanOrEqual(8);
+    expect(deep.domain[0]).toBeLessThan(-2400);
+    expect(deep.ticks.slice(0, -1).every(t => t % 500 === 0)).toBe(true);
+    expect(deep.ticks[deep.ticks.length - 1]).toBe(100);
+  });
+
+  it('ticks the time axis once per day (or hour step) of the range', () => {
+    const from = Date.UTC(2026, 10, 18, 12, 34);
+    const ticks = timeTicks('7d', from, from + 7 * DAY);
+    expect(ticks).toHaveLength(7);
+    expect(ticks.every(t => t % DAY === 0)).toBe(true);
+    const labels = ticks.map(timeTick('7d'));
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(timeTicks('1d', from, from + DAY).map(timeTick('1d'))[0]).toBe(
+      '15:00',
+    );
   });
 
   it('says the forecast in words', () => {

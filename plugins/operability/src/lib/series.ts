@@ -9,6 +9,7 @@ import {
   type SloBudget,
 } from '@airworthy/plugin-operability-common';
 import { createLTTB } from 'downsample';
+import { TIME } from '@airworthy/plugin-operability-common';
 import { formatDuration } from './format';
 
 /** The ranges the operability tab offers. */
@@ -169,6 +170,59 @@ export function timeTick(range: SeriesRange): (t: number) => string {
   };
 }
 
+/** The spacing of a range's time ticks: 3 hours, 1, 7 or 14 days. */
+const TIME_TICK_STEP: Record<SeriesRange, number> = {
+  '1d': 3 * TIME.HOUR,
+  '7d': TIME.DAY,
+  '28d': 7 * TIME.DAY,
+  '90d': 14 * TIME.DAY,
+};
+
+/**
+ * The ticks of a time axis over `[fromMs, toMs]`: on whole UTC hours or days of the range's
+ * step, so that each label (a day, or an hour within a day) appears once.
+ */
+export function timeTicks(
+  range: SeriesRange,
+  fromMs: number,
+  toMs: number,
+): number[] {
+  const step = TIME_TICK_STEP[range];
+  const ticks: number[] = [];
+  for (let t = Math.ceil(fromMs / step) * step; t <= toMs; t += step) {
+    ticks.push(t);
+  }
+  return ticks;
+}
+
+/** Round steps of a percent axis. */
+const PERCENT_STEPS = [25, 50, 100, 250, 500, 1000, 2500, 5000];
+
+/**
+ * The budget axis in percent: from 100% down to 0%, or below 0% (overspent) to a round
+ * tick under the lowest point with some room, at round ticks (25%, 50%, 100% ... apart) of
+ * which there are at most about six.
+ */
+export function budgetAxis(lowestPercent: number): {
+  domain: [number, number];
+  ticks: number[];
+} {
+  const top = 100;
+  const wanted = Math.min(0, lowestPercent);
+  // Room below the lowest point, so that an exhausted line is not pressed to the edge.
+  const span = top - wanted + (wanted < 0 ? 0.1 * (top - wanted) : 0);
+  const step =
+    PERCENT_STEPS.find(s => span / s <= 6) ??
+    PERCENT_STEPS[PERCENT_STEPS.length - 1];
+  const bottom =
+    wanted < 0 ? -Math.ceil((-wanted + 0.1 * (top - wanted)) / step) * step : 0;
+  // Multiples of the step from the bottom (0 among them), and the top, 100%.
+  const ticks: number[] = [];
+  for (let v = bottom; v < top; v += step) ticks.push(v);
+  ticks.push(top);
+  return { domain: [bottom, top], ticks };
+}
+
 /**
  * How far past now the budget chart of a range reaches to show the forecast: a quarter of the
  * range (6 hours on 1d, 7 days on 28d).
@@ -178,19 +232,30 @@ export function forecastHorizonMs(range: SeriesRange): number {
 }
 
 /**
- * The top of the burn-rate axis: the highest point or threshold line, with headroom, and at
- * least 1 (the burn rate that spends the budget exactly over the period).
+ * The top of the burn-rate axis: the highest point or threshold line with headroom, at
+ * least 1 (the burn rate that spends the budget exactly over the period), but no more than
+ * about twice the highest threshold line or the burn rate most points stay under (the 95th
+ * percentile): a short spike far above the rest is cut off (`clipped`, with its peak) rather
+ * than pressing the thresholds and the rest of the series flat on the time axis.
  */
-export function burnRateAxisMax(
+export function burnRateAxis(
   points: ReadonlyArray<ChartPoint>,
   lines: ReadonlyArray<ThresholdLine>,
-): number {
-  const highest = Math.max(
-    1,
-    ...points.map(p => p.v),
-    ...lines.map(l => l.burnRate),
-  );
-  return Number((highest * 1.1).toPrecision(2));
+): { max: number; clipped: boolean; peak: number } {
+  const peak = Math.max(0, ...points.map(p => p.v));
+  const sorted = points.map(p => p.v).sort((a, b) => a - b);
+  const p95 = sorted.length
+    ? sorted[Math.floor(0.95 * (sorted.length - 1))]
+    : 0;
+  const highestLine = Math.max(0, ...lines.map(l => l.burnRate));
+  const cap = Math.max(1, 2 * highestLine, 1.5 * p95);
+  const wanted = Math.max(1, peak, highestLine);
+  const top = Math.min(wanted, cap);
+  return {
+    max: Number((top * 1.15).toPrecision(2)),
+    clipped: peak > top * 1.15,
+    peak,
+  };
 }
 
 /** The forecast said in words, for the tab's heading and for screen readers. */

@@ -1,6 +1,7 @@
 import { testSloSummary } from '../__testUtils__';
 import {
   budgetSummary,
+  noDataReason,
   errorLocation,
   errorsByFile,
   explainBudget,
@@ -65,7 +66,58 @@ describe('SLO card shaping', () => {
       remaining: -0.25,
       remainingMinutes: -201.6,
     };
-    expect(budgetSummary(slo)).toBe('exhausted (overspent by 3h 22m)');
+    expect(budgetSummary(slo)).toBe('Exhausted: overspent 1.3× (3h 22m over)');
+    slo.budget = { ...slo.budget, consumed: 3.495, remaining: -2.495 };
+    expect(budgetSummary(slo)).toMatch(/^Exhausted: overspent 3\.5× /);
+  });
+
+  it('says why an SLO has no figures, from where its data stands', () => {
+    const empty = testSloSummary();
+    delete empty.budget;
+    expect(noDataReason(testSloSummary())).toBeUndefined();
+    expect(
+      noDataReason({
+        ...empty,
+        collection: {
+          source: null,
+          state: 'unconfigured',
+          detail: 'No Prometheus instance is configured',
+        },
+      }),
+    ).toMatchObject({
+      severity: 'warning',
+      title: expect.stringContaining('No Prometheus instance is configured'),
+      action: expect.stringContaining('/slos/slo-hub/sli'),
+    });
+    expect(
+      noDataReason({
+        ...empty,
+        collection: {
+          source: 'prometheus',
+          state: 'failed',
+          lastError: 'Prometheus answered 503',
+        },
+      }),
+    ).toMatchObject({
+      severity: 'error',
+      title: 'Collecting from prometheus failed: Prometheus answered 503',
+    });
+    expect(
+      noDataReason({
+        ...empty,
+        collection: { source: 'prometheus', state: 'empty' },
+      })!.title,
+    ).toBe('The prometheus queries returned no data over the 28d period.');
+    expect(
+      noDataReason({
+        ...empty,
+        collection: { source: 'prometheus', state: 'pending' },
+      })!.severity,
+    ).toBe('info');
+    expect(
+      noDataReason({ ...empty, collection: { source: null, state: 'push' } })!
+        .action,
+    ).toMatch(/^Push good and total counts/);
   });
 
   it('groups validation errors by file and says where each is', () => {

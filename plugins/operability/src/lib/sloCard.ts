@@ -11,6 +11,7 @@ import {
   type SloValidationError,
 } from '@airworthy/plugin-operability-common';
 import {
+  formatBudgetLeft,
   formatDuration,
   formatInstant,
   formatMinutes,
@@ -121,14 +122,17 @@ export function explainBudget(slo: SloSummary): ComputationStep[] {
   return steps;
 }
 
-/** The budget line of the card: `62.5% left (8h 24m of 13h 26m)`, or why there is none. */
+/**
+ * The budget line of the card: `62.5% left (8h 24m of 13h 26m)`, `Exhausted: overspent 3.5×
+ * (1d 2h over)`, or `no data yet`.
+ */
 export function budgetSummary(slo: SloSummary): string {
   const budget = slo.budget;
   if (!budget || budget.total === 0) return 'no data yet';
   if (budget.remaining <= 0) {
-    return `exhausted (overspent by ${formatMinutes(
+    return `${formatBudgetLeft(budget.remaining)} (${formatMinutes(
       -budget.remainingMinutes,
-    )})`;
+    )} over)`;
   }
   return `${formatPercent(budget.remaining, 1)} left (${formatMinutes(
     budget.remainingMinutes,
@@ -156,4 +160,87 @@ export function errorLocation(error: SloValidationError): string {
   ]
     .filter(Boolean)
     .join(', ');
+}
+
+/** Why an SLO shows no figures, and what to do about it. */
+export interface NoDataReason {
+  severity: 'info' | 'warning' | 'error';
+  /** What is going on, in one sentence. */
+  title: string;
+  /** What to do. */
+  action: string;
+}
+
+/**
+ * Why an SLO has no figures yet (no evaluation with events over its period), from where its
+ * data stands (`collection.state`); undefined when it has figures.
+ */
+export function noDataReason(slo: SloSummary): NoDataReason | undefined {
+  if (slo.budget && slo.budget.total > 0) return undefined;
+  const collection = slo.collection;
+  const source = collection?.source ?? 'its source';
+  switch (collection?.state) {
+    case 'unconfigured':
+      return {
+        severity: 'warning',
+        title: `Nothing collects this SLO's data: ${
+          collection.detail ?? 'its source is not configured'
+        }.`,
+        action: `Configure it in app-config.yaml, or push the counts to POST /api/operability/slos/${slo.id}/sli.`,
+      };
+    case 'failed':
+      return {
+        severity: 'error',
+        title: `Collecting from ${source} failed: ${collection.lastError}`,
+        action:
+          'Fix what the message says (the query, the data source or the connection); collection retries every minute.',
+      };
+    case 'empty':
+      return {
+        severity: 'warning',
+        title: `The ${source} queries returned no data over the ${slo.period} period.`,
+        action:
+          'Check the queries and their labels against the metrics that exist (run them in Prometheus), then save the SLO again.',
+      };
+    case 'pending':
+      return {
+        severity: 'info',
+        title: `The first collection from ${source} has not finished yet.`,
+        action: 'Figures appear once it has run (within a minute or two).',
+      };
+    case 'push':
+    case undefined:
+      return {
+        severity: 'info',
+        title: `No data has been pushed for this SLO${
+          collection?.detail ? ` (${collection.detail})` : ''
+        }.`,
+        action: `Push good and total counts to POST /api/operability/slos/${slo.id}/sli, or install a source module that collects them.`,
+      };
+    default:
+      return {
+        severity: 'info',
+        title: 'The SLO has data but has not been evaluated yet.',
+        action: 'Figures appear at the next evaluation (every minute).',
+      };
+  }
+}
+
+/** An alert row's figures as burn rates: the threshold and both windows' current rate. */
+export function alertBurnRates(
+  row: {
+    burnRateFactor: number;
+    longErrorRatio: number | null;
+    shortErrorRatio: number | null;
+  },
+  target: number,
+): { threshold: number; long: number | null; short: number | null } {
+  const budget = 1 - target;
+  const rate = (ratio: number | null) =>
+    ratio === null || budget <= 0 ? null : tidyNumber(ratio / budget);
+  return {
+    threshold: row.burnRateFactor,
+    long: rate(row.longErrorRatio),
+    short: rate(row.shortErrorRatio),
+  };
 }

@@ -93,7 +93,7 @@ describe('applySloFormChange', () => {
     const errors = parseSloYaml(yaml).errors;
     const placed = placeSloErrors(errors, readSloDocument(yaml));
     expect(placed.byField.target?.[0]).toBe(
-      'enter a percentage below 100, e.g. 99.5 (the YAML\'s target must be a ratio in [0, 1), e.g. 0.995, not the string "99,5")',
+      'must be between 0 and 100% (e.g. 99.5)',
     );
   });
 
@@ -223,7 +223,9 @@ describe('placeSloErrors', () => {
     const placed = placeSloErrors(errors, state);
     expect(placed.byField.name?.join()).toMatch(/lower/i);
     expect(placed.byField.period?.join()).toBeTruthy();
-    expect(placed.byField.target?.join()).toMatch(/\[0, 1\)/);
+    expect(placed.byField.target?.join()).toBe(
+      'must be between 0 and 100% (e.g. 99.5)',
+    );
     // The good metric source lost its query: the message is at the query, not at "events".
     expect(placed.byField.events).toBeUndefined();
     const placedCount = Object.values(placed.byField).flat().length;

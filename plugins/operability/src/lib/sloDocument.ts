@@ -496,7 +496,7 @@ export function placeSloErrors(
       // The form shows the objective in percent while `target` is a ratio: say both.
       const message =
         match.field === 'target' && path?.endsWith('.target')
-          ? `enter a percentage below 100, e.g. 99.5 (the YAML's target ${error.message})`
+          ? 'must be between 0 and 100% (e.g. 99.5)'
           : error.message;
       (placed.byField[match.field] ??= []).push(message);
     } else {

@@ -24,7 +24,8 @@ export interface ScoreSummary {
   sloCount: number;
   worstBudgetRemaining: number | null;
   sloCompliance: number | null;
-  incidents: number;
+  /** Incidents that started in the period; null without an incident source. */
+  incidents: number | null;
   mttrSeconds: number | null;
 }
 
@@ -90,7 +91,7 @@ interface ScoreRow {
   slo_count: number | string;
   worst_budget_remaining: number | string | null;
   slo_compliance: number | string | null;
-  incidents: number | string;
+  incidents: number | string | null;
   mttr_seconds: number | string | null;
   result?: string;
 }
@@ -119,7 +120,7 @@ function summaryFromRow(row: ScoreRow): ScoreSummary {
     sloCount: Number(row.slo_count),
     worstBudgetRemaining: nullableNumber(row.worst_budget_remaining),
     sloCompliance: nullableNumber(row.slo_compliance),
-    incidents: Number(row.incidents),
+    incidents: nullableNumber(row.incidents),
     mttrSeconds: nullableNumber(row.mttr_seconds),
   };
 }

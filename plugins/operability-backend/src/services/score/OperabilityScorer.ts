@@ -213,6 +213,12 @@ export class OperabilityScorer {
               ? null
               : outcome.credit,
           detail: outcome.detail,
+          ...(typeof outcome.remediation === 'string' && outcome.remediation
+            ? { remediation: outcome.remediation }
+            : {}),
+          ...(typeof outcome.blockedBy === 'string' && outcome.blockedBy
+            ? { blockedBy: outcome.blockedBy }
+            : {}),
         });
       } catch (error) {
         logger.warn(

@@ -308,7 +308,7 @@ export class ScoreContextFactory {
             ? measured.filter(m => (m.budget.sli ?? 0) >= m.target).length /
               measured.length
             : null,
-          incidents: incidentFacts.stats.count,
+          incidents: incidentFacts.connected ? incidentFacts.stats.count : null,
           mttrSeconds: incidentFacts.stats.mttr.meanSeconds ?? null,
           periodFrom: new Date(periodStart).toISOString(),
           periodTo: new Date(now).toISOString(),

@@ -637,6 +637,54 @@ describe('OperabilityScorer', () => {
     ]);
   });
 
+  it("says what to do in the entity's situation: define an SLO first, get data first, connect an incident source", async () => {
+    const env = await setUp();
+    const unconnected = hub(e => {
+      delete e.metadata.annotations!['pagerduty.com/service-id'];
+      delete e.metadata.annotations![ANNOTATION_ALERT_SELECTOR];
+    });
+    // Like Seldon: no SLO and no incident source.
+    const none = await env.scorer.scoreEntity(unconnected, { now: NOW });
+    const byId = new Map(none.detail.checks.map(c => [c.id, c]));
+    expect(byId.get('slo-defined')).toMatchObject({ status: 'not-met' });
+    expect(byId.get('slo-defined')!.blockedBy).toBeUndefined();
+    for (const id of [
+      'sli-data',
+      'error-budget',
+      'no-critical-burn',
+      'slo-enforcing',
+    ]) {
+      expect(byId.get(id)).toMatchObject({
+        status: 'not-met',
+        blockedBy: 'slo-defined',
+        remediation: expect.stringMatching(/^Define an SLO first/),
+      });
+    }
+    // Nothing claims a state the entity is not in.
+    const remediations = none.detail.checks.map(c => c.remediation ?? '');
+    expect(remediations.join(' ')).not.toMatch(
+      /running out|queries return data|Too many incidents/,
+    );
+    expect(byId.get('incident-rate')!.remediation).toMatch(
+      /^Connect an incident source/,
+    );
+
+    // An SLO without data: the budget waits for the data, not the reverse.
+    await env.addSlo('availability', []);
+    const noData = await env.scorer.scoreEntity(hub(), { now: NOW });
+    const errorBudget = noData.detail.checks.find(
+      c => c.id === 'error-budget',
+    )!;
+    expect(errorBudget).toMatchObject({
+      status: 'not-met',
+      blockedBy: 'sli-data',
+      remediation: expect.stringMatching(/^Get SLI data flowing first/),
+    });
+    expect(
+      noData.detail.checks.find(c => c.id === 'sli-data')!.remediation,
+    ).toMatch(/queries return data/);
+  });
+
   it('leaves out checks under a valid exemption and applies expired ones no longer', async () => {
     const env = await setUp();
     const withExemptions = (yaml: string) =>

@@ -1,5 +1,6 @@
 import {
   ANNOTATION_ALERT_SELECTOR,
+  ANNOTATION_GITHUB_INCIDENTS,
   ANNOTATION_ON_CALL,
   ANNOTATION_PAGERDUTY_SERVICE_ID,
   DEFAULT_SCORE_CHECKS,
@@ -91,9 +92,13 @@ function shareOf<T>(
 
 const sloName = (slo: ScoreSloFacts) => slo.definition.ref;
 
+/** The outcome of a check that measures SLOs, for an entity without any. */
 const NO_SLO: ScoreCheckOutcome = {
   credit: 0,
   detail: 'No SLO: define one first',
+  remediation:
+    'Define an SLO first (see "Has an SLO"); this check then measures it.',
+  blockedBy: 'slo-defined',
 };
 
 type Evaluate = (
@@ -149,6 +154,9 @@ const evaluators: Record<string, Evaluate> = {
       return {
         credit: 0,
         detail: 'No SLO has data over its period yet, so no budget is known',
+        remediation:
+          'Get SLI data flowing first (see "SLI data flowing"); the budget is measured from it.',
+        blockedBy: 'sli-data',
       };
     }
     const credits = measured.map(({ remaining }) => {
@@ -218,6 +226,7 @@ const evaluators: Record<string, Evaluate> = {
         credit: 0,
         detail:
           'No incident source: incidents of this entity do not reach Airworthy',
+        remediation: `Connect an incident source: tie Alertmanager alerts to the entity (${ANNOTATION_ALERT_SELECTOR}), or name its GitHub incidents (${ANNOTATION_GITHUB_INCIDENTS}) or PagerDuty service (${ANNOTATION_PAGERDUTY_SERVICE_ID}) in its annotations.`,
       };
     }
     const threshold = ctx.definition.threshold ?? 0;

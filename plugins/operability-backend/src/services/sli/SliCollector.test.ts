@@ -64,7 +64,7 @@ async function setup(source: CountingSource, backfillMs?: number) {
     concurrency: 2,
     backfillMs,
   });
-  return { store, record, collector, logger };
+  return { store, record, collector, logger, config };
 }
 
 describe('SliCollector', () => {
@@ -76,6 +76,7 @@ describe('SliCollector', () => {
       slos: 1,
       buckets: 1440,
       failed: 0,
+      withData: [record.id],
     });
     const end = NOW - 2 * MINUTE;
     expect(source.requests).toEqual([{ from: end - DAY, to: end }]);
@@ -85,6 +86,13 @@ describe('SliCollector', () => {
 
     await collector.collectAll(NOW + 10 * MINUTE);
     expect(source.requests[1]).toEqual({ from: end, to: end + 10 * MINUTE });
+    // A run within the same minute stores nothing new.
+    await expect(collector.collectAll(NOW + 10 * MINUTE)).resolves.toEqual({
+      slos: 1,
+      buckets: 0,
+      failed: 0,
+      withData: [],
+    });
     const state = await store.collection.get(record.id);
     expect(state).toMatchObject({
       source: 'counting',
@@ -212,5 +220,36 @@ describe('SliCollector', () => {
     expect(logger.info).toHaveBeenCalledWith(
       expect.stringMatching(/^SLI counting replaced 1440 stored bucket\(s\)/),
     );
+  });
+
+  it('names the SLOs a source collects that were never collected', async () => {
+    const source = new CountingSource(600);
+    const { store, record, collector, config } = await setup(source);
+    const pushed = await store.slos.upsert(
+      sloInput({ name: 'pushed', ref: 'pushed' }, { duration: '1d' }),
+    );
+    await expect(collector.uncollected()).resolves.toEqual(
+      expect.arrayContaining([record.id, pushed.id]),
+    );
+    await collector.collectAll(NOW);
+    await expect(collector.uncollected()).resolves.toEqual([]);
+
+    // SLOs no installed source collects are pushed: never waiting for a collection.
+    const none = new SliCollector({
+      store,
+      logger: mockServices.logger.mock(),
+      ingest: new SliIngest({
+        store,
+        settings: config,
+        logger: mockServices.logger.mock(),
+      }),
+      sources: () => [],
+      lagMs: 2 * MINUTE,
+      concurrency: 1,
+    });
+    await store.slos.upsert(
+      sloInput({ name: 'later', ref: 'later' }, { duration: '1d' }),
+    );
+    await expect(none.uncollected()).resolves.toEqual([]);
   });
 });

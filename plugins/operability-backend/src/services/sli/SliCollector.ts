@@ -19,6 +19,8 @@ export interface CollectionRunResult {
   /** Buckets newly stored or replaced. */
   buckets: number;
   failed: number;
+  /** Ids of the SLOs the run stored or replaced buckets of. */
+  withData: string[];
 }
 
 /** A hash of what is collected for an SLO: a changed query starts collection over. */
@@ -77,6 +79,19 @@ export class SliCollector {
       .map(state => state.sloId);
   }
 
+  /**
+   * SLOs that an installed source collects but whose collection has never been attempted
+   * (new SLOs): the file sync asks for a collection run at once when there are any.
+   */
+  async uncollected(): Promise<string[]> {
+    const { store } = this.options;
+    const records = (await store.slos.listAll()).filter(r =>
+      this.sourceFor(r.definition),
+    );
+    const states = await store.collection.list(records.map(r => r.id));
+    return records.filter(r => !states.has(r.id)).map(r => r.id);
+  }
+
   /** The first installed source that collects the SLO. */
   sourceFor(slo: Slo): SliSource | undefined {
     return this.options.sources().find(source => source.supports(slo));
@@ -88,7 +103,12 @@ export class SliCollector {
   ): Promise<CollectionRunResult> {
     const records = await this.options.store.slos.listAll();
     const limit = pLimit(this.options.concurrency);
-    const result: CollectionRunResult = { slos: 0, buckets: 0, failed: 0 };
+    const result: CollectionRunResult = {
+      slos: 0,
+      buckets: 0,
+      failed: 0,
+      withData: [],
+    };
     await Promise.all(
       records.map(record =>
         limit(async () => {
@@ -96,7 +116,9 @@ export class SliCollector {
           if (!source || signal?.aborted) return;
           result.slos++;
           try {
-            result.buckets += await this.collect(record, source, now, signal);
+            const changed = await this.collect(record, source, now, signal);
+            result.buckets += changed;
+            if (changed > 0) result.withData.push(record.id);
           } catch {
             result.failed++;
           }

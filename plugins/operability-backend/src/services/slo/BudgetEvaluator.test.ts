@@ -228,6 +228,53 @@ describe('BudgetEvaluator', () => {
   });
 });
 
+describe('BudgetEvaluator.evaluateFirstData', () => {
+  it('evaluates at once the SLOs that show no figures yet, and leaves the others to the schedule', async () => {
+    const { store, record, evaluator } = await setup(
+      openSloYaml({ target: 0.99, duration: '1d' }),
+    );
+    const other = await store.slos.upsert(
+      toSloInput(
+        parseSloYaml(openSloYaml({ name: 'latency', duration: '1d' })).slos[0],
+        'component:default/jupyterhub',
+        'api',
+      ),
+    );
+    // Evaluated before any data arrived: no figures.
+    await evaluator.evaluateAll(NOW - HOUR);
+    expect(
+      (await store.evaluations.latest([record.id])).get(record.id)!.status,
+    ).toBe('no-data');
+
+    // The first collection stores data for one of them.
+    await write(store, record.id, traffic(NOW - HOUR, NOW, 10));
+    await expect(
+      evaluator.evaluateFirstData([record.id], NOW),
+    ).resolves.toMatchObject({ evaluated: 1, failed: 0 });
+    const latest = await store.evaluations.latest([record.id, other.id]);
+    expect(latest.get(record.id)).toMatchObject({
+      status: 'ok',
+      evaluatedAt: new Date(NOW).toISOString(),
+      budget: { total: 600 },
+    });
+    // The other SLO was not named: its evaluation stays as it was.
+    expect(latest.get(other.id)!.evaluatedAt).toBe(
+      new Date(NOW - HOUR).toISOString(),
+    );
+
+    // Once it has figures, later runs leave it to the scheduled evaluation.
+    await write(store, record.id, traffic(NOW, NOW + 10 * MINUTE, 10));
+    await expect(
+      evaluator.evaluateFirstData([record.id], NOW + 10 * MINUTE),
+    ).resolves.toEqual({ evaluated: 0, failed: 0, snapshots: 0 });
+    await expect(evaluator.evaluateFirstData([], NOW)).resolves.toEqual({
+      evaluated: 0,
+      failed: 0,
+      snapshots: 0,
+    });
+  });
+});
+
 describe('statusOf', () => {
   it('puts no data first, then an exhausted budget, then alerts', () => {
     expect(statusOf(0, 1, 'page')).toBe('no-data');

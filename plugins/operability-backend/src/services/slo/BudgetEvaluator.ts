@@ -20,6 +20,13 @@ import type { SloRecord } from '../../database/slo/SloStore';
 /** Evaluations stored per transaction. */
 const SAVE_BATCH = 200;
 
+/** What one evaluation run did. */
+export interface EvaluationRunResult {
+  evaluated: number;
+  failed: number;
+  snapshots: number;
+}
+
 /** The window whose burn rate extrapolates the time to exhaustion. */
 const EXHAUSTION_WINDOW_MS = 3_600_000;
 
@@ -193,14 +200,18 @@ export class BudgetEvaluator {
   }
 
   /**
-   * Evaluates every SLO and stores the results, a batch of SLOs per transaction; one SLO's
-   * failure does not stop the others.
+   * Evaluates every SLO (or those of `options.ids`) and stores the results, a batch of SLOs
+   * per transaction; one SLO's failure does not stop the others.
    */
   async evaluateAll(
     now: number = Date.now(),
-  ): Promise<{ evaluated: number; failed: number; snapshots: number }> {
+    options: { ids?: ReadonlyArray<string> } = {},
+  ): Promise<EvaluationRunResult> {
     const { store, logger, snapshotIntervalMs } = this.options;
-    const records = await store.slos.listAll();
+    const only = options.ids && new Set(options.ids);
+    const records = (await store.slos.listAll()).filter(
+      r => !only || only.has(r.id),
+    );
     const previous = await store.evaluations.latest(records.map(r => r.id));
     const limit = pLimit(this.options.concurrency ?? 4);
     let failed = 0;
@@ -261,5 +272,21 @@ export class BudgetEvaluator {
       }
     }
     return { evaluated, failed, snapshots };
+  }
+
+  /**
+   * Evaluates at once those of `ids` that show no figures yet: never evaluated, or evaluated
+   * before they had data. The collection task calls it with the SLOs a run stored data for,
+   * so that the first figures of a new SLO do not wait for the next scheduled evaluation.
+   */
+  async evaluateFirstData(
+    ids: ReadonlyArray<string>,
+    now: number = Date.now(),
+  ): Promise<EvaluationRunResult> {
+    if (ids.length === 0) return { evaluated: 0, failed: 0, snapshots: 0 };
+    const latest = await this.options.store.evaluations.latest([...ids]);
+    const waiting = ids.filter(id => (latest.get(id)?.budget.total ?? 0) === 0);
+    if (waiting.length === 0) return { evaluated: 0, failed: 0, snapshots: 0 };
+    return this.evaluateAll(now, { ids: waiting });
   }
 }

@@ -1,4 +1,5 @@
 import {
+  metricSourcesOf,
   parseSloYaml,
   SLO_PERIOD_MAX_MS,
   sloPeriodProblem,
@@ -7,7 +8,9 @@ import {
   type EntitySlosResponse,
   type Slo,
   type SloCollectionStatus,
+  type SloDataState,
   type SloDetailResponse,
+  type SloEvaluation,
   type SloIdentity,
   type SloSource,
   type SloSummary,
@@ -467,7 +470,11 @@ export class SloRegistry {
         ...identityOf(record),
         budgetingMethod: record.definition.budgetingMethod,
         status: evaluation?.status ?? 'no-data',
-        collection: this.collectionStatus(record, collection.get(record.id)),
+        collection: this.collectionStatus(
+          record,
+          collection.get(record.id),
+          evaluation,
+        ),
       };
       if (evaluation) {
         const { status: _status, ...rest } = evaluation;
@@ -480,20 +487,56 @@ export class SloRegistry {
   private collectionStatus(
     record: SloRecord,
     state: CollectionState | undefined,
+    evaluation: SloEvaluation | undefined,
   ): SloCollectionStatus {
     const iso = (t?: number) =>
       t === undefined ? undefined : new Date(t).toISOString();
+    const hasData = (evaluation?.budget.total ?? 0) > 0;
     if (state) {
+      let dataState: SloDataState = 'pending';
+      if (state.lastError !== undefined) dataState = 'failed';
+      else if (hasData) dataState = 'ok';
+      else if (
+        state.collectedUntil !== undefined &&
+        state.lastSuccessAt !== undefined &&
+        evaluation &&
+        Date.parse(evaluation.evaluatedAt) >= state.lastSuccessAt
+      ) {
+        // Evaluated after a collection that went through: the queries found nothing.
+        dataState = 'empty';
+      }
       return {
         source: state.source,
+        state: dataState,
         collectedUntil: iso(state.collectedUntil),
         lastAttemptAt: iso(state.lastAttemptAt),
         lastSuccessAt: iso(state.lastSuccessAt),
         lastError: state.lastError,
       };
     }
-    const source = this.sliSources().find(s => s.supports(record.definition));
+    const sources = this.sliSources();
+    const source = sources.find(s => s.supports(record.definition));
+    if (source) return { source: source.id, state: hasData ? 'ok' : 'pending' };
     // No source: the SLO's data can only be pushed (POST /slos/{id}/sli).
-    return { source: source?.id ?? null };
+    if (hasData) return { source: null, state: 'ok' };
+    for (const candidate of sources) {
+      const reason = candidate.unsupportedReason?.(record.definition);
+      if (reason)
+        return { source: null, state: 'unconfigured', detail: reason };
+    }
+    const types = [
+      ...new Set(metricSourcesOf(record.definition.indicator).map(m => m.type)),
+    ];
+    return {
+      source: null,
+      state: 'push',
+      ...(types.length
+        ? {
+            detail: `No installed SLI source collects metric sources of type ${types.join(
+              ', ',
+            )}`,
+          }
+        : {}),
+    };
   }
 }

@@ -3,7 +3,11 @@
  * API, editable), the sync of SLO files from repositories, the evaluation of budgets and burn
  * rates from the SLI store, and the series the charts draw.
  */
-export { BudgetEvaluator, budgetPeriod } from './BudgetEvaluator';
+export {
+  BudgetEvaluator,
+  budgetPeriod,
+  type EvaluationRunResult,
+} from './BudgetEvaluator';
 export { RepoSloSync, type RepoSyncResult } from './RepoSloSync';
 export {
   formatValidationError,
@@ -11,4 +15,5 @@ export {
   toSloInput,
   type SloDocumentsBody,
 } from './SloRegistry';
+export { SloList, listBurnRate } from './SloList';
 export { SloSeries } from './SloSeries';

@@ -1,11 +1,13 @@
 import Typography from '@material-ui/core/Typography';
 import {
+  budgetAxis,
   budgetForecast,
   chartPoints,
   describeForecast,
   describeSeries,
   forecastHorizonMs,
   timeTick,
+  timeTicks,
 } from '../../lib/series';
 import { TimeChart } from '../charts/TimeChart';
 import type { SloChartProps } from './types';
@@ -24,6 +26,7 @@ export function BudgetChart(props: SloChartProps) {
     : undefined;
   const points = chartPoints(props.series.budgetRemaining, { percent: true });
   const lowest = Math.min(0, ...points.map(p => p.v));
+  const axis = budgetAxis(lowest);
   return (
     <>
       <Typography variant="subtitle2" component="h3">
@@ -33,12 +36,33 @@ export function BudgetChart(props: SloChartProps) {
         points={points}
         dashed={forecast?.line}
         domain={[bounds.fromMs, domainEnd]}
-        yDomain={[lowest, 100]}
+        yDomain={axis.domain}
+        yTicks={axis.ticks}
         yFormat={percent}
         xFormat={timeTick(range)}
+        xTicks={timeTicks(range, bounds.fromMs, domainEnd)}
+        bands={
+          axis.domain[0] < 0
+            ? [
+                {
+                  y1: axis.domain[0],
+                  y2: 0,
+                  label: 'overspent',
+                  tone: 'error',
+                },
+              ]
+            : []
+        }
         seriesName="Budget remaining"
         spans={props.spans}
-        lines={[{ y: 0, label: 'budget spent', tone: 'error' }]}
+        lines={[
+          {
+            y: 0,
+            label: 'budget spent',
+            tone: 'error',
+            labelPosition: 'insideBottomLeft',
+          },
+        ]}
         nowMs={bounds.toMs}
         description={`${describeSeries(
           `Error budget remaining of ${title}`,

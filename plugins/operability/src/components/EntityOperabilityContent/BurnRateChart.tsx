@@ -4,11 +4,12 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { formatBurnRate } from '../../lib/format';
 import {
-  burnRateAxisMax,
+  burnRateAxis,
   chartPoints,
   describeSeries,
   thresholdLines,
   timeTick,
+  timeTicks,
 } from '../../lib/series';
 import { TimeChart } from '../charts/TimeChart';
 import type { SloChartProps } from './types';
@@ -28,6 +29,7 @@ export function BurnRateChart(
   const { slo, title, bounds, windows, window: burnWindow } = props;
   const points = chartPoints(props.series.burnRate);
   const lines = thresholdLines(slo.target, slo.period, burnWindow);
+  const axis = burnRateAxis(points, lines);
   return (
     <>
       <Box display="flex" alignItems="center" style={{ gap: 16 }}>
@@ -53,9 +55,10 @@ export function BurnRateChart(
       <TimeChart
         points={points}
         domain={[bounds.fromMs, bounds.toMs]}
-        yDomain={[0, burnRateAxisMax(points, lines)]}
+        yDomain={[0, axis.max]}
         yFormat={v => formatBurnRate(v)}
         xFormat={timeTick(props.range)}
+        xTicks={timeTicks(props.range, bounds.fromMs, bounds.toMs)}
         seriesName={`Burn rate (${burnWindow})`}
         spans={props.spans}
         lines={lines.map(line => ({
@@ -73,6 +76,12 @@ export function BurnRateChart(
             : `none use the ${burnWindow} window`
         }.`}
       />
+      {axis.clipped && (
+        <Typography variant="caption" color="textSecondary" component="p">
+          The scale is cut at {formatBurnRate(axis.max)} so that the thresholds
+          stay readable: the burn rate peaked at {formatBurnRate(axis.peak)}.
+        </Typography>
+      )}
       <Typography variant="caption" color="textSecondary">
         {lines.length > 0
           ? `Dashed lines: the burn rates at which the alerts that use the ${burnWindow} window fire.`

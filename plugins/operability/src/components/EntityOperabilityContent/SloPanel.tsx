@@ -10,7 +10,12 @@ import Typography from '@material-ui/core/Typography';
 import { useMemo, useState } from 'react';
 import { operabilityApiRef } from '../../api';
 import { useAsyncContent } from '../../hooks/useAsyncContent';
-import { formatPercent, formatTarget, plural } from '../../lib/format';
+import {
+  formatBudgetLeft,
+  formatPercent,
+  formatTarget,
+  plural,
+} from '../../lib/format';
 import { incidentSpans } from '../../lib/incidents';
 import {
   burnRateWindows,
@@ -72,7 +77,11 @@ export function SloPanel(props: {
       }
       subheader={`${formatTarget(slo.target)} over ${slo.period}${
         slo.budget
-          ? ` · ${formatPercent(slo.budget.remaining, 1)} of the budget left`
+          ? ` · ${
+              slo.budget.remaining > 0
+                ? `${formatPercent(slo.budget.remaining, 1)} of the budget left`
+                : formatBudgetLeft(slo.budget.remaining)
+            }`
           : ''
       }`}
     >

@@ -23,12 +23,18 @@ import useAsync from 'react-use/esm/useAsync';
 import { operabilityApiRef } from '../../api';
 import { useAsyncContent } from '../../hooks/useAsyncContent';
 import { useOptionalRouteRef } from '../../hooks/useOptionalRouteRef';
-import { formatDate, formatNumber, formatPercent } from '../../lib/format';
+import {
+  formatDate,
+  formatNumber,
+  formatPercent,
+  plural,
+} from '../../lib/format';
 import { formatScore } from '../../lib/portfolio';
 import {
   CHECK_STATUS_TONE,
   checkGroups,
   describeGain,
+  describeStepGain,
   describeScore,
   describeTrend,
   nextSteps,
@@ -178,7 +184,7 @@ function ScoreSummary(props: { score: EntityScoreResponse }) {
             {steps.map(step => (
               <li key={step.id}>
                 <Typography variant="body2">
-                  <strong>{step.title}</strong> ({describeGain(step)}):{' '}
+                  <strong>{step.title}</strong> ({describeStepGain(step)}):{' '}
                   {step.remediation ?? step.detail}
                 </Typography>
               </li>
@@ -192,7 +198,10 @@ function ScoreSummary(props: { score: EntityScoreResponse }) {
       <Typography variant="caption" color="textSecondary">
         Facts over the period: {score.facts.sloCount} SLOs, worst budget left{' '}
         {formatPercent(score.facts.worstBudgetRemaining, 1)},{' '}
-        {score.facts.incidents} incidents.
+        {score.facts.incidents === null
+          ? 'no incident source'
+          : plural(score.facts.incidents, 'incident')}
+        .
       </Typography>
     </>
   );

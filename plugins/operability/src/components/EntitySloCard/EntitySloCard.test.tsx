@@ -130,8 +130,13 @@ describe('EntitySloCard', () => {
     const rows = within(
       within(slo).getByRole('table', { name: /Burn-rate alerts/ }),
     ).getAllByRole('row');
-    expect(rows[1]).toHaveTextContent('page1h and 5m26.88%3.333%0%quiet');
-    expect(rows[2]).toHaveTextContent('ticket3d and 6h1.867%3%2.5%fires');
+    // Burn rates (×) everywhere, the error ratio as a detail; the firing row stands out.
+    expect(rows[1]).toHaveTextContent(
+      'page1h and 5m13.44× (26.88% errors)1.67× / 0×quiet',
+    );
+    expect(rows[2]).toHaveTextContent(
+      'ticket3d and 6h0.93× (1.867% errors)1.5× / 1.25×fires',
+    );
 
     expect(
       await within(slo).findByRole('img', {

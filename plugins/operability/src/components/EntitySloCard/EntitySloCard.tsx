@@ -15,6 +15,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { fade, makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { Fragment } from 'react';
@@ -30,7 +31,12 @@ import {
   formatTarget,
 } from '../../lib/format';
 import { sparkline } from '../../lib/series';
-import { budgetSummary, explainBudget } from '../../lib/sloCard';
+import {
+  alertBurnRates,
+  budgetSummary,
+  explainBudget,
+  noDataReason,
+} from '../../lib/sloCard';
 import { sloEditRouteRef } from '../../routes';
 import { Sparkline } from '../charts/Sparkline';
 import { SloFileErrors, SloStatusChip, ToneChip } from '../common';
@@ -59,59 +65,125 @@ function SloSparkline(props: { slo: SloSummary }) {
   );
 }
 
+const useAlertStyles = makeStyles(theme => ({
+  table: {
+    '& td, & th': {
+      padding: theme.spacing(0.25, 1),
+      borderBottom: 'none',
+      whiteSpace: 'nowrap',
+    },
+  },
+  quiet: { color: theme.palette.text.secondary },
+  firing: {
+    fontWeight: theme.typography.fontWeightMedium as number,
+    '& td, & th': { color: theme.palette.text.primary },
+  },
+  firingPage: { background: fade(theme.palette.error.main, 0.12) },
+  firingTicket: { background: fade(theme.palette.warning.main, 0.12) },
+}));
+
+/**
+ * The multiwindow alerts, one compact line each in burn rates (×), with the error ratio as
+ * a secondary detail; a firing row stands out in its severity's tone.
+ */
 function AlertRows(props: { slo: SloSummary }) {
-  const alerts = props.slo.alerts ?? [];
+  const classes = useAlertStyles();
+  const { slo } = props;
+  const alerts = slo.alerts ?? [];
   if (alerts.length === 0) return null;
   return (
     <Table
       size="small"
-      aria-label={`Burn-rate alerts of ${
-        props.slo.displayName ?? props.slo.name
-      }`}
+      className={classes.table}
+      aria-label={`Burn-rate alerts of ${slo.displayName ?? slo.name}`}
     >
       <TableHead>
         <TableRow>
           <TableCell>Alert</TableCell>
           <TableCell>Windows</TableCell>
           <TableCell align="right">Fires above</TableCell>
-          <TableCell align="right">Long window</TableCell>
-          <TableCell align="right">Short window</TableCell>
-          <TableCell>Now</TableCell>
+          <TableCell align="right">Burn rate now</TableCell>
+          <TableCell />
         </TableRow>
       </TableHead>
       <TableBody>
-        {alerts.map(row => (
-          <TableRow key={`${row.longWindow}-${row.shortWindow}`}>
-            <TableCell>{row.severity}</TableCell>
-            <TableCell>
-              {row.longWindow} and {row.shortWindow}
-            </TableCell>
-            <TableCell
-              align="right"
-              title={`burn rate ${formatBurnRate(row.burnRateFactor)}`}
+        {alerts.map(row => {
+          const rates = alertBurnRates(row, slo.target);
+          const firing = row.firing;
+          return (
+            <TableRow
+              key={`${row.longWindow}-${row.shortWindow}`}
+              className={
+                firing
+                  ? `${classes.firing} ${
+                      row.severity === 'page'
+                        ? classes.firingPage
+                        : classes.firingTicket
+                    }`
+                  : classes.quiet
+              }
             >
-              {formatPercent(row.errorRatioThreshold, 3)}
-            </TableCell>
-            <TableCell align="right">
-              {formatPercent(row.longErrorRatio, 3)}
-            </TableCell>
-            <TableCell align="right">
-              {formatPercent(row.shortErrorRatio, 3)}
-            </TableCell>
-            <TableCell>
-              {row.firing ? (
-                <ToneChip
-                  label="fires"
-                  tone={row.severity === 'page' ? 'error' : 'warning'}
-                />
-              ) : (
-                'quiet'
-              )}
-            </TableCell>
-          </TableRow>
-        ))}
+              <TableCell
+                component="th"
+                scope="row"
+                className={firing ? undefined : classes.quiet}
+              >
+                {row.severity}
+              </TableCell>
+              <TableCell className={firing ? undefined : classes.quiet}>
+                {row.longWindow} and {row.shortWindow}
+              </TableCell>
+              <TableCell
+                align="right"
+                className={firing ? undefined : classes.quiet}
+                title={`an error ratio of ${formatPercent(
+                  row.errorRatioThreshold,
+                  3,
+                )} in both windows`}
+              >
+                {formatBurnRate(rates.threshold)}{' '}
+                <Typography
+                  component="span"
+                  variant="caption"
+                  color="textSecondary"
+                >
+                  ({formatPercent(row.errorRatioThreshold, 3)} errors)
+                </Typography>
+              </TableCell>
+              <TableCell
+                align="right"
+                className={firing ? undefined : classes.quiet}
+              >
+                {formatBurnRate(rates.long)} / {formatBurnRate(rates.short)}
+              </TableCell>
+              <TableCell>
+                {firing ? (
+                  <ToneChip
+                    label="fires"
+                    tone={row.severity === 'page' ? 'error' : 'warning'}
+                  />
+                ) : (
+                  <Typography variant="caption" color="textSecondary">
+                    quiet
+                  </Typography>
+                )}
+              </TableCell>
+            </TableRow>
+          );
+        })}
       </TableBody>
     </Table>
+  );
+}
+
+/** Why an SLO shows no figures, and what to do. */
+function NoData(props: { slo: SloSummary }) {
+  const reason = noDataReason(props.slo);
+  if (!reason) return null;
+  return (
+    <Alert severity={reason.severity} style={{ marginTop: 8 }}>
+      {reason.title} {reason.action}
+    </Alert>
   );
 }
 
@@ -150,6 +222,7 @@ function SloItem(props: {
 }) {
   const { slo, editLink } = props;
   const budget = slo.budget;
+  const hasData = Boolean(budget && budget.total > 0);
   const remaining = budget ? Math.max(0, Math.min(1, budget.remaining)) : 0;
   const title = slo.displayName ?? slo.name;
   return (
@@ -191,7 +264,7 @@ function SloItem(props: {
               </>
             )}
           </Typography>
-          {budget && (
+          {hasData && budget && (
             <LinearProgress
               variant="determinate"
               value={remaining * 100}
@@ -203,15 +276,19 @@ function SloItem(props: {
         </Box>
         {budget && budget.total > 0 && <SloSparkline slo={slo} />}
       </Box>
-      {slo.collection?.lastError && (
+      {hasData && slo.collection?.lastError && (
         <Alert severity="warning" style={{ marginTop: 8 }}>
           SLI collection ({slo.collection.source ?? 'no source'}) failed:{' '}
           {slo.collection.lastError}
         </Alert>
       )}
-      <Box mt={1}>
-        <AlertRows slo={slo} />
-      </Box>
+      {hasData ? (
+        <Box mt={1}>
+          <AlertRows slo={slo} />
+        </Box>
+      ) : (
+        <NoData slo={slo} />
+      )}
       <Box mt={1}>
         <HowComputed slo={slo} />
       </Box>

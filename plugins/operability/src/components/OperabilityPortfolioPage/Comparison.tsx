@@ -1,6 +1,10 @@
-import type { PortfolioEntity } from '@airworthy/plugin-operability-common';
+import type {
+  PortfolioEntity,
+  ScoreLevelDefinition,
+} from '@airworthy/plugin-operability-common';
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import { useTheme } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
@@ -19,6 +23,7 @@ import {
 /** Up to five entities side by side, the best of each row marked, with their category scores. */
 export function Comparison(props: {
   compared: PortfolioEntity[];
+  levels: ScoreLevelDefinition[];
   onRemove: (entity: PortfolioEntity) => void;
 }) {
   const theme = useTheme();
@@ -35,7 +40,7 @@ export function Comparison(props: {
     [api, refs],
   );
   const rows = [
-    ...comparisonRows(props.compared),
+    ...comparisonRows(props.compared, props.levels),
     ...(scores.value && scores.value.length === props.compared.length
       ? categoryRows(scores.value)
       : []),
@@ -43,51 +48,63 @@ export function Comparison(props: {
   return (
     <InfoCard title={`Comparing ${props.compared.length} of ${MAX_COMPARED}`}>
       {scores.loading && <Progress />}
-      <Table size="small" aria-label="Comparison">
-        <TableHead>
-          <TableRow>
-            <TableCell />
-            {props.compared.map(e => (
-              <TableCell key={e.entityRef} align="right">
-                {e.title ?? e.name}{' '}
-                <Button
-                  size="small"
-                  onClick={() => props.onRemove(e)}
-                  aria-label={`Remove ${e.name} from the comparison`}
-                >
-                  remove
-                </Button>
-              </TableCell>
-            ))}
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {rows.map(row => (
-            <TableRow key={row.label}>
-              <TableCell component="th" scope="row">
-                {row.label}
-              </TableCell>
-              {row.values.map((value, i) => (
+      <Box style={{ overflowX: 'auto' }}>
+        <Table size="small" aria-label="Comparison">
+          <TableHead>
+            <TableRow>
+              <TableCell />
+              {props.compared.map(e => (
                 <TableCell
-                  key={props.compared[i].entityRef}
+                  key={e.entityRef}
                   align="right"
-                  style={
-                    row.best === i
-                      ? {
-                          fontWeight: 700,
-                          color: theme.palette.success.main,
-                        }
-                      : undefined
-                  }
+                  style={{ verticalAlign: 'bottom' }}
                 >
-                  {value}
-                  {row.best === i ? ' (best)' : ''}
+                  <div style={{ whiteSpace: 'nowrap' }}>
+                    {e.title ?? e.name}
+                  </div>
+                  <Button
+                    size="small"
+                    onClick={() => props.onRemove(e)}
+                    aria-label={`Remove ${e.name} from the comparison`}
+                  >
+                    remove
+                  </Button>
                 </TableCell>
               ))}
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+          </TableHead>
+          <TableBody>
+            {rows.map(row => (
+              <TableRow key={row.label}>
+                <TableCell
+                  component="th"
+                  scope="row"
+                  style={{ whiteSpace: 'nowrap' }}
+                >
+                  {row.label}
+                </TableCell>
+                {row.values.map((value, i) => (
+                  <TableCell
+                    key={props.compared[i].entityRef}
+                    align="right"
+                    style={
+                      row.best === i
+                        ? {
+                            fontWeight: 700,
+                            color: theme.palette.success.main,
+                          }
+                        : undefined
+                    }
+                  >
+                    {value}
+                    {row.best === i ? ' (best)' : ''}
+                  </TableCell>
+                ))}
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </Box>
     </InfoCard>
   );
 }

@@ -14,12 +14,22 @@ import TableHead from '@material-ui/core/TableHead';
 import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
+import { useTheme } from '@material-ui/core/styles';
 import { useOptionalRouteRef } from '../../hooks/useOptionalRouteRef';
-import { formatNumber, formatPercent, formatSeconds } from '../../lib/format';
+import { ToneChip } from '../common';
+import {
+  budgetTone,
+  formatBudgetCell,
+  formatNumber,
+  formatPercent,
+  formatSeconds,
+} from '../../lib/format';
 import {
   defaultOrder,
   formatScore,
   formatTrend,
+  levelTitle,
+  levelTone,
   MAX_COMPARED,
   PORTFOLIO_PAGE_SIZES,
   shortRef,
@@ -57,6 +67,11 @@ export function EntityTable(props: {
 }) {
   const { response, view, compared, onChange } = props;
   const entityLink = useOptionalRouteRef(entityRouteRef);
+  const theme = useTheme();
+  const trendColor = (delta: number | null) => {
+    if (delta === null || Math.abs(delta) < 0.05) return undefined;
+    return delta < 0 ? theme.palette.error.main : theme.palette.success.main;
+  };
   return (
     <InfoCard title="Entities" noPadding>
       {props.loading && <Progress />}
@@ -85,7 +100,9 @@ export function EntityTable(props: {
                     }
                     onClick={() => onChange(sortedBy(view, column.key))}
                   >
-                    {column.label}
+                    {column.key === 'trend'
+                      ? `Trend (${response.trendDays}d)`
+                      : column.label}
                   </TableSortLabel>
                 </TableCell>
               ))}
@@ -136,19 +153,56 @@ export function EntityTable(props: {
                     {shortRef(item.owner)}
                   </TableCell>
                   <TableCell align="right">{formatScore(item.score)}</TableCell>
-                  <TableCell>{item.level ?? '–'}</TableCell>
-                  <TableCell align="right">
+                  <TableCell>
+                    {item.level ? (
+                      <ToneChip
+                        label={levelTitle(item.level, response.levels)}
+                        tone={levelTone(item.level, response.levels)}
+                      />
+                    ) : (
+                      'not scored'
+                    )}
+                  </TableCell>
+                  <TableCell
+                    align="right"
+                    style={{
+                      whiteSpace: 'nowrap',
+                      color: trendColor(item.trendDelta),
+                    }}
+                    title={
+                      item.trendDelta === null
+                        ? `No score ${response.trendDays} days old yet`
+                        : `Score change over ${response.trendDays} days`
+                    }
+                  >
+                    {item.trendDelta !== null &&
+                      item.trendDelta < -0.05 &&
+                      '▼ '}
+                    {item.trendDelta !== null && item.trendDelta > 0.05 && '▲ '}
                     {formatTrend(item.trendDelta)}
                   </TableCell>
                   <TableCell align="right">
-                    {formatPercent(item.worstBudgetRemaining, 1)}
+                    {item.worstBudgetRemaining === null ? (
+                      item.sloCount === 0 ? (
+                        'no SLO'
+                      ) : (
+                        'no data'
+                      )
+                    ) : (
+                      <ToneChip
+                        label={formatBudgetCell(item.worstBudgetRemaining)}
+                        tone={budgetTone(item.worstBudgetRemaining)}
+                      />
+                    )}
                   </TableCell>
                   <TableCell align="right">
                     {formatPercent(item.sloCompliance, 1)}
                   </TableCell>
                   <TableCell align="right">
                     {item.incidents === null
-                      ? '–'
+                      ? item.score === null
+                        ? '–'
+                        : 'no source'
                       : formatNumber(item.incidents, 0)}
                   </TableCell>
                   <TableCell align="right">

@@ -124,7 +124,11 @@ export function OperabilityPortfolioPage() {
             </Grid>
             <Grid item xs={12} md={7}>
               {compared.length > 0 ? (
-                <Comparison compared={compared} onRemove={toggle} />
+                <Comparison
+                  compared={compared}
+                  levels={response.levels}
+                  onRemove={toggle}
+                />
               ) : (
                 <InfoCard title="Compare">
                   <Typography variant="body2">

@@ -81,8 +81,12 @@ describe('SloEditor', () => {
     expect(name).toHaveAttribute('aria-invalid', 'true');
     const helper = document.getElementById('slo-field-name-helper-text');
     expect(helper?.textContent).toMatch(/RFC 1123|lower-case/i);
-    expect(screen.getByRole('alert')).toHaveTextContent(
-      /1 problem in the definitionThe others are shown at their fields/,
+    // The preview keeps the last valid definition, marked stale.
+    expect(
+      screen.getByText(/^Stale: this is the last valid definition/),
+    ).toBeInTheDocument();
+    expect(screen.getAllByRole('alert')[0]).toHaveTextContent(
+      /1 problem in the definition: it is shown at its field\./,
     );
     expect(screen.getByRole('button', { name: 'Save' })).toBeDisabled();
     expect(
@@ -138,8 +142,16 @@ describe('SloEditor', () => {
         ),
       ).toBeInTheDocument(),
     );
+    // Said at the top, before the form is filled, and again next to the button.
+    const notice = screen.getByText(
+      /You may not change the SLOs of component:default\/thanos/,
+    );
+    expect(
+      notice.compareDocumentPosition(save) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
     expect(save).toBeDisabled();
     expect(save).toHaveAttribute('aria-describedby', 'slo-save-reason');
+    expect(screen.getByText(/Saving needs the permission/)).toBeInTheDocument();
   });
 
   it('saves the YAML and reports the server refusing it', async () => {

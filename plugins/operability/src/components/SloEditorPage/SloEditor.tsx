@@ -2,6 +2,7 @@ import {
   ANNOTATION_SLO_FILES,
   operabilitySloWritePermission,
   parseSloYaml,
+  type Slo,
   type SloValidationError,
 } from '@airworthy/plugin-operability-common';
 import { CodeSnippet, InfoCard } from '@backstage/core-components';
@@ -18,7 +19,7 @@ import Tabs from '@material-ui/core/Tabs';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { errorMessage } from '../../lib/errors';
 import { errorLocation } from '../../lib/sloCard';
 import {
@@ -113,6 +114,23 @@ function RepoInstructions(props: {
   );
 }
 
+/** Says before the form is filled, not after, when the user may not save it. */
+function PermissionNotice(props: { entityRef: string }) {
+  const permission = usePermission({
+    permission: operabilitySloWritePermission,
+    resourceRef: props.entityRef,
+  });
+  if (permission.loading || permission.allowed) return null;
+  return (
+    <Alert severity="info">
+      You may not change the SLOs of {props.entityRef}: saving needs the
+      permission {operabilitySloWritePermission.name} on it (its owners have
+      it). You can still fill in the form and copy the YAML for an owner to
+      apply.
+    </Alert>
+  );
+}
+
 function SaveBar(props: {
   entityRef: string;
   problems: number;
@@ -133,7 +151,7 @@ function SaveBar(props: {
   if (permission.loading) {
     reason = 'Checking your permission…';
   } else if (!permission.allowed) {
-    reason = `You may not change the SLOs of ${props.entityRef}: saving needs the permission ${operabilitySloWritePermission.name} on it (its owners have it). Copy the YAML and ask an owner to apply it.`;
+    reason = `Saving needs the permission ${operabilitySloWritePermission.name} on this entity (see the note at the top).`;
   } else if (props.problems > 0) {
     reason = `Fix the ${
       props.problems === 1 ? 'problem' : `${props.problems} problems`
@@ -226,12 +244,27 @@ export function SloEditor(props: SloEditorProps) {
     }
   };
 
+  // While the definition is invalid, the last valid one stays in the preview, marked stale.
+  const lastValid = useRef<Slo[]>([]);
+  if (parsed.errors.length === 0 && parsed.slos.length > 0) {
+    lastValid.current = parsed.slos;
+  }
+  const previewed =
+    parsed.errors.length > 0 && lastValid.current.length > 0
+      ? { slos: lastValid.current, stale: true }
+      : { slos: parsed.slos, stale: false };
+
   const problems = parsed.errors.length;
   // The form shows most messages at their fields; the YAML view lists them all.
   const listed = view === 'form' ? placed.other : parsed.errors;
 
   return (
     <Grid container spacing={3}>
+      {management === 'api' && props.onSave && (
+        <Grid item xs={12}>
+          <PermissionNotice entityRef={props.entityRef} />
+        </Grid>
+      )}
       <Grid item xs={12} lg={7}>
         <Paper variant="outlined">
           <Tabs
@@ -263,15 +296,27 @@ export function SloEditor(props: SloEditorProps) {
               <Alert severity="error" style={{ marginBottom: 16 }}>
                 {problems === 1 ? '1 problem' : `${problems} problems`} in the
                 definition
+                {view === 'form' && listed.length < problems
+                  ? `: ${
+                      problems - listed.length === problems
+                        ? problems === 1
+                          ? 'it is'
+                          : 'all are'
+                        : `${problems - listed.length} of them ${
+                            problems - listed.length === 1 ? 'is' : 'are'
+                          }`
+                    } shown at ${
+                      problems - listed.length === 1
+                        ? 'its field'
+                        : 'their fields'
+                    }${listed.length > 0 ? '; the others:' : '.'}`
+                  : ''}
                 {listed.length > 0 && (
                   <ul style={{ margin: 0, paddingLeft: 20 }}>
                     {listed.map((e, i) => (
                       <li key={i}>{describeError(e)}</li>
                     ))}
                   </ul>
-                )}
-                {view === 'form' && listed.length < problems && (
-                  <div>The others are shown at their fields.</div>
                 )}
               </Alert>
             )}
@@ -364,7 +409,11 @@ export function SloEditor(props: SloEditorProps) {
         )}
       </Grid>
       <Grid item xs={12} lg={5}>
-        <SloPreviewPanel slos={parsed.slos} data={props.data} />
+        <SloPreviewPanel
+          slos={previewed.slos}
+          stale={previewed.stale}
+          data={props.data}
+        />
       </Grid>
     </Grid>
   );

@@ -31,6 +31,7 @@ import { useState, type ReactNode } from 'react';
 import {
   Route,
   Routes,
+  useLocation,
   useNavigate,
   useParams,
   useSearchParams,
@@ -42,6 +43,7 @@ import { useOptionalRouteRef } from '../../hooks/useOptionalRouteRef';
 import { newSloTemplate } from '../../lib/sloDocument';
 import type { PeriodData } from '../../lib/sloPreview';
 import { sloEditRouteRef } from '../../routes';
+import { SloListPage } from '../SloListPage';
 import { SloEditor } from './SloEditor';
 
 function EditorPage(props: {
@@ -58,7 +60,7 @@ function EditorPage(props: {
 }
 
 /** A link to an entity's page, or its name where the catalog's entity page is not mounted. */
-function EntityLink(props: { entityRef: string }) {
+function EntityLink(props: { entityRef: string; inline?: boolean }) {
   const entityLink = useOptionalRouteRef(entityRouteRef);
   const ref = parseEntityRef(props.entityRef);
   const label = humanizeEntityRef(ref);
@@ -70,7 +72,11 @@ function EntityLink(props: { entityRef: string }) {
         name: ref.name,
       })}
       // In the page header: the header's own (readable) color, underlined as a link.
-      style={{ color: 'inherit', textDecoration: 'underline' }}
+      style={
+        props.inline
+          ? undefined
+          : { color: 'inherit', textDecoration: 'underline' }
+      }
     >
       {label}
     </Link>
@@ -173,7 +179,11 @@ function CreateSlo() {
         saveLabel="Create SLO"
         onSave={async yaml => {
           const { items } = await api.createSlos(ref, yaml);
-          if (editLink && items[0]) navigate(editLink({ sloId: items[0].id }));
+          if (editLink && items[0]) {
+            navigate(editLink({ sloId: items[0].id }), {
+              state: { created: true },
+            });
+          }
         }}
       />
     ));
@@ -261,6 +271,9 @@ function EditSlo() {
   const editLink = useOptionalRouteRef(sloEditRouteRef);
   const entityLink = useOptionalRouteRef(entityRouteRef);
   const [deleted, setDeleted] = useState(false);
+  const created = Boolean(
+    (useLocation().state as { created?: boolean } | null)?.created,
+  );
   const loaded = useAsyncContent(async () => {
     const [slo, yaml] = await Promise.all([
       api.getSlo(sloId),
@@ -280,6 +293,15 @@ function EditSlo() {
       title={slo.displayName ?? slo.name}
       subtitle={<EntityLink entityRef={slo.entityRef} />}
     >
+      {created && !deleted && (
+        <Box mb={2}>
+          <Alert severity="success">
+            Created {slo.displayName ?? slo.name} for{' '}
+            <EntityLink entityRef={slo.entityRef} inline />: its figures appear
+            on the entity's SLO card once data arrives.
+          </Alert>
+        </Box>
+      )}
       {deleted ? (
         <Alert severity="success">
           Deleted {slo.displayName ?? slo.name} of {stringifyEntityRef(ref)}.
@@ -335,17 +357,7 @@ export function SloEditorPage() {
     <Routes>
       <Route path="new" element={<CreateSlo />} />
       <Route path=":sloId/edit" element={<EditSlo />} />
-      <Route
-        path="*"
-        element={
-          <EditorPage title="SLO editor">
-            <Typography variant="body1">
-              Open an SLO from an entity's SLO card, or{' '}
-              <Link to="new">create a new SLO</Link>.
-            </Typography>
-          </EditorPage>
-        }
-      />
+      <Route path="*" element={<SloListPage />} />
     </Routes>
   );
 }

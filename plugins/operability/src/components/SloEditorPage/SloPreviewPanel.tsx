@@ -15,6 +15,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
+import Alert from '@material-ui/lab/Alert';
 import { useMemo, useState } from 'react';
 import {
   formatBurnRate,
@@ -86,9 +87,15 @@ function AlertTable(props: { preview: SloPreview }) {
         <TableRow>
           <TableCell>Alert</TableCell>
           <TableCell style={{ minWidth: 120 }}>Windows</TableCell>
-          <TableCell align="right">Burn rate</TableCell>
-          <TableCell align="right">Error ratio</TableCell>
-          <TableCell align="right">Budget lasts</TableCell>
+          <TableCell align="right" style={NOWRAP}>
+            Burn rate
+          </TableCell>
+          <TableCell align="right" style={NOWRAP}>
+            Error ratio
+          </TableCell>
+          <TableCell align="right" style={NOWRAP}>
+            Budget lasts
+          </TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
@@ -173,6 +180,8 @@ function ObjectivePreview(props: { preview: SloPreview }) {
  */
 export function SloPreviewPanel(props: {
   slos: Slo[];
+  /** The slos are the last valid definition, not the one being edited. */
+  stale?: boolean;
   data?: PeriodData;
   nowMs?: number;
 }) {
@@ -196,6 +205,12 @@ export function SloPreviewPanel(props: {
 
   return (
     <InfoCard title="Preview">
+      {props.stale && (
+        <Alert severity="warning" style={{ marginBottom: 16 }}>
+          Stale: this is the last valid definition. Fix the problems on the left
+          to see the preview of the current one.
+        </Alert>
+      )}
       {previews.length === 0 ? (
         <Typography variant="body2" color="textSecondary">
           The preview appears as soon as the definition is valid.

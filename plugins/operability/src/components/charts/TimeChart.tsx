@@ -22,6 +22,16 @@ export interface HorizontalLine {
   y: number;
   label: string;
   tone: 'error' | 'warning' | 'neutral';
+  /** Where the label sits: above the line at the right (default) or below it at the left. */
+  labelPosition?: 'insideTopRight' | 'insideBottomLeft';
+}
+
+/** A horizontal band shaded across the chart (the overspent region of a budget). */
+export interface HorizontalBand {
+  y1: number;
+  y2: number;
+  label: string;
+  tone: 'error' | 'warning';
 }
 
 /**
@@ -35,6 +45,11 @@ export function TimeChart(props: {
   domain: [number, number];
   yDomain: [number | 'auto', number | 'auto'];
   yFormat: (v: number) => string;
+  /** Explicit ticks of the value axis (round values); recharts picks them otherwise. */
+  yTicks?: number[];
+  /** Explicit ticks of the time axis (each label once). */
+  xTicks?: number[];
+  bands?: HorizontalBand[];
   xFormat: (t: number) => string;
   seriesName: string;
   spans?: IncidentSpan[];
@@ -52,12 +67,28 @@ export function TimeChart(props: {
     return theme.palette.text.secondary;
   };
   const axisTick = { fill: theme.palette.text.secondary, fontSize: 12 };
+  // Wide enough for the longest tick label (about 7 px a character at 12 px).
+  const yWidth = Math.max(
+    48,
+    12 +
+      7 *
+        Math.max(
+          ...(props.yTicks ?? [props.yDomain[0], props.yDomain[1]]).map(v =>
+            typeof v === 'number' ? props.yFormat(v).length : 4,
+          ),
+        ),
+  );
   return (
     <div ref={ref} role="img" aria-label={props.description}>
       <ComposedChart
         width={width > 0 ? width : FALLBACK_WIDTH}
         height={props.height ?? 220}
-        margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+        margin={{
+          top: props.nowMs === undefined ? 8 : 20,
+          right: 16,
+          bottom: 0,
+          left: 0,
+        }}
       >
         <CartesianGrid stroke={theme.palette.divider} strokeDasharray="3 3" />
         <XAxis
@@ -66,6 +97,7 @@ export function TimeChart(props: {
           scale="time"
           domain={props.domain}
           allowDataOverflow
+          ticks={props.xTicks}
           tickFormatter={props.xFormat}
           tick={axisTick}
           stroke={theme.palette.divider}
@@ -73,11 +105,30 @@ export function TimeChart(props: {
         <YAxis
           domain={props.yDomain}
           allowDataOverflow
+          ticks={props.yTicks}
+          interval={props.yTicks ? 0 : undefined}
           tickFormatter={props.yFormat}
           tick={axisTick}
           stroke={theme.palette.divider}
-          width={56}
+          width={yWidth}
         />
+        {(props.bands ?? []).map(band => (
+          <ReferenceArea
+            key={band.label}
+            y1={band.y1}
+            y2={band.y2}
+            fill={toneColor(band.tone)}
+            fillOpacity={0.08}
+            stroke="none"
+            ifOverflow="hidden"
+            label={{
+              value: band.label,
+              position: 'insideBottomRight',
+              fill: toneColor(band.tone),
+              fontSize: 11,
+            }}
+          />
+        ))}
         {(props.spans ?? []).map(span => (
           <ReferenceArea
             key={span.id}
@@ -96,10 +147,10 @@ export function TimeChart(props: {
             y={line.y}
             stroke={toneColor(line.tone)}
             strokeDasharray="6 3"
-            ifOverflow="extendDomain"
+            ifOverflow={props.yTicks ? 'hidden' : 'extendDomain'}
             label={{
               value: line.label,
-              position: 'insideTopRight',
+              position: line.labelPosition ?? 'insideTopRight',
               fill: toneColor(line.tone),
               fontSize: 11,
             }}
@@ -111,7 +162,8 @@ export function TimeChart(props: {
             stroke={theme.palette.text.secondary}
             label={{
               value: 'now',
-              position: 'insideTopLeft',
+              // Above the plot, where no line label sits.
+              position: 'top',
               fill: theme.palette.text.secondary,
               fontSize: 11,
             }}

@@ -1,3 +1,0 @@
-export * from './compute';
-export * from './exemptions';
-export * from './model';

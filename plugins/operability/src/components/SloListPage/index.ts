@@ -1,0 +1,1 @@
+export { SloListPage } from './SloListPage';
