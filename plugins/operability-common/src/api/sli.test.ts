@@ -6,7 +6,7 @@ describe('isValidSliCounts', () => {
     const value = fc.oneof(
       fc.double(),
       fc.integer(),
-      fc.constantFrom(0, -0, 1e300, Number.MAX_VALUE, -1),
+      fc.constantFrom(0, -0, 1e300, Number.MAX_VALUE, -1, 1e9, 1e9 + 1),
       fc.constantFrom(NaN, Infinity, -Infinity),
       fc.string(),
       fc.constant(null),
@@ -27,5 +27,7 @@ describe('isValidSliCounts', () => {
     expect(isValidSliCounts(11, 10)).toBe(false);
     expect(isValidSliCounts(-1, 10)).toBe(false);
     expect(isValidSliCounts(1, Infinity)).toBe(false);
+    expect(isValidSliCounts(1, 1e9)).toBe(true);
+    expect(isValidSliCounts(1, 1e9 + 1)).toBe(false);
   });
 });

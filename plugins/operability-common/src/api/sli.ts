@@ -39,7 +39,8 @@ export function isValidSliCounts(good: unknown, total: unknown): boolean {
     Number.isFinite(good) &&
     Number.isFinite(total) &&
     good >= 0 &&
-    good <= total
+    good <= total &&
+    total <= API_RANGES.maxSliCount
   );
 }
 
