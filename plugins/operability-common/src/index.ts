@@ -8,6 +8,7 @@
 // Annotations, permissions and units of time.
 export {
   ANNOTATION_ALERT_SELECTOR,
+  ANNOTATION_ERROR_BUDGET_POLICY,
   ANNOTATION_EXEMPTIONS,
   ANNOTATION_GITHUB_INCIDENTS,
   ANNOTATION_ON_CALL,
@@ -18,13 +19,20 @@ export {
   getSloFileRefs,
   isOperabilityAvailable,
   OPERABILITY_SOURCE_ANNOTATIONS,
+  DEFAULT_SLO_PHASE,
+  parseSloPhase,
+  SLO_PHASE_LABEL,
   SLO_PHASES,
   type SloPhase,
+  type SloPhaseSource,
   sloPhaseOf,
+  sloPhaseValue,
 } from './annotations';
 export {
   OPERABILITY_ENTITY_RESOURCE_TYPE,
+  operabilityExceptionWritePermission,
   operabilityExemptionWritePermission,
+  operabilityGateReadPermission,
   operabilityIncidentWritePermission,
   operabilityPermissions,
   operabilitySliWritePermission,
@@ -45,12 +53,34 @@ export {
   type SloListOptions,
   type SloSeriesOptions,
 } from './api/client';
-export { entityRouteParamsSchema, toEntityRef } from './api/entityRefs';
+export {
+  entityPath,
+  entityRouteParamsSchema,
+  toEntityRef,
+} from './api/entityRefs';
+export {
+  DEPLOY_GATE_DECISIONS,
+  type DeployGateDecision,
+  type DeployGateResponse,
+  type DeployGateSlo,
+  type ErrorBudgetPolicy,
+  errorBudgetPolicyOverrideSchema,
+  type GateException,
+  gateExceptionIdParamsSchema,
+  type GateExceptionsResponse,
+  type GateExceptionWrite,
+  type GateExceptionWriteRequest,
+  gateExceptionWriteSchema,
+  POLICY_SLO_STATUSES,
+  type PolicySloStatus,
+} from './api/gate';
 export { API_RANGES, instantRangeProblem } from './api/limits';
 export {
   type DurationStats,
+  type EntityIncidentRecordsResponse,
   type EntityIncidentsResponse,
   type Incident,
+  INCIDENT_LIST_VIEWS,
   INCIDENT_SEVERITIES,
   INCIDENT_STATUSES,
   type IncidentBudgetCost,
@@ -59,7 +89,14 @@ export {
   type IncidentLinks,
   type IncidentListQuery,
   incidentListQuerySchema,
+  type IncidentMerge,
+  incidentMergeSchema,
+  type IncidentRecord,
+  incidentRecordIdParamsSchema,
   type IncidentSeverity,
+  type IncidentSplit,
+  type IncidentSplitResponse,
+  incidentSplitSchema,
   type IncidentStatsQuery,
   incidentStatsQuerySchema,
   type IncidentStatsResponse,
@@ -124,6 +161,8 @@ export {
   type SloDetailResponse,
   type SloEvaluation,
   sloIdParamsSchema,
+  type SloPhaseWrite,
+  sloPhaseWriteSchema,
   type SloSeriesQuery,
   sloSeriesQuerySchema,
   type SloSeriesResponse,

@@ -84,6 +84,8 @@ describe('incident shaping', () => {
         {
           sloId: 's',
           sloRef: 'availability',
+          name: 'availability',
+          target: 0.99,
           from: '2026-11-10T00:00:00Z',
           to: '2026-11-10T01:00:00Z',
           period: '28d',
@@ -94,6 +96,8 @@ describe('incident shaping', () => {
         {
           sloId: 't',
           sloRef: 'latency',
+          name: 'latency',
+          target: 0.99,
           from: '2026-11-10T00:00:00Z',
           to: '2026-11-10T01:00:00Z',
           period: '28d',
@@ -123,6 +127,8 @@ describe('incident shaping', () => {
             {
               sloId: 'avail',
               sloRef: 'availability',
+              name: 'availability',
+              target: 0.99,
               from: '2026-11-10T00:00:00Z',
               to: '2026-11-10T01:00:00Z',
               period: '28d',
@@ -145,6 +151,7 @@ describe('incident shaping', () => {
       {
         id: 'b',
         title: 'Incident 1',
+        sources: ['github'],
         severity: 'critical',
         x1: range.from,
         x2: Date.parse('2026-11-03T11:05:00Z'),
@@ -154,6 +161,7 @@ describe('incident shaping', () => {
       {
         id: 'open',
         title: 'Incident 1',
+        sources: ['github'],
         severity: 'critical',
         x1: Date.parse('2026-11-20T12:00:00Z'),
         x2: range.to,

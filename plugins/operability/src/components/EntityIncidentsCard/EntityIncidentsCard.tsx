@@ -1,18 +1,25 @@
 import {
+  operabilityIncidentWritePermission,
   ANNOTATION_ALERT_SELECTOR,
   ANNOTATION_GITHUB_INCIDENTS,
   ANNOTATION_PAGERDUTY_SERVICE_ID,
   TIME,
   type DurationStats,
   type EntityIncidentsResponse,
+  type Incident,
   type IncidentStatsResponse,
 } from '@airworthy/plugin-operability-common';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import type { ResponseError } from '@backstage/errors';
 import { CodeSnippet, InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
+import Collapse from '@material-ui/core/Collapse';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -20,7 +27,8 @@ import TableHead from '@material-ui/core/TableHead';
 import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { operabilityApiRef } from '../../api';
 import { useAsyncContent } from '../../hooks/useAsyncContent';
 import {
@@ -46,6 +54,7 @@ import {
   StatTile,
   ToneChip,
 } from '../common';
+import { IncidentRecords } from './IncidentRecords';
 
 const PAGE_SIZES = [5, 10, 20, 50];
 
@@ -101,9 +110,9 @@ function StatsTiles(props: { stats: IncidentStatsResponse }) {
         label="Incidents"
         value={stats.count}
         detail={`${
-          stats.outages === stats.count
+          stats.records === stats.count
             ? ''
-            : `${plural(stats.outages, 'outage')}, `
+            : `${plural(stats.records, 'record')}, `
         }${stats.countsBySeverity.critical ?? 0} critical, ${
           stats.countsByStatus.resolved ?? 0
         } resolved`}
@@ -131,18 +140,46 @@ function StatsTiles(props: { stats: IncidentStatsResponse }) {
 }
 
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
+/** A row of controls above the table: filters, the merge button. */
+const TOOLBAR = {
+  display: 'flex',
+  flexWrap: 'wrap',
+  alignItems: 'center',
+  style: { gap: 8 },
+  mb: 1,
+} as const;
+
+/** What the user may do to the grouping of the incidents shown (with the write permission). */
+interface GroupingActions {
+  selected: string[];
+  onSelect(id: string, selected: boolean): void;
+  onSplit(incident: Incident, recordId: string): void;
+  busy: boolean;
+}
 
 function IncidentTable(props: {
   response: EntityIncidentsResponse;
   nowMs: number;
+  actions?: GroupingActions;
 }) {
-  const { response, nowMs } = props;
+  const { response, nowMs, actions } = props;
+  const [expanded, setExpanded] = useState<string[]>([]);
+  const columns = actions ? 8 : 7;
+  const toggle = (id: string) =>
+    setExpanded(current =>
+      current.includes(id) ? current.filter(e => e !== id) : [...current, id],
+    );
   // Narrow cards scroll sideways rather than break dates and words letter by letter.
   return (
     <Box style={{ overflowX: 'auto' }}>
       <Table size="small" aria-label="Incidents">
         <TableHead>
           <TableRow>
+            {actions && (
+              <TableCell padding="checkbox" style={NOWRAP}>
+                Merge
+              </TableCell>
+            )}
             <TableCell style={NOWRAP}>Severity</TableCell>
             <TableCell style={{ minWidth: 200 }}>Incident</TableCell>
             <TableCell style={NOWRAP}>Status</TableCell>
@@ -158,52 +195,104 @@ function IncidentTable(props: {
           {response.items.map(incident => {
             const links = incidentLinks(incident);
             const cost = describeBudgetCost(incident.budgetCost);
+            const open = expanded.includes(incident.id);
+            const recordsId = `incident-records-${incident.id}`;
+            const decided = incident.records.some(r => r.decision);
             return (
-              <TableRow key={incident.id}>
-                <TableCell>
-                  <SeverityChip severity={incident.severity} />
-                </TableCell>
-                <TableCell>
-                  {/* Untrusted text: rendered as text, never as HTML. */}
-                  <Typography variant="body2">{incident.title}</Typography>
-                  <Typography variant="caption" color="textSecondary">
-                    {incident.source}
-                    {incident.postMortem ? ' · post-mortem' : ''}
-                  </Typography>
-                </TableCell>
-                <TableCell style={NOWRAP}>
-                  {incident.status === 'resolved' ? (
-                    'resolved'
-                  ) : (
-                    <ToneChip
-                      label={incident.status}
-                      tone={incident.status === 'open' ? 'error' : 'warning'}
-                    />
+              <Fragment key={incident.id}>
+                <TableRow>
+                  {actions && (
+                    <TableCell padding="checkbox">
+                      <Checkbox
+                        size="small"
+                        checked={actions.selected.includes(incident.id)}
+                        disabled={actions.busy}
+                        onChange={e =>
+                          actions.onSelect(incident.id, e.target.checked)
+                        }
+                        inputProps={{
+                          'aria-label': `Select ${incident.title} to merge`,
+                        }}
+                      />
+                    </TableCell>
                   )}
-                </TableCell>
-                <TableCell
-                  title={formatInstant(incident.startedAt)}
-                  style={NOWRAP}
-                >
-                  {formatDate(incident.startedAt)}
-                </TableCell>
-                <TableCell style={NOWRAP}>
-                  {formatDuration(incidentDurationMs(incident, nowMs))}
-                  {incident.resolvedAt ? '' : ' so far'}
-                </TableCell>
-                <TableCell style={{ minWidth: 180 }}>
-                  {cost.length ? cost.map(c => <div key={c}>{c}</div>) : '–'}
-                </TableCell>
-                <TableCell style={NOWRAP}>
-                  {links.length
-                    ? links.map(link => (
-                        <div key={link.kind}>
-                          <SafeLink href={link.href}>{link.label}</SafeLink>
-                        </div>
-                      ))
-                    : '–'}
-                </TableCell>
-              </TableRow>
+                  <TableCell>
+                    <SeverityChip severity={incident.severity} />
+                  </TableCell>
+                  <TableCell>
+                    {/* Untrusted text: rendered as text, never as HTML. */}
+                    <Typography variant="body2">{incident.title}</Typography>
+                    <Typography variant="caption" color="textSecondary">
+                      {incident.sources.join(' · ')}
+                      {incident.postMortem ? ' · post-mortem' : ''}
+                      {decided ? ' · grouped by a person' : ''}
+                    </Typography>
+                    <div>
+                      <Button
+                        size="small"
+                        aria-expanded={open}
+                        aria-controls={recordsId}
+                        onClick={() => toggle(incident.id)}
+                      >
+                        {open ? 'Hide' : 'Show'}{' '}
+                        {plural(incident.records.length, 'record')}
+                      </Button>
+                    </div>
+                  </TableCell>
+                  <TableCell style={NOWRAP}>
+                    {incident.status === 'resolved' ? (
+                      'resolved'
+                    ) : (
+                      <ToneChip
+                        label={incident.status}
+                        tone={incident.status === 'open' ? 'error' : 'warning'}
+                      />
+                    )}
+                  </TableCell>
+                  <TableCell
+                    title={formatInstant(incident.startedAt)}
+                    style={NOWRAP}
+                  >
+                    {formatDate(incident.startedAt)}
+                  </TableCell>
+                  <TableCell style={NOWRAP}>
+                    {formatDuration(incidentDurationMs(incident, nowMs))}
+                    {incident.resolvedAt ? '' : ' so far'}
+                  </TableCell>
+                  <TableCell style={{ minWidth: 180 }}>
+                    {cost.length ? cost.map(c => <div key={c}>{c}</div>) : '–'}
+                  </TableCell>
+                  <TableCell style={NOWRAP}>
+                    {links.length
+                      ? links.map(link => (
+                          <div key={link.kind}>
+                            <SafeLink href={link.href}>{link.label}</SafeLink>
+                          </div>
+                        ))
+                      : '–'}
+                  </TableCell>
+                </TableRow>
+                <TableRow>
+                  <TableCell
+                    colSpan={columns}
+                    style={open ? undefined : { padding: 0, border: 0 }}
+                  >
+                    <Collapse in={open} unmountOnExit>
+                      <div id={recordsId}>
+                        <IncidentRecords
+                          incident={incident}
+                          busy={actions?.busy ?? false}
+                          onSplit={
+                            actions
+                              ? recordId => actions.onSplit(incident, recordId)
+                              : undefined
+                          }
+                        />
+                      </div>
+                    </Collapse>
+                  </TableCell>
+                </TableRow>
+              </Fragment>
             );
           })}
         </TableBody>
@@ -252,7 +341,9 @@ function NoIncidents(props: { entity: Entity; filtered: boolean }) {
 
 /**
  * The incident history of the current entity: MTTA, MTTR and other figures of the last
- * period, and the incidents, filtered by severity, status and source, page by page.
+ * period, and the incidents, filtered by severity, status and source, page by page. Each
+ * incident lists the records of the sources that reported it; people with
+ * `operability.incident.write` on the entity merge incidents and split records out.
  * @public
  */
 export function EntityIncidentsCard() {
@@ -262,10 +353,29 @@ export function EntityIncidentsCard() {
   const [filters, setFilters] = useState<IncidentFilters>(NO_INCIDENT_FILTERS);
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(5);
+  // Bumped after a merge or split: the list and the figures load again.
+  const [version, setVersion] = useState(0);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<string>();
+  const [actionDone, setActionDone] = useState<string>();
+  const permissionApi = useApi(permissionApiRef);
+  // Asked directly (not through a cache shared between cards): merge and split buttons show
+  // only to those who may use them, and the backend checks again.
+  const { value: canWrite = false } = useAsync(
+    async () =>
+      (
+        await permissionApi.authorize({
+          permission: operabilityIncidentWritePermission,
+          resourceRef: entityRef,
+        })
+      ).result === AuthorizeResult.ALLOW,
+    [permissionApi, entityRef],
+  );
 
   const stats = useAsyncContent(
     () => api.getEntityIncidentStats(entityRef),
-    [api, entityRef],
+    [api, entityRef, version],
   );
   const list = useAsyncContent(
     () =>
@@ -274,14 +384,64 @@ export function EntityIncidentsCard() {
         limit: pageSize,
         offset: page * pageSize,
       }),
-    [api, entityRef, filters, page, pageSize],
+    [api, entityRef, filters, page, pageSize, version],
   );
+
+  /** Runs a merge or split, then loads the list and figures again. */
+  const act = async (run: () => Promise<string>) => {
+    setBusy(true);
+    setActionError(undefined);
+    setActionDone(undefined);
+    try {
+      setActionDone(await run());
+      setSelected([]);
+      setVersion(v => v + 1);
+    } catch (e) {
+      // The backend's own words (a 409 says why), else the request's failure.
+      setActionError(
+        (e as ResponseError).cause?.message || (e as Error).message,
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  const mergeSelected = (items: Incident[]) =>
+    act(async () => {
+      // Into the earliest selected incident, one after the other.
+      const chosen = items
+        .filter(i => selected.includes(i.id))
+        .sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+      let target = chosen[0];
+      for (const other of chosen.slice(1)) {
+        target = await api.mergeIncidents(target.id, other.id);
+      }
+      return `Merged ${plural(chosen.length, 'incident')} into one of ${plural(
+        target.records.length,
+        'record',
+      )}. Split a record out to undo.`;
+    });
+  const actions: GroupingActions | undefined = canWrite
+    ? {
+        selected,
+        busy,
+        onSelect: (id, on) =>
+          setSelected(current =>
+            on ? [...current, id] : current.filter(s => s !== id),
+          ),
+        onSplit: (incident, recordId) =>
+          act(async () => {
+            await api.splitIncident(incident.id, recordId);
+            return 'Split the record out into an incident of its own. Merge them to undo.';
+          }),
+      }
+    : undefined;
 
   const setFilter = <K extends keyof IncidentFilters>(
     key: K,
     value: IncidentFilters[K],
   ) => {
     setFilters(current => ({ ...current, [key]: value }));
+    setSelected([]);
     setPage(0);
   };
   const filtered = Object.values(filters).some(v => v.length > 0);
@@ -295,8 +455,36 @@ export function EntityIncidentsCard() {
         <NoIncidents entity={entity} filtered={filtered} />
       ) : (
         <>
+          {canWrite && (
+            <Box {...TOOLBAR}>
+              <Button
+                size="small"
+                variant="outlined"
+                disabled={busy || selected.length < 2}
+                onClick={() => mergeSelected(value.items)}
+              >
+                Merge {selected.length < 2 ? '' : `${selected.length} `}
+                selected incidents
+              </Button>
+              <Typography variant="caption" color="textSecondary">
+                One outage listed twice? Select its incidents and merge them;
+                split a record out to undo. Your choice stands whatever the
+                sources deliver later.
+              </Typography>
+            </Box>
+          )}
+          {actionError && (
+            <Typography variant="body2" color="error" role="alert">
+              {actionError}
+            </Typography>
+          )}
+          {actionDone && (
+            <Typography variant="body2" role="status">
+              {actionDone}
+            </Typography>
+          )}
           <Box style={{ overflowX: 'auto' }}>
-            <IncidentTable response={value} nowMs={nowMs} />
+            <IncidentTable response={value} nowMs={nowMs} actions={actions} />
           </Box>
           <TablePagination
             component="div"
@@ -304,7 +492,11 @@ export function EntityIncidentsCard() {
             page={page}
             rowsPerPage={pageSize}
             rowsPerPageOptions={PAGE_SIZES}
-            onPageChange={(_, p) => setPage(p)}
+            onPageChange={(_, p) => {
+              // Merging takes incidents of the page shown: a new page starts afresh.
+              setSelected([]);
+              setPage(p);
+            }}
             onRowsPerPageChange={event => {
               setPageSize(Number(event.target.value));
               setPage(0);
@@ -332,13 +524,7 @@ export function EntityIncidentsCard() {
         ),
         { layout: 'stack' },
       )}
-      <Box
-        display="flex"
-        flexWrap="wrap"
-        alignItems="center"
-        style={{ gap: 8 }}
-        mb={1}
-      >
+      <Box {...TOOLBAR}>
         <MultiSelect
           label="Severity"
           options={choices.severity}
