@@ -87,17 +87,18 @@ export const EntityOperabilityScoreCard: () => JSX.Element =
  * Entity card: the deploy gate (the error-budget policy of the entity's enforcing SLOs), its
  * decision, the reasons and any exception. @public
  */
-export const EntityDeployGateCard = operabilityPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDeployGateCard',
-    component: {
-      lazy: () =>
-        import('./components/EntityDeployGateCard').then(
-          m => m.EntityDeployGateCard,
-        ),
-    },
-  }),
-);
+export const EntityDeployGateCard: () => JSX.Element =
+  operabilityPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDeployGateCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityDeployGateCard').then(
+            m => m.EntityDeployGateCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * The portfolio page, to mount at `/operability`: scores of every entity, filters, sorting,
