@@ -248,13 +248,26 @@ async function main() {
       process.exit(yarnSync(rest, env));
       break;
     }
+    case 'bench': {
+      // The benchmark (scripts/bench, docs/performance.md) on this Node.js.
+      install(env);
+      const child = spawnSync(
+        process.execPath,
+        [path.join(__dirname, 'bench/index.js'), ...rest],
+        { stdio: 'inherit', env },
+      );
+      process.exit(child.status === null ? 1 : child.status);
+      break;
+    }
     case 'node-bin': {
       // The directory of the Node.js this script runs on, for PATH (used by .ci/run)
       process.stdout.write(`${path.dirname(process.execPath)}\n`);
       break;
     }
     default:
-      fail(`unknown command "${command ?? ''}"; use dev, test, e2e or yarn`);
+      fail(
+        `unknown command "${command ?? ''}"; use dev, test, e2e, bench or yarn`,
+      );
   }
 }
 

@@ -137,6 +137,7 @@ export {
   type ScoreTrend,
 } from './api/scores';
 export {
+  isValidSliCounts,
   sliCountsSchema,
   type SliPushRequest,
   sliPushRequestSchema,

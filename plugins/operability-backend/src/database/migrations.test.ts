@@ -1,8 +1,12 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
+import { TIME } from '@airworthy/plugin-operability-common';
 import { KnexIncidentStore } from './incidents/IncidentStore';
 import { applyDatabaseMigrations, migrationsDirectory } from './migrations';
+import { KnexSliStore } from './sli/SliStore';
+
+const { MINUTE, HOUR, DAY } = TIME;
 
 jest.setTimeout(60_000);
 
@@ -14,6 +18,20 @@ const migrationFiles = fs
   .readdirSync(migrationsDirectory)
   .filter(f => f.endsWith('.js'))
   .sort();
+
+/** A row of the slos table as the first migrations define it. */
+const sloRow = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  entity_ref: 'component:default/x',
+  name: 'availability',
+  source: 'api',
+  target: 0.99,
+  period: '28d',
+  definition: '{}',
+  created_at: 1,
+  updated_at: 1,
+  ...extra,
+});
 
 async function tableNames(knex: Knex): Promise<string[]> {
   if (knex.client.config.client === 'pg') {
@@ -48,7 +66,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     expect(await tableNames(knex)).toEqual(
       expect.arrayContaining([
         'slos',
-        'sli_buckets',
+        'sli_chunks',
         'sli_collection',
         'slo_file_errors',
         'slo_evaluations',
@@ -68,17 +86,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
   it('keeps stored SLOs across a down and up of later migrations', async () => {
     const knex = await databases.init(databaseId);
     await knex.migrate.latest({ directory: migrationsDirectory });
-    await knex('slos').insert({
-      id: 'a',
-      entity_ref: 'component:default/x',
-      name: 'availability',
-      source: 'api',
-      target: 0.99,
-      period: '28d',
-      definition: '{}',
-      created_at: 1,
-      updated_at: 1,
-    });
+    await knex('slos').insert(sloRow('a'));
     // Roll back and re-apply everything after the first migration.
     for (let i = 1; i < migrationFiles.length; i++) {
       await knex.migrate.down({ directory: migrationsDirectory });
@@ -94,25 +102,15 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     for (const file of migrationFiles.filter(f => f < registry)) {
       await knex.migrate.up({ directory: migrationsDirectory, name: file });
     }
-    const row = {
-      entity_ref: 'component:default/x',
-      name: 'availability',
-      source: 'api',
-      target: 0.99,
-      period: '28d',
-      definition: '{}',
-      created_at: 1,
-      updated_at: 1,
-    };
-    await knex('slos').insert({ ...row, id: 'a' });
+    await knex('slos').insert(sloRow('a'));
     await knex.migrate.up({ directory: migrationsDirectory, name: registry });
 
     expect(await knex('slos').select('id', 'ref')).toEqual([
       { id: 'a', ref: 'availability' },
     ]);
-    await knex('slos').insert({ ...row, id: 'b', ref: 'availability/1' });
+    await knex('slos').insert(sloRow('b', { ref: 'availability/1' }));
     const duplicate = await knex('slos')
-      .insert({ ...row, id: 'c', ref: 'availability' })
+      .insert(sloRow('c', { ref: 'availability' }))
       .then(
         () => 'stored',
         (error: Error) => error.message,
@@ -210,6 +208,97 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     await expect(
       applyDatabaseMigrations(knex, { waitMs: 200 }),
     ).rejects.toMatchObject({ name: 'MigrationLocked' });
+  });
+
+  it('moves SLI buckets into chunks at 20261217100000, and back on the way down', async () => {
+    const knex = await databases.init(databaseId);
+    const chunks = '20261217100000_sli_chunks.js';
+    for (const file of migrationFiles.filter(f => f < chunks)) {
+      await knex.migrate.up({ directory: migrationsDirectory, name: file });
+    }
+    // Two days of an SLO as the row-per-bucket store wrote them: minutes of the second day
+    // (the first day's minutes expired), hours of both days (the first day's sealed), days.
+    const T0 = Date.UTC(2026, 10, 20);
+    const rows: Array<Record<string, unknown>> = [];
+    const series = (
+      width: number,
+      from: number,
+      count: number,
+      counts: (i: number) => [number, number],
+      cum: [number, number],
+      sealed: (start: number) => boolean = () => false,
+    ) => {
+      let [cumGood, cumTotal] = cum;
+      for (let i = 0; i < count; i++) {
+        const [good, total] = counts(i);
+        cumGood += good;
+        cumTotal += total;
+        const start = from + i * width;
+        rows.push({
+          slo_id: 's',
+          resolution_ms: width,
+          bucket_start: start,
+          good,
+          total,
+          cum_good: cumGood,
+          cum_total: cumTotal,
+          sealed: sealed(start),
+          updated_at: 1,
+        });
+      }
+    };
+    const minute = (i: number): [number, number] => [i % 7 === 0 ? 9 : 10, 10];
+    series(MINUTE, T0 + DAY, 24 * 60, minute, [14_400 - 6 * 24 - 1, 14_400]);
+    series(
+      HOUR,
+      T0,
+      48,
+      () => [591, 600],
+      [0, 0],
+      start => start < T0 + DAY,
+    );
+    series(DAY, T0, 2, () => [14_184, 14_400], [0, 0]);
+    for (let i = 0; i < rows.length; i += 100) {
+      await knex('sli_buckets').insert(rows.slice(i, i + 100));
+    }
+    await knex('slos').insert(sloRow('s', { ref: 'availability' }));
+
+    await knex.migrate.up({ directory: migrationsDirectory, name: chunks });
+    const store = new KnexSliStore(knex, [
+      { widthMs: MINUTE, retentionMs: DAY },
+      { widthMs: HOUR, retentionMs: 10 * DAY },
+      { widthMs: DAY, retentionMs: 100 * DAY },
+    ]);
+    const now = T0 + 2 * DAY;
+    const minutes = await store.getRunningTotals('s', MINUTE, T0 + DAY, now);
+    expect(minutes.rows).toHaveLength(24 * 60);
+    expect(minutes.rows[6]).toEqual({
+      start: T0 + DAY + 6 * MINUTE,
+      good: 10,
+      total: 10,
+      cumGood: Number(rows[6].cum_good),
+      cumTotal: Number(rows[6].cum_total),
+    });
+    await expect(
+      store.getCounts('s', T0 + DAY + 3 * MINUTE, T0 + DAY + 10 * MINUTE, now),
+    ).resolves.toMatchObject({ good: 69, total: 70 });
+    await expect(store.getWritableFrom('s', now)).resolves.toBe(T0 + DAY);
+    await expect(
+      store.writeBuckets('s', [{ start: T0, good: 1, total: 1 }], now),
+    ).rejects.toThrow(/rolled up into 60-minute buckets/);
+
+    await knex.migrate.down({ directory: migrationsDirectory });
+    const back = await knex('sli_buckets')
+      .orderBy(['resolution_ms', 'bucket_start'])
+      .select();
+    const normalize = (r: Record<string, unknown>) => ({
+      ...r,
+      resolution_ms: Number(r.resolution_ms),
+      bucket_start: Number(r.bucket_start),
+      updated_at: Number(r.updated_at),
+      sealed: Boolean(r.sealed),
+    });
+    expect(back.map(normalize)).toEqual(rows.map(normalize));
   });
 
   it('gives stored SLOs the phase their definition writes (20261216120000), informing by default', async () => {

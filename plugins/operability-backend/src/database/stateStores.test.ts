@@ -160,6 +160,28 @@ describe.each(databases.eachSupportedId())(
         store.snapshots(slo.id, 0, t0 + 2 * HOUR),
       ).resolves.toHaveLength(1);
 
+      // Several SLOs at once: a snapshot for each SLO whose last one is an interval old.
+      const other = await slos.upsert(
+        sloInput({ entityRef: 'component:default/other' }),
+      );
+      await expect(
+        store.saveMany(
+          [
+            { sloId: slo.id, evaluation: evaluation('ok', 0.3) },
+            { sloId: other.id, evaluation: evaluation('warning', 0.2) },
+          ],
+          t0 + HOUR + 1,
+          HOUR,
+        ),
+      ).resolves.toBe(1);
+      const both = await store.latest([slo.id, other.id]);
+      expect(both.get(slo.id)).toEqual(evaluation('ok', 0.3));
+      expect(both.get(other.id)).toEqual(evaluation('warning', 0.2));
+      await expect(
+        store.snapshots(other.id, 0, t0 + 2 * HOUR),
+      ).resolves.toMatchObject([{ takenAt: t0 + HOUR + 1, status: 'warning' }]);
+      await expect(store.saveMany([], t0, HOUR)).resolves.toBe(0);
+
       // Deleting the SLO deletes its evaluations.
       await slos.purge(slo.id);
       await expect(store.latest([slo.id])).resolves.toEqual(new Map());

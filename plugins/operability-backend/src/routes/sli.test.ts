@@ -3,8 +3,10 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { createOperabilityTestBackend } from '../__testUtils__/testBackend';
 import { TIME } from '@airworthy/plugin-operability-common';
+import { SLI_DEFAULTS } from '../config/sli';
+import { KnexSliStore } from '../database/sli/SliStore';
 
-const { MINUTE } = TIME;
+const { MINUTE, HOUR, DAY } = TIME;
 
 const jupyterhub = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -50,12 +52,21 @@ function minuteIso(offset: number) {
   ).toISOString();
 }
 
+/** The SLO's stored minute buckets of the last day, read through the store. */
 async function storedBuckets(backend: Awaited<ReturnType<typeof start>>) {
-  return backend
-    .knex('sli_buckets')
-    .where({ slo_id: 'slo-1', resolution_ms: MINUTE })
-    .orderBy('bucket_start')
-    .select('bucket_start', 'good', 'total');
+  const sli = new KnexSliStore(backend.knex, SLI_DEFAULTS.levels);
+  const now = Date.now();
+  const { rows } = await sli.getRunningTotals(
+    'slo-1',
+    MINUTE,
+    now - DAY,
+    now + HOUR,
+  );
+  return rows.map(r => ({
+    bucket_start: r.start,
+    good: r.good,
+    total: r.total,
+  }));
 }
 
 describe('POST /slos/:id/sli', () => {

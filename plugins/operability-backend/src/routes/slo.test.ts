@@ -259,7 +259,7 @@ describe('SLO routes', () => {
       (await request(backend.server).post(`${BASE}/slos/${first.id}/restore`))
         .status,
     ).toBe(404);
-    const rows = await backend.knex('sli_buckets').where({ slo_id: first.id });
+    const rows = await backend.knex('sli_chunks').where({ slo_id: first.id });
     expect(rows).toEqual([]);
     expect((await createFromYaml(backend, openSloYaml())).status).toBe(201);
   });

@@ -27,6 +27,24 @@ export const sliCountsSchema = z
   .refine(goodNotAboveTotal, goodNotAboveTotalMessage);
 
 /**
+ * Whether `sliCountsSchema` accepts these counts, without building its answer: the check of
+ * the ingest path, which sees 10,000 buckets a request (a test holds it to the schema); the
+ * schema's own error then describes the counts it refuses.
+ * @public
+ */
+export function isValidSliCounts(good: unknown, total: unknown): boolean {
+  return (
+    typeof good === 'number' &&
+    typeof total === 'number' &&
+    Number.isFinite(good) &&
+    Number.isFinite(total) &&
+    good >= 0 &&
+    good <= total &&
+    total <= API_RANGES.maxSliCount
+  );
+}
+
+/**
  * One bucket of SLI data as pushed: the good and total events counted in the bucket that
  * starts at `start` (ISO 8601, aligned to the store's bucket width, 1 minute by default).
  */

@@ -1,5 +1,15 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { Knex } from 'knex';
+import {
+  chunkLayouts,
+  decodeChunk,
+  emptyChunk,
+  encodeChunk,
+  prefixCounts,
+  presentCount,
+  type ChunkLayout,
+  type ChunkSlots,
+} from './sliChunks';
 
 /** Good and total event counts of one aligned bucket. */
 export interface SliBucket {
@@ -56,8 +66,8 @@ export interface SliWriteResult {
 
 /**
  * The SLI store: good/total counts per SLO per aligned bucket at a base resolution, rolled
- * up on write into coarser resolutions, each row with running totals so that the counts of
- * any window are the difference of two rows.
+ * up on write into coarser resolutions, with running totals so that the counts of any
+ * window are the difference of two running totals, each found by one index lookup.
  */
 export interface SliStore {
   /** The resolutions, finest (the base, which writes use) first. */
@@ -84,6 +94,15 @@ export interface SliStore {
     to: number,
     now?: number,
   ): Promise<SliCounts>;
+  /**
+   * `getCounts` of several windows of one SLO, with one query for all their running
+   * totals (the evaluation of an SLO measures ten windows).
+   */
+  getCountsMany(
+    sloId: string,
+    windows: ReadonlyArray<{ from: number; to: number }>,
+    now?: number,
+  ): Promise<SliCounts[]>;
   /** The stored buckets of one resolution in [from, to) with running totals, for series. */
   getRunningTotals(
     sloId: string,
@@ -119,21 +138,6 @@ export interface SliStore {
   deleteForSlo(sloId: string): Promise<number>;
 }
 
-interface BucketRow {
-  slo_id: string;
-  resolution_ms: number | string;
-  bucket_start: number | string;
-  good: number | string;
-  total: number | string;
-  cum_good: number | string;
-  cum_total: number | string;
-  sealed: boolean | number;
-  updated_at: number | string;
-}
-
-const TABLE = 'sli_buckets';
-const WRITE_CHUNK = 500;
-
 /** `t` aligned down to a multiple of `width` (epoch-aligned, so UTC minutes, hours, days). */
 export function alignDown(t: number, width: number): number {
   return Math.floor(t / width) * width;
@@ -142,16 +146,6 @@ export function alignDown(t: number, width: number): number {
 /** `t` aligned up to a multiple of `width`. */
 export function alignUp(t: number, width: number): number {
   return Math.ceil(t / width) * width;
-}
-
-function toBucketRow(row: BucketRow): SliBucketRow {
-  return {
-    start: Number(row.bucket_start),
-    good: Number(row.good),
-    total: Number(row.total),
-    cumGood: Number(row.cum_good),
-    cumTotal: Number(row.cum_total),
-  };
 }
 
 /** Float sums of integral counts stay integral; this only removes drift below zero. */
@@ -203,13 +197,139 @@ export function validateSliLevels(levels: readonly SliLevel[]): void {
   });
 }
 
-/** SliStore on knex: SQLite and PostgreSQL. */
+interface ChunkRow {
+  slo_id: string;
+  resolution_ms: number | string;
+  chunk_start: number | string;
+  cum_good: number | string;
+  cum_total: number | string;
+  good: number | string;
+  total: number | string;
+  buckets: number | string;
+  sealed_through: number | string | null;
+  data: Buffer;
+  updated_at: number | string;
+}
+
+/** A stored chunk with its numbers parsed; its buckets are decoded when needed. */
+interface StoredChunk {
+  start: number;
+  /** Running totals before the chunk. */
+  cumGood: number;
+  cumTotal: number;
+  /** Totals of the chunk's own buckets. */
+  good: number;
+  total: number;
+  buckets: number;
+  sealedThrough: number | null;
+  data: Buffer;
+  slots?: ChunkSlots;
+}
+
+/** The chunks of one SLO and resolution from a given one on, and the last one before it. */
+interface LoadedChunks {
+  before?: StoredChunk;
+  chunks: Map<number, StoredChunk>;
+}
+
+/** A running total to look up: every count of resolution `level` before the instant `t`. */
+interface Lookup {
+  level: number;
+  t: number;
+}
+
+/** How a window is measured: one segment per resolution, finest last. */
+interface WindowPlan {
+  from: number;
+  to: number;
+  segments: Array<{ level: number; a: number; b: number }>;
+}
+
+const TABLE = 'sli_chunks';
+const WRITE_CHUNK = 500;
+/** Running-total lookups answered by one query (a UNION ALL of index lookups). */
+const LOOKUPS_PER_QUERY = 100;
+
+function storedChunk(row: ChunkRow): StoredChunk {
+  return {
+    start: Number(row.chunk_start),
+    cumGood: Number(row.cum_good),
+    cumTotal: Number(row.cum_total),
+    good: Number(row.good),
+    total: Number(row.total),
+    buckets: Number(row.buckets),
+    sealedThrough:
+      row.sealed_through === null || row.sealed_through === undefined
+        ? null
+        : Number(row.sealed_through),
+    data: row.data,
+  };
+}
+
+/** The rows of a raw query: PostgreSQL answers `{ rows }`, SQLite the rows themselves. */
+function rowsOf<T>(result: T[] | { rows: T[] }): T[] {
+  return Array.isArray(result) ? result : result.rows;
+}
+
+/** The changes of one write to the chunks of one resolution, bucket by bucket. */
+class ChunkDeltas {
+  readonly chunks = new Map<
+    number,
+    { good: Float64Array; total: Float64Array; touched: Uint8Array }
+  >();
+  private last?: {
+    start: number;
+    good: Float64Array;
+    total: Float64Array;
+    touched: Uint8Array;
+  };
+
+  /** Adds a base bucket's change to the bucket of this resolution holding `t`. */
+  add(layout: ChunkLayout, t: number, good: number, total: number): void {
+    const start = alignDown(t, layout.spanMs);
+    // Buckets usually arrive in order: the chunk of the previous one is the likeliest.
+    let chunk = this.last?.start === start ? this.last : undefined;
+    if (!chunk) {
+      const known = this.chunks.get(start);
+      chunk = known
+        ? { start, ...known }
+        : {
+            start,
+            good: new Float64Array(layout.slots),
+            total: new Float64Array(layout.slots),
+            touched: new Uint8Array(layout.slots),
+          };
+      if (!known) {
+        this.chunks.set(start, {
+          good: chunk.good,
+          total: chunk.total,
+          touched: chunk.touched,
+        });
+      }
+      this.last = chunk;
+    }
+    const slot = Math.floor((t - start) / layout.widthMs);
+    chunk.good[slot] += good;
+    chunk.total[slot] += total;
+    chunk.touched[slot] = 1;
+  }
+}
+
+/**
+ * SliStore on knex (SQLite and PostgreSQL), in chunks: one row per SLO, resolution and
+ * chunk (an hour of minutes, a day of hours, one day; see sliChunks.ts) holding its
+ * buckets packed, the running totals before it and its own totals. The running total at
+ * any instant is one index lookup (the last chunk starting at or before it) plus a sum
+ * over at most one chunk's buckets.
+ */
 export class KnexSliStore implements SliStore {
   readonly levels: readonly SliLevel[];
+  private readonly layouts: ChunkLayout[];
 
   constructor(private readonly db: Knex, levels: readonly SliLevel[]) {
     validateSliLevels(levels);
     this.levels = levels;
+    this.layouts = chunkLayouts(levels);
   }
 
   /**
@@ -237,20 +357,27 @@ export class KnexSliStore implements SliStore {
     return this.levels.length - 1;
   }
 
+  private slotsOf(level: number, chunk: StoredChunk): ChunkSlots {
+    chunk.slots ??= decodeChunk(chunk.data, this.layouts[level].slots);
+    return chunk.slots;
+  }
+
   async writeBuckets(
     sloId: string,
     buckets: SliBucket[],
     now: number = Date.now(),
   ): Promise<SliWriteResult> {
-    const base = this.levels[0];
+    const base = this.layouts[0];
     const oldest = this.coverageStart(this.levels.length - 1, now);
     // The store's invariants only: callers validate what they write (services/sli/SliIngest),
     // with messages for people; a bucket that breaks one here is refused, never stored.
+    // Buckets by number since the epoch: small integers, which sets hold cheaply.
     const seen = new Set<number>();
+    let first = Infinity;
     buckets.forEach((b, i) => {
       const problem =
         (b.start % base.widthMs !== 0 && 'start is not aligned') ||
-        (seen.has(b.start) && 'start appears twice') ||
+        (seen.has(b.start / base.widthMs) && 'start appears twice') ||
         (b.start < oldest && 'start is older than the longest retention') ||
         (!(Number.isFinite(b.good) && Number.isFinite(b.total)) &&
           'counts are not finite') ||
@@ -259,65 +386,56 @@ export class KnexSliStore implements SliStore {
       if (problem) {
         throw new InputError(`SLI bucket ${i} cannot be stored: ${problem}`);
       }
-      seen.add(b.start);
+      seen.add(b.start / base.widthMs);
+      if (b.start < first) first = b.start;
     });
     const result: SliWriteResult = { inserted: 0, unchanged: 0, replaced: [] };
     if (buckets.length === 0) return result;
 
     return this.db.transaction(async trx => {
       await this.lockSlo(trx, sloId);
+      const loaded = [await this.loadFrom(trx, sloId, 0, first)];
 
-      const stored = new Map<number, { good: number; total: number }>();
-      const starts = buckets.map(b => b.start);
-      for (let i = 0; i < starts.length; i += WRITE_CHUNK) {
-        const rows: BucketRow[] = await trx(TABLE)
-          .where({ slo_id: sloId, resolution_ms: base.widthMs })
-          .whereIn('bucket_start', starts.slice(i, i + WRITE_CHUNK))
-          .select('bucket_start', 'good', 'total');
-        for (const row of rows) {
-          stored.set(Number(row.bucket_start), {
-            good: Number(row.good),
-            total: Number(row.total),
-          });
-        }
-      }
-
-      // Changes as deltas, so that every roll-up can apply them in the same way.
-      const deltas = new Map<number, { good: number; total: number }>();
+      // Changes as deltas per chunk and bucket of every resolution, so that every roll-up
+      // applies them in the same way.
+      const deltas = this.layouts.map(() => new ChunkDeltas());
+      let firstDelta = Infinity;
+      let chunkStart = NaN;
+      let slots: ChunkSlots | undefined;
       for (const b of buckets) {
-        const previous = stored.get(b.start);
-        if (!previous) {
+        if (alignDown(b.start, base.spanMs) !== chunkStart) {
+          chunkStart = alignDown(b.start, base.spanMs);
+          const chunk = loaded[0].chunks.get(chunkStart);
+          slots = chunk && this.slotsOf(0, chunk);
+        }
+        const slot = (b.start - chunkStart) / base.widthMs;
+        let good = b.good;
+        let total = b.total;
+        if (slots?.present[slot] !== 1) {
           result.inserted++;
-        } else if (previous.good === b.good && previous.total === b.total) {
+        } else if (slots.good[slot] === good && slots.total[slot] === total) {
           result.unchanged++;
           continue;
         } else {
-          result.replaced.push({
-            start: b.start,
-            previous,
-            good: b.good,
-            total: b.total,
-          });
+          const previous = { good: slots.good[slot], total: slots.total[slot] };
+          result.replaced.push({ start: b.start, previous, good, total });
+          good -= previous.good;
+          total -= previous.total;
         }
-        deltas.set(b.start, {
-          good: b.good - (previous?.good ?? 0),
-          total: b.total - (previous?.total ?? 0),
-        });
+        for (let i = 0; i < this.layouts.length; i++) {
+          deltas[i].add(this.layouts[i], b.start, good, total);
+        }
+        if (b.start < firstDelta) firstDelta = b.start;
       }
-      if (deltas.size === 0) return result;
+      if (firstDelta === Infinity) return result;
 
-      await this.refuseSealed(trx, sloId, [...deltas.keys()]);
+      for (let i = 1; i < this.layouts.length; i++) {
+        loaded.push(await this.loadFrom(trx, sloId, i, firstDelta));
+      }
+      this.refuseSealed(loaded, deltas);
 
-      for (const level of this.levels) {
-        const levelDeltas = new Map<number, { good: number; total: number }>();
-        for (const [start, d] of deltas) {
-          const key = alignDown(start, level.widthMs);
-          const sum = levelDeltas.get(key) ?? { good: 0, total: 0 };
-          sum.good += d.good;
-          sum.total += d.total;
-          levelDeltas.set(key, sum);
-        }
-        await this.applyDeltas(trx, sloId, level.widthMs, levelDeltas, now);
+      for (let i = 0; i < this.layouts.length; i++) {
+        await this.applyDeltas(trx, sloId, i, deltas[i], loaded[i], now);
       }
       return result;
     });
@@ -334,110 +452,162 @@ export class KnexSliStore implements SliStore {
     }
   }
 
-  /** Base buckets inside a sealed roll-up were expired: writing them would count twice. */
-  private async refuseSealed(
-    trx: Knex.Transaction,
+  /**
+   * The chunks of level `i` from the one holding `t` on, and the last one before it, in
+   * one query.
+   */
+  private async loadFrom(
+    db: Knex,
     sloId: string,
-    starts: number[],
-  ): Promise<void> {
-    for (const level of this.levels.slice(1)) {
-      const containing = [
-        ...new Set(starts.map(s => alignDown(s, level.widthMs))),
-      ];
-      for (let i = 0; i < containing.length; i += WRITE_CHUNK) {
-        const sealed = await trx(TABLE)
-          .where({ slo_id: sloId, resolution_ms: level.widthMs, sealed: true })
-          .whereIn('bucket_start', containing.slice(i, i + WRITE_CHUNK))
-          .orderBy('bucket_start')
-          .first('bucket_start');
-        if (sealed) {
-          const at = Number(sealed.bucket_start);
-          throw new InputError(
-            `The bucket of ${new Date(
-              at,
-            ).toISOString()} and older ones are rolled up into ${
-              level.widthMs / 60_000
-            }-minute buckets and expired at the base resolution; they can no longer be written`,
-          );
+    i: number,
+    t: number,
+  ): Promise<LoadedChunks> {
+    const { widthMs, spanMs } = this.layouts[i];
+    const first = alignDown(t, spanMs);
+    const rows: ChunkRow[] = await db(TABLE)
+      .where({ slo_id: sloId, resolution_ms: widthMs })
+      .andWhere(
+        'chunk_start',
+        '>=',
+        db.raw(
+          `COALESCE((SELECT MAX(chunk_start) FROM ${TABLE} WHERE slo_id = ? AND resolution_ms = ? AND chunk_start < ?), ?)`,
+          [sloId, widthMs, first, first],
+        ),
+      )
+      .orderBy('chunk_start');
+    const loaded: LoadedChunks = { chunks: new Map() };
+    for (const row of rows) {
+      const chunk = storedChunk(row);
+      if (chunk.start < first) loaded.before = chunk;
+      else loaded.chunks.set(chunk.start, chunk);
+    }
+    return loaded;
+  }
+
+  /** Base buckets inside a sealed roll-up were expired: writing them would count twice. */
+  private refuseSealed(loaded: LoadedChunks[], deltas: ChunkDeltas[]): void {
+    for (let i = 1; i < this.layouts.length; i++) {
+      const { widthMs } = this.layouts[i];
+      let oldest = Infinity;
+      for (const [chunkStart, changes] of deltas[i].chunks) {
+        const chunk = loaded[i].chunks.get(chunkStart);
+        if (!chunk) continue;
+        const { sealed } = this.slotsOf(i, chunk);
+        for (let slot = 0; slot < sealed.length; slot++) {
+          if (changes.touched[slot] && sealed[slot]) {
+            oldest = Math.min(oldest, chunkStart + slot * widthMs);
+          }
         }
+      }
+      if (oldest !== Infinity) {
+        throw new InputError(
+          `The bucket of ${new Date(
+            oldest,
+          ).toISOString()} and older ones are rolled up into ${
+            widthMs / 60_000
+          }-minute buckets and expired at the base resolution; they can no longer be written`,
+        );
       }
     }
   }
 
   /**
    * Adds deltas to the buckets of one resolution and rewrites the running totals from the
-   * earliest changed bucket on. Appending (the usual case) touches only the new buckets
-   * and the last one of each roll-up.
+   * earliest changed chunk on. Appending (the usual case) rewrites only the chunk being
+   * filled, or starts a new one, in each resolution.
    */
   private async applyDeltas(
     trx: Knex.Transaction,
     sloId: string,
-    widthMs: number,
-    deltas: Map<number, { good: number; total: number }>,
+    i: number,
+    deltas: ChunkDeltas,
+    loaded: LoadedChunks,
     now: number,
   ): Promise<void> {
-    const first = Math.min(...deltas.keys());
-    const key = { slo_id: sloId, resolution_ms: widthMs };
-    const before: BucketRow | undefined = await trx(TABLE)
-      .where(key)
-      .andWhere('bucket_start', '<', first)
-      .orderBy('bucket_start', 'desc')
-      .first();
-    const after: BucketRow[] = await trx(TABLE)
-      .where(key)
-      .andWhere('bucket_start', '>=', first)
-      .orderBy('bucket_start');
+    const layout = this.layouts[i];
+    const starts = [
+      ...new Set([...loaded.chunks.keys(), ...deltas.chunks.keys()]),
+    ].sort((a, b) => a - b);
 
-    // Running totals just before `first`, in this resolution's own frame.
+    // Running totals just before the first chunk, in this resolution's own frame.
     let cumGood = 0;
     let cumTotal = 0;
-    if (before) {
-      cumGood = Number(before.cum_good);
-      cumTotal = Number(before.cum_total);
-    } else if (after.length > 0) {
-      cumGood = Number(after[0].cum_good) - Number(after[0].good);
-      cumTotal = Number(after[0].cum_total) - Number(after[0].total);
+    if (loaded.before) {
+      cumGood = loaded.before.cumGood + loaded.before.good;
+      cumTotal = loaded.before.cumTotal + loaded.before.total;
+    } else {
+      const firstStored = starts
+        .map(start => loaded.chunks.get(start))
+        .find(Boolean);
+      cumGood = firstStored?.cumGood ?? 0;
+      cumTotal = firstStored?.cumTotal ?? 0;
     }
 
-    const existing = new Map(after.map(r => [Number(r.bucket_start), r]));
-    const starts = [...new Set([...existing.keys(), ...deltas.keys()])].sort(
-      (a, b) => a - b,
-    );
-    const writes: BucketRow[] = [];
+    const writes: ChunkRow[] = [];
     for (const start of starts) {
-      const row = existing.get(start);
-      const delta = deltas.get(start);
-      const good = nonNegative(
-        (row ? Number(row.good) : 0) + (delta?.good ?? 0),
-      );
-      const total = nonNegative(
-        (row ? Number(row.total) : 0) + (delta?.total ?? 0),
-      );
-      cumGood += good;
-      cumTotal += total;
+      const stored = loaded.chunks.get(start);
+      const changes = deltas.chunks.get(start);
+      let good: number;
+      let total: number;
+      let data: Buffer;
+      let count: number;
+      if (changes) {
+        const slots = stored
+          ? this.slotsOf(i, stored)
+          : emptyChunk(layout.slots);
+        for (let slot = 0; slot < layout.slots; slot++) {
+          if (!changes.touched[slot]) continue;
+          const present = slots.present[slot] === 1;
+          slots.good[slot] = nonNegative(
+            (present ? slots.good[slot] : 0) + changes.good[slot],
+          );
+          slots.total[slot] = nonNegative(
+            (present ? slots.total[slot] : 0) + changes.total[slot],
+          );
+          slots.present[slot] = 1;
+        }
+        ({ good, total } = prefixCounts(slots, slots.slots));
+        data = encodeChunk(slots);
+        count = presentCount(slots);
+      } else {
+        ({ good, total, data, buckets: count } = stored!);
+      }
       if (
-        !row ||
-        delta ||
-        Number(row.cum_good) !== cumGood ||
-        Number(row.cum_total) !== cumTotal
+        !stored ||
+        changes ||
+        stored.cumGood !== cumGood ||
+        stored.cumTotal !== cumTotal
       ) {
         writes.push({
-          ...key,
-          bucket_start: start,
-          good,
-          total,
+          slo_id: sloId,
+          resolution_ms: layout.widthMs,
+          chunk_start: start,
           cum_good: cumGood,
           cum_total: cumTotal,
-          sealed: row ? Boolean(row.sealed) : false,
+          good,
+          total,
+          buckets: count,
+          sealed_through: stored?.sealedThrough ?? null,
+          data,
           updated_at: now,
         });
       }
+      cumGood += good;
+      cumTotal += total;
     }
-    for (let i = 0; i < writes.length; i += WRITE_CHUNK) {
+    for (let w = 0; w < writes.length; w += WRITE_CHUNK) {
       await trx(TABLE)
-        .insert(writes.slice(i, i + WRITE_CHUNK))
-        .onConflict(['slo_id', 'resolution_ms', 'bucket_start'])
-        .merge(['good', 'total', 'cum_good', 'cum_total', 'updated_at']);
+        .insert(writes.slice(w, w + WRITE_CHUNK))
+        .onConflict(['slo_id', 'resolution_ms', 'chunk_start'])
+        .merge([
+          'cum_good',
+          'cum_total',
+          'good',
+          'total',
+          'buckets',
+          'data',
+          'updated_at',
+        ]);
     }
   }
 
@@ -447,20 +617,58 @@ export class KnexSliStore implements SliStore {
     to: number,
     now: number = Date.now(),
   ): Promise<SliCounts> {
-    const base = this.levels[0];
-    const end = alignUp(to, base.widthMs);
+    const [counts] = await this.getCountsMany(sloId, [{ from, to }], now);
+    return counts;
+  }
+
+  async getCountsMany(
+    sloId: string,
+    windows: ReadonlyArray<{ from: number; to: number }>,
+    now: number = Date.now(),
+  ): Promise<SliCounts[]> {
+    const plans = windows.map(w => this.plan(w.from, w.to, now));
+    const totals = await this.runningTotals(
+      sloId,
+      plans.flatMap(p =>
+        p.segments.flatMap(s => [
+          { level: s.level, t: s.a },
+          { level: s.level, t: s.b },
+        ]),
+      ),
+    );
+    return plans.map(plan => {
+      let good = 0;
+      let total = 0;
+      for (const s of plan.segments) {
+        const a = totals.get(`${s.level}:${s.a}`)!;
+        const b = totals.get(`${s.level}:${s.b}`)!;
+        good += b.good - a.good;
+        total += b.total - a.total;
+      }
+      return {
+        good: nonNegative(good),
+        total: nonNegative(total),
+        from: plan.from,
+        to: plan.to,
+      };
+    });
+  }
+
+  /**
+   * Which resolutions measure the window [from, to): the finest that still holds its start
+   * (start aligned down to its bucket), then finer ones towards the end as far as they
+   * hold it.
+   */
+  private plan(from: number, to: number, now: number): WindowPlan {
+    const end = alignUp(to, this.levels[0].widthMs);
     let i = this.levelIndexFor(from, now);
     let cursor = Math.max(
       alignDown(from, this.levels[i].widthMs),
       alignUp(this.coverageStart(i, now), this.levels[i].widthMs),
     );
     const measuredFrom = cursor;
-    if (end <= cursor) {
-      return { good: 0, total: 0, from: cursor, to: cursor };
-    }
-
-    let good = 0;
-    let total = 0;
+    const segments: WindowPlan['segments'] = [];
+    if (end <= cursor) return { from: cursor, to: cursor, segments };
     for (; i >= 0; i--) {
       const width = this.levels[i].widthMs;
       let segmentEnd = i === 0 ? end : Math.max(cursor, alignDown(end, width));
@@ -471,54 +679,90 @@ export class KnexSliStore implements SliStore {
         segmentEnd = alignUp(end, width);
       }
       if (segmentEnd > cursor) {
-        const [a, b] = await Promise.all([
-          this.runningTotalAt(sloId, width, cursor),
-          this.runningTotalAt(sloId, width, segmentEnd),
-        ]);
-        good += b.good - a.good;
-        total += b.total - a.total;
+        segments.push({ level: i, a: cursor, b: segmentEnd });
       }
       cursor = segmentEnd;
       if (i > 0 && !finerCovers) break;
     }
-    return {
-      good: nonNegative(good),
-      total: nonNegative(total),
-      from: measuredFrom,
-      to: cursor,
-    };
+    return { from: measuredFrom, to: cursor, segments };
   }
 
   /**
-   * The running totals of one resolution at the aligned instant `t` (all counts before t):
-   * from the first bucket at or after t (its totals minus its own counts), or else from
-   * the last bucket before t. One index lookup in the usual case.
+   * Running totals at aligned instants (all counts before each), keyed `level:t`: for each,
+   * the last chunk starting at or before it (one index lookup, all lookups in one query),
+   * its running total and the buckets of the chunk before the instant. An instant before
+   * every stored chunk takes the running total of the first chunk after it.
    */
-  private async runningTotalAt(
+  private async runningTotals(
     sloId: string,
-    widthMs: number,
-    t: number,
-  ): Promise<{ good: number; total: number }> {
-    const key = { slo_id: sloId, resolution_ms: widthMs };
-    const atOrAfter: BucketRow | undefined = await this.db(TABLE)
-      .where(key)
-      .andWhere('bucket_start', '>=', t)
-      .orderBy('bucket_start')
-      .first('good', 'total', 'cum_good', 'cum_total');
-    if (atOrAfter) {
+    lookups: Lookup[],
+  ): Promise<Map<string, { good: number; total: number }>> {
+    const unique = new Map<string, Lookup>();
+    for (const lookup of lookups) {
+      unique.set(`${lookup.level}:${lookup.t}`, lookup);
+    }
+    const list = [...unique.entries()];
+    const result = new Map<string, { good: number; total: number }>();
+    const missing: Array<[string, Lookup]> = [];
+    for (let i = 0; i < list.length; i += LOOKUPS_PER_QUERY) {
+      const part = list.slice(i, i + LOOKUPS_PER_QUERY);
+      const sql = part
+        .map(
+          (_, j) =>
+            `SELECT * FROM (SELECT ${j} AS q, chunk_start, cum_good, cum_total, good, total, buckets, sealed_through, data FROM ${TABLE} WHERE slo_id = ? AND resolution_ms = ? AND chunk_start <= ? ORDER BY chunk_start DESC LIMIT 1) q${j}`,
+        )
+        .join(' UNION ALL ');
+      const rows = rowsOf<ChunkRow & { q: number | string }>(
+        await this.db.raw(
+          sql,
+          part.flatMap(([, l]) => [sloId, this.levels[l.level].widthMs, l.t]),
+        ),
+      );
+      const found = new Map(rows.map(row => [Number(row.q), row]));
+      part.forEach(([key, lookup], j) => {
+        const row = found.get(j);
+        if (row) result.set(key, this.totalAt(lookup, storedChunk(row)));
+        else missing.push([key, lookup]);
+      });
+    }
+    for (const [key, lookup] of missing) {
+      const after: ChunkRow | undefined = await this.db(TABLE)
+        .where({
+          slo_id: sloId,
+          resolution_ms: this.levels[lookup.level].widthMs,
+        })
+        .andWhere('chunk_start', '>', lookup.t)
+        .orderBy('chunk_start')
+        .first('cum_good', 'cum_total');
+      result.set(
+        key,
+        after
+          ? { good: Number(after.cum_good), total: Number(after.cum_total) }
+          : { good: 0, total: 0 },
+      );
+    }
+    return result;
+  }
+
+  /** The running total at `lookup.t` from the last chunk starting at or before it. */
+  private totalAt(
+    lookup: Lookup,
+    chunk: StoredChunk,
+  ): { good: number; total: number } {
+    const { widthMs, spanMs } = this.layouts[lookup.level];
+    if (lookup.t >= chunk.start + spanMs) {
       return {
-        good: Number(atOrAfter.cum_good) - Number(atOrAfter.good),
-        total: Number(atOrAfter.cum_total) - Number(atOrAfter.total),
+        good: chunk.cumGood + chunk.good,
+        total: chunk.cumTotal + chunk.total,
       };
     }
-    const before: BucketRow | undefined = await this.db(TABLE)
-      .where(key)
-      .andWhere('bucket_start', '<', t)
-      .orderBy('bucket_start', 'desc')
-      .first('cum_good', 'cum_total');
-    return before
-      ? { good: Number(before.cum_good), total: Number(before.cum_total) }
-      : { good: 0, total: 0 };
+    const slot = Math.ceil((lookup.t - chunk.start) / widthMs);
+    if (slot === 0) return { good: chunk.cumGood, total: chunk.cumTotal };
+    const prefix = prefixCounts(this.slotsOf(lookup.level, chunk), slot);
+    return {
+      good: chunk.cumGood + prefix.good,
+      total: chunk.cumTotal + prefix.total,
+    };
   }
 
   async getRunningTotals(
@@ -529,23 +773,68 @@ export class KnexSliStore implements SliStore {
   ): Promise<SliRunningTotals> {
     const start = alignDown(from, widthMs);
     const end = alignUp(to, widthMs);
-    const [base, rows] = await Promise.all([
-      this.runningTotalAt(sloId, widthMs, start),
-      this.db<BucketRow>(TABLE)
+    const level = this.levels.findIndex(l => l.widthMs === widthMs);
+    if (level < 0) {
+      return {
+        widthMs,
+        base: { good: 0, total: 0 },
+        from: start,
+        to: end,
+        rows: [],
+      };
+    }
+    const { spanMs } = this.layouts[level];
+    const [totals, chunkRows] = await Promise.all([
+      this.runningTotals(sloId, [{ level, t: start }]),
+      this.db<ChunkRow>(TABLE)
         .where({ slo_id: sloId, resolution_ms: widthMs })
-        .andWhere('bucket_start', '>=', start)
-        .andWhere('bucket_start', '<', end)
-        .orderBy('bucket_start'),
+        .andWhere('chunk_start', '>=', alignDown(start, spanMs))
+        .andWhere('chunk_start', '<', end)
+        .orderBy('chunk_start'),
     ]);
-    return { widthMs, base, from: start, to: end, rows: rows.map(toBucketRow) };
+    const rows: SliBucketRow[] = [];
+    for (const row of chunkRows) {
+      const chunk = storedChunk(row);
+      const slots = this.slotsOf(level, chunk);
+      let cumGood = chunk.cumGood;
+      let cumTotal = chunk.cumTotal;
+      for (let s = 0; s < slots.slots; s++) {
+        if (!slots.present[s]) continue;
+        cumGood += slots.good[s];
+        cumTotal += slots.total[s];
+        const bucketStart = chunk.start + s * widthMs;
+        if (bucketStart >= start && bucketStart < end) {
+          rows.push({
+            start: bucketStart,
+            good: slots.good[s],
+            total: slots.total[s],
+            cumGood,
+            cumTotal,
+          });
+        }
+      }
+    }
+    return {
+      widthMs,
+      base: totals.get(`${level}:${start}`)!,
+      from: start,
+      to: end,
+      rows,
+    };
   }
 
   async getLatestBucketStart(sloId: string): Promise<number | undefined> {
-    const row = await this.db(TABLE)
+    const row: ChunkRow | undefined = await this.db(TABLE)
       .where({ slo_id: sloId, resolution_ms: this.levels[0].widthMs })
-      .orderBy('bucket_start', 'desc')
-      .first('bucket_start');
-    return row ? Number(row.bucket_start) : undefined;
+      .orderBy('chunk_start', 'desc')
+      .first();
+    if (!row) return undefined;
+    const chunk = storedChunk(row);
+    const slots = this.slotsOf(0, chunk);
+    for (let s = slots.slots - 1; s >= 0; s--) {
+      if (slots.present[s]) return chunk.start + s * this.levels[0].widthMs;
+    }
+    return undefined;
   }
 
   async getWritableFrom(
@@ -555,11 +844,11 @@ export class KnexSliStore implements SliStore {
     let from = this.coverageStart(this.levels.length - 1, now);
     for (const level of this.levels.slice(1)) {
       const row = await this.db(TABLE)
-        .where({ slo_id: sloId, resolution_ms: level.widthMs, sealed: true })
-        .max({ start: 'bucket_start' })
+        .where({ slo_id: sloId, resolution_ms: level.widthMs })
+        .max({ through: 'sealed_through' })
         .first();
-      if (row?.start !== null && row?.start !== undefined) {
-        from = Math.max(from, Number(row.start) + level.widthMs);
+      if (row?.through !== null && row?.through !== undefined) {
+        from = Math.max(from, Number(row.through));
       }
     }
     return from;
@@ -584,8 +873,9 @@ export class KnexSliStore implements SliStore {
   }
 
   /**
-   * Deletes the buckets of level `i` before its coverage start and seals the next roll-up's
-   * buckets that now stand alone for them, in one transaction.
+   * Deletes the chunks of level `i` before its coverage start (whole buckets of the next
+   * roll-up) and seals the next roll-up's buckets that now stand alone for them, in one
+   * transaction. Returns the buckets deleted and sealed.
    */
   private async expireLevel(
     i: number,
@@ -593,22 +883,86 @@ export class KnexSliStore implements SliStore {
     defer: readonly string[],
   ): Promise<{ deleted: number; sealed: number }> {
     const cutoff = this.coverageStart(i, now);
-    const next = this.levels[i + 1];
-    const notDeferred = (query: Knex.QueryBuilder) =>
-      defer.length ? query.whereNotIn('slo_id', defer) : query;
+    const layout = this.layouts[i];
+    const next = this.layouts[i + 1];
     return this.db.transaction(async trx => {
-      const sealed = next
-        ? await notDeferred(
-            trx(TABLE)
-              .where({ resolution_ms: next.widthMs, sealed: false })
-              .andWhere('bucket_start', '<', cutoff),
-          ).update({ sealed: true })
-        : 0;
-      const deleted = await notDeferred(
-        trx(TABLE)
-          .where({ resolution_ms: this.levels[i].widthMs })
-          .andWhere('bucket_start', '<', cutoff),
-      ).delete();
+      const notDeferred = defer.length
+        ? ` AND slo_id NOT IN (${defer.map(() => '?').join(', ')})`
+        : '';
+      // RETURNING: exactly the chunks deleted are sealed, whatever is written meanwhile.
+      const doomed = rowsOf<
+        Pick<ChunkRow, 'slo_id' | 'chunk_start' | 'buckets'>
+      >(
+        await trx.raw(
+          `DELETE FROM ${TABLE} WHERE resolution_ms = ? AND chunk_start < ?${notDeferred} RETURNING slo_id, chunk_start, buckets`,
+          [layout.widthMs, cutoff, ...defer],
+        ),
+      );
+      let deleted = 0;
+      for (const row of doomed) deleted += Number(row.buckets);
+      if (!next || doomed.length === 0) return { deleted, sealed: 0 };
+
+      // The next roll-up's chunks holding the buckets to seal, by SLO and chunk start.
+      const targets = new Map<
+        string,
+        { sloId: string; start: number; buckets: Set<number> }
+      >();
+      for (const row of doomed) {
+        const bucket = alignDown(Number(row.chunk_start), next.widthMs);
+        const start = alignDown(bucket, next.spanMs);
+        const key = `${row.slo_id}\u0000${start}`;
+        const target = targets.get(key) ?? {
+          sloId: row.slo_id,
+          start,
+          buckets: new Set<number>(),
+        };
+        target.buckets.add(bucket);
+        targets.set(key, target);
+      }
+      let sealed = 0;
+      const list = [...targets.values()];
+      for (let t = 0; t < list.length; t += WRITE_CHUNK) {
+        const part = list.slice(t, t + WRITE_CHUNK);
+        const rows: ChunkRow[] = await trx(TABLE)
+          .where({ resolution_ms: next.widthMs })
+          .andWhere(builder => {
+            for (const target of part) {
+              builder.orWhere({
+                slo_id: target.sloId,
+                chunk_start: target.start,
+              });
+            }
+          });
+        const writes: ChunkRow[] = [];
+        for (const row of rows) {
+          const chunk = storedChunk(row);
+          const slots = this.slotsOf(i + 1, chunk);
+          const target = targets.get(`${row.slo_id}\u0000${chunk.start}`)!;
+          let through = chunk.sealedThrough ?? -Infinity;
+          let changed = false;
+          for (const bucket of target.buckets) {
+            const slot = (bucket - chunk.start) / next.widthMs;
+            if (slots.sealed[slot]) continue;
+            slots.sealed[slot] = 1;
+            changed = true;
+            if (slots.present[slot]) sealed++;
+            through = Math.max(through, bucket + next.widthMs);
+          }
+          if (!changed) continue;
+          writes.push({
+            ...row,
+            sealed_through: through,
+            data: encodeChunk(slots),
+            updated_at: now,
+          });
+        }
+        if (writes.length) {
+          await trx(TABLE)
+            .insert(writes)
+            .onConflict(['slo_id', 'resolution_ms', 'chunk_start'])
+            .merge(['sealed_through', 'data', 'updated_at']);
+        }
+      }
       return { deleted, sealed };
     });
   }

@@ -29,6 +29,12 @@ export interface EvaluationStore {
     evaluatedAt: number,
     snapshotIntervalMs: number,
   ): Promise<boolean>;
+  /** `save` of several SLOs' evaluations in one transaction; returns the snapshots taken. */
+  saveMany(
+    evaluations: ReadonlyArray<{ sloId: string; evaluation: SloEvaluation }>,
+    evaluatedAt: number,
+    snapshotIntervalMs: number,
+  ): Promise<number>;
   /** Snapshots of an SLO in [from, to), oldest first. */
   snapshots(sloId: string, from: number, to: number): Promise<SloSnapshot[]>;
   /** Deletes snapshots older than `before`; returns how many. */
@@ -43,6 +49,9 @@ interface SnapshotRow {
   sli: number | string | null;
   burn_rates: string;
 }
+
+/** Rows written (and SLO ids looked up) by one statement. */
+const BATCH = 200;
 
 const nullableNumber = (value: number | string | null) =>
   value === null ? null : Number(value);
@@ -70,44 +79,82 @@ export class KnexEvaluationStore implements EvaluationStore {
     evaluatedAt: number,
     snapshotIntervalMs: number,
   ): Promise<boolean> {
+    const taken = await this.saveMany(
+      [{ sloId, evaluation }],
+      evaluatedAt,
+      snapshotIntervalMs,
+    );
+    return taken > 0;
+  }
+
+  async saveMany(
+    evaluations: ReadonlyArray<{ sloId: string; evaluation: SloEvaluation }>,
+    evaluatedAt: number,
+    snapshotIntervalMs: number,
+  ): Promise<number> {
+    // One evaluation per SLO (the last one given).
+    const items = [
+      ...new Map(evaluations.map(item => [item.sloId, item])).values(),
+    ];
+    if (items.length === 0) return 0;
     return this.db.transaction(async trx => {
-      await trx('slo_evaluations')
-        .insert({
-          slo_id: sloId,
-          evaluated_at: evaluatedAt,
-          status: evaluation.status,
-          result: JSON.stringify(evaluation),
-        })
-        .onConflict('slo_id')
-        .merge(['evaluated_at', 'status', 'result']);
-      const last = await trx('slo_snapshots')
-        .where({ slo_id: sloId })
-        .max({ at: 'taken_at' })
-        .first();
-      const lastAt =
-        last?.at === null || last?.at === undefined
-          ? undefined
-          : Number(last.at);
-      if (lastAt !== undefined && evaluatedAt - lastAt < snapshotIntervalMs) {
-        return false;
+      for (let i = 0; i < items.length; i += BATCH) {
+        await trx('slo_evaluations')
+          .insert(
+            items.slice(i, i + BATCH).map(({ sloId, evaluation }) => ({
+              slo_id: sloId,
+              evaluated_at: evaluatedAt,
+              status: evaluation.status,
+              result: JSON.stringify(evaluation),
+            })),
+          )
+          .onConflict('slo_id')
+          .merge(['evaluated_at', 'status', 'result']);
       }
-      await trx('slo_snapshots')
-        .insert({
-          slo_id: sloId,
-          taken_at: evaluatedAt,
-          status: evaluation.status,
-          budget_remaining:
-            evaluation.budget.total > 0 ? evaluation.budget.remaining : null,
-          sli: evaluation.budget.sli,
-          burn_rates: JSON.stringify(
-            Object.fromEntries(
-              evaluation.burnRates.map(b => [b.window, b.burnRate]),
-            ),
-          ),
-        })
-        .onConflict(['slo_id', 'taken_at'])
-        .ignore();
-      return true;
+      const lastSnapshot = new Map<string, number>();
+      for (let i = 0; i < items.length; i += BATCH) {
+        const rows: Array<{ slo_id: string; at: number | string | null }> =
+          await trx('slo_snapshots')
+            .whereIn(
+              'slo_id',
+              items.slice(i, i + BATCH).map(item => item.sloId),
+            )
+            .groupBy('slo_id')
+            .select('slo_id')
+            .max({ at: 'taken_at' });
+        for (const row of rows) {
+          if (row.at !== null) lastSnapshot.set(row.slo_id, Number(row.at));
+        }
+      }
+      const due = items.filter(({ sloId }) => {
+        const lastAt = lastSnapshot.get(sloId);
+        return (
+          lastAt === undefined || evaluatedAt - lastAt >= snapshotIntervalMs
+        );
+      });
+      for (let i = 0; i < due.length; i += BATCH) {
+        await trx('slo_snapshots')
+          .insert(
+            due.slice(i, i + BATCH).map(({ sloId, evaluation }) => ({
+              slo_id: sloId,
+              taken_at: evaluatedAt,
+              status: evaluation.status,
+              budget_remaining:
+                evaluation.budget.total > 0
+                  ? evaluation.budget.remaining
+                  : null,
+              sli: evaluation.budget.sli,
+              burn_rates: JSON.stringify(
+                Object.fromEntries(
+                  evaluation.burnRates.map(b => [b.window, b.burnRate]),
+                ),
+              ),
+            })),
+          )
+          .onConflict(['slo_id', 'taken_at'])
+          .ignore();
+      }
+      return due.length;
     });
   }
 

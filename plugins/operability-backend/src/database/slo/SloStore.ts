@@ -112,7 +112,7 @@ function assertFits(input: SloInput): void {
 
 /** Tables whose rows belong to one SLO (`slo_id`), deleted with it. */
 const DEPENDENT_TABLES = [
-  'sli_buckets',
+  'sli_chunks',
   'sli_collection',
   'slo_evaluations',
   'slo_snapshots',

@@ -1,6 +1,7 @@
 import {
   describeZodError,
   formatDurationShorthand,
+  isValidSliCounts,
   sliCountsSchema,
   type SliPushRequest,
   type SliPushResponse,
@@ -107,13 +108,18 @@ export class SliIngest {
         `buckets: at most ${push.maxBuckets} buckets per request, got ${buckets.length}; split the push`,
       );
     }
+    // Where each bucket first appears, by bucket number when aligned (a small integer,
+    // cheap to hold), else by start.
     const firstIndex = new Map<number, number>();
+    const firstIndexUnaligned = new Map<number, number>();
+    // A request holds up to 10,000 buckets: messages are built only for buckets with a problem.
     buckets.forEach((b, i) => {
       const at = `buckets[${i}].start`;
-      const start = new Date(b.start).toISOString();
-      if (b.start % width !== 0) {
+      const start = () => new Date(b.start).toISOString();
+      const aligned = b.start % width === 0;
+      if (!aligned) {
         problems.push(
-          `${at}: ${start} is not aligned to ${formatDurationShorthand(
+          `${at}: ${start()} is not aligned to ${formatDurationShorthand(
             width,
           )} buckets; use ${new Date(
             alignDown(b.start, width),
@@ -121,31 +127,35 @@ export class SliIngest {
         );
       } else if (b.start > now + push.maxFutureMs) {
         problems.push(
-          `${at}: ${start} is in the future (now is ${new Date(
+          `${at}: ${start()} is in the future (now is ${new Date(
             now,
           ).toISOString()}); push a bucket once it has started`,
         );
       } else if (b.start < oldestKept) {
         problems.push(
-          `${at}: ${start} is older than the SLI retention; buckets before ${new Date(
+          `${at}: ${start()} is older than the SLI retention; buckets before ${new Date(
             oldestKept,
           ).toISOString()} are not kept`,
         );
       }
-      const earlier = firstIndex.get(b.start);
+      const seen = aligned ? firstIndex : firstIndexUnaligned;
+      const key = aligned ? b.start / width : b.start;
+      const earlier = seen.get(key);
       if (earlier !== undefined) {
         problems.push(
           `${at}: the same bucket as buckets[${earlier}]; send each bucket once`,
         );
       } else {
-        firstIndex.set(b.start, i);
+        seen.set(key, i);
       }
-      const counts = sliCountsSchema.safeParse({
-        good: b.good,
-        total: b.total,
-      });
-      if (!counts.success) {
-        problems.push(describeZodError(counts.error, `buckets[${i}]`));
+      if (!isValidSliCounts(b.good, b.total)) {
+        const counts = sliCountsSchema.safeParse({
+          good: b.good,
+          total: b.total,
+        });
+        if (!counts.success) {
+          problems.push(describeZodError(counts.error, `buckets[${i}]`));
+        }
       }
     });
     if (problems.length > 0) {

@@ -214,14 +214,17 @@ describe('BudgetEvaluator', () => {
       snapshotIntervalMs: HOUR,
       concurrency: 1,
     });
-    // The scheduler aborts the signal at the task's timeout: here, during the first save.
+    // The scheduler aborts the signal at the task's timeout: here, while the counts of the
+    // SLO evaluated second are read (one at a time). The first, computed before, is stored.
     const timeout = new AbortController();
-    const save = store.evaluations.save.bind(store.evaluations);
+    const getCountsMany = store.sli.getCountsMany.bind(store.sli);
+    const seen = new Set<string>();
     jest
-      .spyOn(store.evaluations, 'save')
+      .spyOn(store.sli, 'getCountsMany')
       .mockImplementation(async (...args) => {
-        timeout.abort();
-        return save(...args);
+        seen.add(args[0]);
+        if (seen.size > 1) timeout.abort();
+        return getCountsMany(...args);
       });
 
     await expect(
@@ -241,13 +244,44 @@ describe('BudgetEvaluator', () => {
     );
     // The timeout comes while the SLO's counts are read.
     const timeout = new AbortController();
-    const getCounts = store.sli.getCounts.bind(store.sli);
-    jest.spyOn(store.sli, 'getCounts').mockImplementation(async (...args) => {
-      timeout.abort();
-      return getCounts(...args);
-    });
+    const getCountsMany = store.sli.getCountsMany.bind(store.sli);
+    jest
+      .spyOn(store.sli, 'getCountsMany')
+      .mockImplementation(async (...args) => {
+        timeout.abort();
+        return getCountsMany(...args);
+      });
     await evaluator.evaluateAll(NOW, { signal: timeout.signal });
     expect((await store.evaluations.latest([record.id])).size).toBe(0);
+  });
+
+  it('stores a batch one SLO at a time when the batch fails, counting only failed SLOs', async () => {
+    const { store, record, evaluator } = await setup(
+      openSloYaml({ target: 0.99, duration: '1d' }),
+    );
+    const second = await store.slos.upsert({
+      ...record,
+      entityRef: 'component:default/grafana',
+    });
+    await write(store, record.id, traffic(NOW - HOUR, NOW, 10));
+    const saveMany = jest
+      .spyOn(store.evaluations, 'saveMany')
+      .mockRejectedValueOnce(new Error('deadlock detected'));
+    const save = jest.spyOn(store.evaluations, 'save');
+    save.mockImplementation(async (sloId, ...rest) => {
+      if (sloId === second.id) throw new Error('the disk is full');
+      save.mockRestore();
+      return store.evaluations.save(sloId, ...rest);
+    });
+    await expect(evaluator.evaluateAll(NOW)).resolves.toEqual({
+      evaluated: 1,
+      failed: 1,
+      snapshots: 1,
+    });
+    // The batch held both SLOs; the single saves go through saveMany too.
+    expect(saveMany.mock.calls[0][0]).toHaveLength(2);
+    const latest = await store.evaluations.latest([record.id, second.id]);
+    expect([...latest.keys()]).toEqual([record.id]);
   });
 });
 

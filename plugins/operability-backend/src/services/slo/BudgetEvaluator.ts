@@ -17,6 +17,9 @@ import type { OperabilityStore } from '../../database/OperabilityStore';
 import { alignDown, type SliCounts } from '../../database/sli/SliStore';
 import type { SloRecord } from '../../database/slo/SloStore';
 
+/** Evaluations stored per transaction. */
+const SAVE_BATCH = 200;
+
 /** What one evaluation run did. */
 export interface EvaluationRunResult {
   evaluated: number;
@@ -101,24 +104,22 @@ export class BudgetEvaluator {
     const table = multiwindowTable(period.periodMs, target);
     const windows = alertWindows(table);
 
-    const counts = new Map<number, SliCounts>();
-    await Promise.all(
-      windows.map(async ({ windowMs }) => {
-        counts.set(
-          windowMs,
-          await sli.getCounts(record.id, end - windowMs, end, clock),
-        );
-      }),
-    );
-    const exhaustion =
-      counts.get(EXHAUSTION_WINDOW_MS) ??
-      (await sli.getCounts(record.id, end - EXHAUSTION_WINDOW_MS, end, clock));
-    const periodCounts = await sli.getCounts(
+    // Every window, the exhaustion window and the period in one query.
+    const measured = [
+      ...new Set([...windows.map(w => w.windowMs), EXHAUSTION_WINDOW_MS]),
+    ];
+    const [periodCounts, ...windowCounts] = await sli.getCountsMany(
       record.id,
-      period.start,
-      end,
+      [
+        { from: period.start, to: end },
+        ...measured.map(windowMs => ({ from: end - windowMs, to: end })),
+      ],
       clock,
     );
+    const counts = new Map<number, SliCounts>(
+      measured.map((windowMs, i) => [windowMs, windowCounts[i]]),
+    );
+    const exhaustion = counts.get(EXHAUSTION_WINDOW_MS)!;
 
     // Calendar windows never regain budget before the period resets.
     const samePeriod =
@@ -199,9 +200,10 @@ export class BudgetEvaluator {
   }
 
   /**
-   * Evaluates every SLO (or those of `options.ids`) and stores the results; one SLO's failure
-   * does not stop the others. Once `options.signal` aborts (the task's timeout), SLOs not
-   * started yet are left for the next run.
+   * Evaluates every SLO (or those of `options.ids`) and stores the results, a batch of SLOs
+   * per transaction; one SLO's failure does not stop the others. Once `options.signal` aborts
+   * (the task's timeout), SLOs not started yet are left for the next run and nothing computed
+   * after the abort is stored.
    */
   async evaluateAll(
     now: number = Date.now(),
@@ -215,10 +217,14 @@ export class BudgetEvaluator {
     );
     const previous = await store.evaluations.latest(records.map(r => r.id));
     const limit = pLimit(this.options.concurrency ?? 4);
-    let evaluated = 0;
     let failed = 0;
-    let snapshots = 0;
-    await Promise.all(
+    const warn = (record: SloRecord, error: unknown) => {
+      failed++;
+      logger.warn(
+        `Could not evaluate SLO ${record.id} (${record.entityRef}, ${record.ref}): ${error}`,
+      );
+    };
+    const results = await Promise.all(
       records.map(record =>
         limit(async () => {
           if (signal?.aborted) return;
@@ -228,11 +234,35 @@ export class BudgetEvaluator {
               now,
               previous.get(record.id),
             );
-            if (signal?.aborted) return;
+            if (signal?.aborted) return undefined;
+            return { record, sloId: record.id, evaluation };
+          } catch (error) {
+            warn(record, error);
+            return undefined;
+          }
+        }),
+      ),
+    );
+    const done = results.filter(<T>(r: T | undefined): r is T => Boolean(r));
+    let evaluated = 0;
+    let snapshots = 0;
+    for (let i = 0; i < done.length; i += SAVE_BATCH) {
+      const batch = done.slice(i, i + SAVE_BATCH);
+      try {
+        snapshots += await store.evaluations.saveMany(
+          batch,
+          now,
+          snapshotIntervalMs,
+        );
+        evaluated += batch.length;
+      } catch {
+        // One SLO's write failing fails its batch: the batch is written one by one.
+        for (const item of batch) {
+          try {
             if (
               await store.evaluations.save(
-                record.id,
-                evaluation,
+                item.sloId,
+                item.evaluation,
                 now,
                 snapshotIntervalMs,
               )
@@ -241,14 +271,11 @@ export class BudgetEvaluator {
             }
             evaluated++;
           } catch (error) {
-            failed++;
-            logger.warn(
-              `Could not evaluate SLO ${record.id} (${record.entityRef}, ${record.ref}): ${error}`,
-            );
+            warn(item.record, error);
           }
-        }),
-      ),
-    );
+        }
+      }
+    }
     return { evaluated, failed, snapshots };
   }
 
