@@ -227,19 +227,23 @@ export class BudgetEvaluator {
     const results = await Promise.all(
       records.map(record =>
         limit(async () => {
-          if (signal?.aborted) return;
-          try {
-            const evaluation = await this.evaluate(
-              record,
-              now,
-              previous.get(record.id),
-            );
-            if (signal?.aborted) return undefined;
-            return { record, sloId: record.id, evaluation };
-          } catch (error) {
-            warn(record, error);
-            return undefined;
+          // Not started, or computed after the abort: left for the next run.
+          let item;
+          if (!signal?.aborted) {
+            try {
+              const evaluation = await this.evaluate(
+                record,
+                now,
+                previous.get(record.id),
+              );
+              if (!signal?.aborted) {
+                item = { record, sloId: record.id, evaluation };
+              }
+            } catch (error) {
+              warn(record, error);
+            }
           }
+          return item;
         }),
       ),
     );
