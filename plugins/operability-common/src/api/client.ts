@@ -5,6 +5,7 @@ import type { SliPushRequest, SliPushResponse } from './sli';
 import type {
   EntityIncidentsResponse,
   Incident,
+  IncidentRangeMatch,
   IncidentSeverity,
   IncidentStatsResponse,
   IncidentStatus,
@@ -55,9 +56,11 @@ export interface IncidentListOptions extends RequestOptions {
   severity?: IncidentSeverity[];
   status?: IncidentStatus[];
   source?: string[];
-  /** Incidents open at any moment of `[from, to)`, ISO 8601. */
+  /** Incidents open at any moment of `[from, to)`, ISO 8601 (see `match`). */
   from?: string;
   to?: string;
+  /** `started`: incidents that started in `[from, to)` instead (default `open`). */
+  match?: IncidentRangeMatch;
   /** Page size, 1 to 100 (default 20). */
   limit?: number;
   offset?: number;

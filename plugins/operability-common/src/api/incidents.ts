@@ -57,6 +57,11 @@ export interface IncidentBudgetCost {
   sloId: string;
   /** The objective's key within the entity (`name`, or `name/1`, ... for further objectives). */
   sloRef: string;
+  /**
+   * The objective's display name, as SLO lists show it (the SLO's `displayName`, with the
+   * objective's for further objectives); absent when the SLO has none: show `sloRef`.
+   */
+  sloDisplayName?: string;
   /** The SLO period whose budget the share refers to, e.g. `28d`. */
   period: string;
   /**
@@ -251,9 +256,21 @@ function checkRange(
 }
 
 /**
+ * How an incident list's time range `[from, to)` selects incidents: `open` (the default)
+ * lists those open at any moment of it, as charts shade them; `started` lists those that
+ * started in it, as the incident statistics count them.
+ * @public
+ */
+export const INCIDENT_RANGE_MATCHES = ['open', 'started'] as const;
+
+/** How an incident list's time range selects incidents. @public */
+export type IncidentRangeMatch = (typeof INCIDENT_RANGE_MATCHES)[number];
+
+/**
  * Query of `GET /entities/{kind}/{namespace}/{name}/incidents`: filters by severity, status
  * and source (each repeated or comma-separated), a time range (incidents open at any moment
- * of `[from, to)`), and a page (`offset`, `limit` up to 100, newest first).
+ * of `[from, to)`, or with `match=started` those that started in it), and a page (`offset`,
+ * `limit` up to 100, newest first).
  * @public
  */
 export const incidentListQuerySchema = z
@@ -263,6 +280,11 @@ export const incidentListQuerySchema = z
     source: queryList(incidentSourceNameSchema).optional(),
     from: instantSchema.optional(),
     to: instantSchema.optional(),
+    match: z
+      .enum(INCIDENT_RANGE_MATCHES, {
+        error: `must be one of ${INCIDENT_RANGE_MATCHES.join(', ')}`,
+      })
+      .optional(),
     limit: wholeNumberParam(1, 100).default(20),
     offset: offsetParam,
   })

@@ -1,6 +1,7 @@
 import {
   MANUAL_INCIDENT_SOURCE,
   type IncidentLinks,
+  type IncidentRangeMatch,
   type IncidentSeverity,
   type IncidentStatus,
 } from '@airworthy/plugin-operability-common';
@@ -33,9 +34,10 @@ export interface IncidentFilter {
   severities?: IncidentSeverity[];
   statuses?: IncidentStatus[];
   sources?: string[];
-  /** Incidents open at any moment of `[from, to)`. */
+  /** Incidents open at any moment of `[from, to)` (with `match: 'started'`, started in it). */
   from?: number;
   to?: number;
+  match?: IncidentRangeMatch;
 }
 
 /** The fields of a manual incident (or a change to one: `null` clears). */
@@ -348,7 +350,12 @@ export class KnexIncidentStore implements IncidentStore {
     return row ? (await this.withEntities([row]))[0] : undefined;
   }
 
-  private entityIncidents(entityRef: string, from?: number, to?: number) {
+  private entityIncidents(
+    entityRef: string,
+    from?: number,
+    to?: number,
+    match: IncidentRangeMatch = 'open',
+  ) {
     const query = this.db<IncidentRow>('incidents')
       .join(
         'incident_entities',
@@ -357,7 +364,9 @@ export class KnexIncidentStore implements IncidentStore {
       )
       .where('incident_entities.entity_ref', entityRef);
     if (to !== undefined) query.where('incidents.started_at', '<', to);
-    if (from !== undefined) {
+    if (from !== undefined && match === 'started') {
+      query.where('incidents.started_at', '>=', from);
+    } else if (from !== undefined) {
       query.where(q =>
         q
           .whereNull('incidents.resolved_at')
@@ -375,6 +384,7 @@ export class KnexIncidentStore implements IncidentStore {
       filter.entityRef,
       filter.from,
       filter.to,
+      filter.match,
     );
     if (filter.severities?.length) {
       query.whereIn('incidents.severity', filter.severities);

@@ -25,11 +25,15 @@ async function setUp() {
     extraObjective: 0.99,
   });
   const slos = [];
-  for (const slo of [first, second]) {
+  for (const [slo, displayName] of [
+    [first, 'Hub availability'],
+    [second, 'Hub availability: 99%'],
+  ] as const) {
     slos.push(
       await store.slos.upsert(
         sloInput({
           ref: slo.ref,
+          displayName,
           target: slo.target,
           period: slo.timeWindow.duration,
           definition: slo,
@@ -107,6 +111,7 @@ describe('IncidentBudgetCostCalculator', () => {
       {
         sloId: slos[0].id,
         sloRef: 'availability',
+        sloDisplayName: 'Hub availability',
         period: '1d',
         from: '2026-11-20T10:00:00.000Z',
         to: '2026-11-20T10:30:00.000Z',
@@ -117,6 +122,7 @@ describe('IncidentBudgetCostCalculator', () => {
       {
         sloId: slos[1].id,
         sloRef: 'availability/1',
+        sloDisplayName: 'Hub availability: 99%',
         period: '1d',
         from: '2026-11-20T10:00:00.000Z',
         to: '2026-11-20T10:30:00.000Z',

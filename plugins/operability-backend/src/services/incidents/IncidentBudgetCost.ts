@@ -79,6 +79,7 @@ export class IncidentBudgetCostCalculator {
     return {
       sloId: slo.id,
       sloRef: slo.ref,
+      sloDisplayName: slo.displayName,
       period: slo.period,
       from: iso(during.from),
       to: iso(during.to),

@@ -99,6 +99,7 @@ export class IncidentHistory {
         sources: query.source,
         from: query.from,
         to: query.to,
+        match: query.match,
       },
       { offset: query.offset, limit: query.limit },
     );

@@ -5,6 +5,7 @@ import {
   TIME,
   type DurationStats,
   type EntityIncidentsResponse,
+  type Incident,
   type IncidentStatsResponse,
 } from '@airworthy/plugin-operability-common';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
@@ -20,6 +21,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import { useState } from 'react';
 import { operabilityApiRef } from '../../api';
 import { useAsyncContent } from '../../hooks/useAsyncContent';
@@ -45,9 +47,18 @@ import {
   SeverityChip,
   StatTile,
   ToneChip,
+  WrappingText,
 } from '../common';
 
 const PAGE_SIZES = [5, 10, 20, 50];
+
+/** A period as the card names it: `the last 28 days (2026-11-01 to 2026-11-29)`. */
+function describePeriod(from: string, to: string): string {
+  const days = Math.round((Date.parse(to) - Date.parse(from)) / TIME.DAY);
+  return `the last ${plural(days, 'day')} (${formatDate(from)} to ${formatDate(
+    to,
+  )})`;
+}
 
 /** The YAML that connects an entity to incident sources. */
 export function incidentAnnotationSnippet(entity: Entity): string {
@@ -132,99 +143,139 @@ function StatsTiles(props: { stats: IncidentStatsResponse }) {
 
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
+const useTableStyles = makeStyles(theme => ({
+  table: {
+    // Fits a half-width card (about 700 px): the incident's name and the SLOs' names wrap
+    // between words, dates and durations never wrap.
+    '& td, & th': {
+      verticalAlign: 'top',
+      padding: theme.spacing(1, 1),
+      overflowWrap: 'break-word',
+    },
+    '& td:first-child, & th:first-child': { paddingLeft: 0 },
+    '& td:last-child, & th:last-child': { paddingRight: 0 },
+  },
+  meta: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(0.5, 1),
+    marginTop: theme.spacing(0.5),
+  },
+}));
+
+function IncidentRow(props: { incident: Incident; nowMs: number }) {
+  const { incident, nowMs } = props;
+  const classes = useTableStyles();
+  const links = incidentLinks(incident);
+  const cost = describeBudgetCost(incident.budgetCost);
+  return (
+    <TableRow>
+      <TableCell>
+        {/* Untrusted text: rendered as text, never as HTML. */}
+        <Typography variant="body2">
+          <WrappingText text={incident.title} />
+        </Typography>
+        <div className={classes.meta}>
+          <SeverityChip severity={incident.severity} />
+          {incident.status !== 'resolved' && (
+            <ToneChip
+              label={incident.status}
+              tone={incident.status === 'open' ? 'error' : 'warning'}
+            />
+          )}
+          <Typography variant="caption" color="textSecondary">
+            {incident.source}
+            {incident.status === 'resolved' ? ' · resolved' : ''}
+            {incident.postMortem && !links.some(l => l.kind === 'postMortem')
+              ? ' · post-mortem'
+              : ''}
+          </Typography>
+          {links.map(link => (
+            <Typography variant="caption" key={link.kind}>
+              <SafeLink href={link.href}>{link.label}</SafeLink>
+            </Typography>
+          ))}
+        </div>
+      </TableCell>
+      <TableCell title={formatInstant(incident.startedAt)} style={NOWRAP}>
+        {formatDate(incident.startedAt)}
+      </TableCell>
+      <TableCell style={NOWRAP}>
+        {formatDuration(incidentDurationMs(incident, nowMs))}
+        {incident.resolvedAt ? null : (
+          <Typography variant="caption" color="textSecondary" component="div">
+            so far
+          </Typography>
+        )}
+      </TableCell>
+      <TableCell>
+        {cost.length ? (
+          cost.map(c => (
+            <Typography variant="body2" key={c}>
+              {c}
+            </Typography>
+          ))
+        ) : (
+          <Typography
+            variant="body2"
+            color="textSecondary"
+            title="No SLO of this entity counted events while it lasted"
+          >
+            –
+          </Typography>
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}
+
 function IncidentTable(props: {
   response: EntityIncidentsResponse;
   nowMs: number;
 }) {
   const { response, nowMs } = props;
-  // Narrow cards scroll sideways rather than break dates and words letter by letter.
+  const classes = useTableStyles();
+  // Four columns fit a half-width card; a name without any place to wrap (a long token) still
+  // scrolls sideways rather than spill out of the card.
   return (
     <Box style={{ overflowX: 'auto' }}>
-      <Table size="small" aria-label="Incidents">
+      <Table size="small" aria-label="Incidents" className={classes.table}>
         <TableHead>
           <TableRow>
-            <TableCell style={NOWRAP}>Severity</TableCell>
-            <TableCell style={{ minWidth: 200 }}>Incident</TableCell>
-            <TableCell style={NOWRAP}>Status</TableCell>
+            <TableCell>Incident</TableCell>
             <TableCell style={NOWRAP}>Started</TableCell>
             <TableCell style={NOWRAP}>Duration</TableCell>
-            <TableCell style={{ ...NOWRAP, minWidth: 180 }}>
-              Budget cost
-            </TableCell>
-            <TableCell style={NOWRAP}>Links</TableCell>
+            <TableCell style={{ width: '32%' }}>Budget cost</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
-          {response.items.map(incident => {
-            const links = incidentLinks(incident);
-            const cost = describeBudgetCost(incident.budgetCost);
-            return (
-              <TableRow key={incident.id}>
-                <TableCell>
-                  <SeverityChip severity={incident.severity} />
-                </TableCell>
-                <TableCell>
-                  {/* Untrusted text: rendered as text, never as HTML. */}
-                  <Typography variant="body2">{incident.title}</Typography>
-                  <Typography variant="caption" color="textSecondary">
-                    {incident.source}
-                    {incident.postMortem ? ' · post-mortem' : ''}
-                  </Typography>
-                </TableCell>
-                <TableCell style={NOWRAP}>
-                  {incident.status === 'resolved' ? (
-                    'resolved'
-                  ) : (
-                    <ToneChip
-                      label={incident.status}
-                      tone={incident.status === 'open' ? 'error' : 'warning'}
-                    />
-                  )}
-                </TableCell>
-                <TableCell
-                  title={formatInstant(incident.startedAt)}
-                  style={NOWRAP}
-                >
-                  {formatDate(incident.startedAt)}
-                </TableCell>
-                <TableCell style={NOWRAP}>
-                  {formatDuration(incidentDurationMs(incident, nowMs))}
-                  {incident.resolvedAt ? '' : ' so far'}
-                </TableCell>
-                <TableCell style={{ minWidth: 180 }}>
-                  {cost.length ? cost.map(c => <div key={c}>{c}</div>) : '–'}
-                </TableCell>
-                <TableCell style={NOWRAP}>
-                  {links.length
-                    ? links.map(link => (
-                        <div key={link.kind}>
-                          <SafeLink href={link.href}>{link.label}</SafeLink>
-                        </div>
-                      ))
-                    : '–'}
-                </TableCell>
-              </TableRow>
-            );
-          })}
+          {response.items.map(incident => (
+            <IncidentRow key={incident.id} incident={incident} nowMs={nowMs} />
+          ))}
         </TableBody>
       </Table>
     </Box>
   );
 }
 
-function NoIncidents(props: { entity: Entity; filtered: boolean }) {
+function NoIncidents(props: {
+  entity: Entity;
+  filtered: boolean;
+  period: string;
+}) {
   if (props.filtered) {
     return (
       <Typography variant="body2">
-        No incident matches these filters.
+        No incident of {props.period} matches these filters.
       </Typography>
     );
   }
   if (hasIncidentSource(props.entity)) {
     return (
       <Typography variant="body2">
-        No incidents recorded. Incidents appear here as the sources named in
-        this entity's annotations report them.
+        No incident started in {props.period}. Incidents appear here as the
+        sources named in this entity's annotations report them.
       </Typography>
     );
   }
@@ -263,18 +314,27 @@ export function EntityIncidentsCard() {
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(5);
 
+  // The backend's statistics period (the configured days up to now) is the card's period:
+  // the list asks for the incidents that started in it, the ones the figures count.
   const stats = useAsyncContent(
     () => api.getEntityIncidentStats(entityRef),
     [api, entityRef],
   );
+  const period = stats.latest
+    ? { from: stats.latest.from, to: stats.latest.to }
+    : undefined;
   const list = useAsyncContent(
-    () =>
+    async () =>
+      period &&
       api.getEntityIncidents(entityRef, {
         ...filters,
+        from: period.from,
+        to: period.to,
+        match: 'started',
         limit: pageSize,
         offset: page * pageSize,
       }),
-    [api, entityRef, filters, page, pageSize],
+    [api, entityRef, period?.from, period?.to, filters, page, pageSize],
   );
 
   const setFilter = <K extends keyof IncidentFilters>(
@@ -287,17 +347,16 @@ export function EntityIncidentsCard() {
   const filtered = Object.values(filters).some(v => v.length > 0);
   const choices = incidentFilterChoices(stats.value?.countsBySource);
   const nowMs = Date.now();
+  const periodText = period ? describePeriod(period.from, period.to) : '';
 
   // The page shown stays while the next loads: the pagination keeps its place and focus.
   const listContent = list.render(
     value =>
       value.totalItems === 0 ? (
-        <NoIncidents entity={entity} filtered={filtered} />
+        <NoIncidents entity={entity} filtered={filtered} period={periodText} />
       ) : (
         <>
-          <Box style={{ overflowX: 'auto' }}>
-            <IncidentTable response={value} nowMs={nowMs} />
-          </Box>
+          <IncidentTable response={value} nowMs={nowMs} />
           <TablePagination
             component="div"
             count={value.totalItems}
@@ -318,13 +377,7 @@ export function EntityIncidentsCard() {
   return (
     <InfoCard
       title="Incidents"
-      subheader={
-        stats.value
-          ? `Figures of ${formatDate(stats.value.from)} to ${formatDate(
-              stats.value.to,
-            )}`
-          : undefined
-      }
+      subheader={period ? `Incidents that started in ${periodText}` : undefined}
     >
       {stats.render(
         value => (
