@@ -10,7 +10,6 @@ import {
 } from '@backstage/frontend-test-utils';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
-import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import plugin, {
   entityIncidentsCard,
@@ -26,8 +25,8 @@ import {
   createTestClient,
   emptyEntityHandlers,
   emptyPortfolioHandler,
+  emptySloListHandler,
   testComponent,
-  TEST_BASE_URL,
 } from './__testUtils__';
 
 const server = setupServer(...emptyEntityHandlers);
@@ -124,23 +123,7 @@ describe('new frontend system extensions', () => {
   it('mounts the SLO editor page at /operability/slos', async () => {
     const tester = createExtensionTester(sloEditorPage);
     expect(tester.get(coreExtensionData.routePath)).toBe('/operability/slos');
-    server.use(
-      http.get(`${TEST_BASE_URL}/slos`, () =>
-        HttpResponse.json({
-          items: [],
-          totalItems: 0,
-          offset: 0,
-          limit: 25,
-          statusCounts: {
-            exhausted: 0,
-            critical: 0,
-            warning: 0,
-            'no-data': 0,
-            ok: 0,
-          },
-        }),
-      ),
-    );
+    server.use(emptySloListHandler);
     renderInTestApp(tester.reactElement(), {
       apis: [[operabilityApiRef, createTestClient()]],
     });

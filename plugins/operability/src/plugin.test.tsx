@@ -24,6 +24,7 @@ import {
   createTestClient,
   emptyEntityHandlers,
   emptyPortfolioHandler,
+  emptySloListHandler,
   testComponent,
 } from './__testUtils__';
 
@@ -126,15 +127,14 @@ describe('package entry point', () => {
 });
 
 describe('legacy SLO editor page', () => {
-  it('renders at its mount point', async () => {
+  it('renders the SLO list at its mount point', async () => {
+    server.use(emptySloListHandler);
     await renderLegacyPage(
       '/operability/slos',
       sloEditorRouteRef,
       <SloEditorPage />,
     );
-    expect(
-      await screen.findByText(/Open an SLO from an entity's SLO card/),
-    ).toBeInTheDocument();
+    expect(await screen.findByText(/No SLO matches/)).toBeInTheDocument();
   });
 });
 

@@ -394,6 +394,23 @@ describe('SLO routes', () => {
     );
   });
 
+  it('lists the retired SLOs of an entity gone from the catalog to those who may write its SLOs, and 404 to others', async () => {
+    const gone = `${BASE}/entities/component/default/gone/slos/retired`;
+    const sre = await start(AuthorizeResult.ALLOW);
+    const listed = await request(sre.server).get(gone);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual({
+      entityRef: 'component:default/gone',
+      items: [],
+    });
+    const visitor = await start(AuthorizeResult.DENY);
+    const refused = await request(visitor.server).get(gone);
+    expect(refused.status).toBe(404);
+    expect(refused.body.error.message).toBe(
+      'No entity component:default/gone in the catalog',
+    );
+  });
+
   it('answers 404 for an unknown entity or SLO and 400 for a malformed id', async () => {
     const backend = await start();
     const unknownEntity = await request(backend.server)

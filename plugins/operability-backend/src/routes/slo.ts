@@ -75,9 +75,11 @@ export function createSloRoutes(options: {
     '/entities/:kind/:namespace/:name/slos/retired',
     async (req, res) => {
       const credentials = await httpAuth.credentials(req);
-      const { entityRef } = await entityAccess.requireEntity(
+      // An entity gone from the catalog keeps its retired SLOs: the SRE groups can find them.
+      const entityRef = await entityAccess.requireEntityOrPermission(
         entityRefParam(req.params),
         credentials,
+        operabilitySloWritePermission,
       );
       res.json(await sloRegistry.listRetired(entityRef));
     },

@@ -63,6 +63,23 @@ export function testIncident(
 }
 
 /** msw handler of a portfolio in which no entity matches. */
+/** `GET /slos` answering an empty SLO list. */
+export const emptySloListHandler = http.get(`${TEST_BASE_URL}/slos`, () =>
+  HttpResponse.json({
+    items: [],
+    totalItems: 0,
+    offset: 0,
+    limit: 25,
+    statusCounts: {
+      exhausted: 0,
+      critical: 0,
+      warning: 0,
+      'no-data': 0,
+      ok: 0,
+    },
+  }),
+);
+
 export const emptyPortfolioHandler = http.get(
   `${TEST_BASE_URL}/portfolio`,
   () =>

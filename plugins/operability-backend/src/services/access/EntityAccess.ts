@@ -81,6 +81,29 @@ export class EntityAccess {
     return { entity, entityRef };
   }
 
+  /**
+   * Like `requireEntity`, for what Airworthy keeps of entities the catalog no longer has
+   * (retired SLOs): a missing entity is no obstacle for a caller allowed `permission` on it
+   * (the SRE groups; owners can no longer be known). Everyone else gets the usual 404.
+   */
+  async requireEntityOrPermission(
+    entityRef: string,
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+  ): Promise<string> {
+    try {
+      return (await this.requireEntity(entityRef, credentials)).entityRef;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      const [decision] = await this.permissions.authorize(
+        [{ permission, resourceRef: entityRef }],
+        { credentials },
+      );
+      if (decision.result === AuthorizeResult.ALLOW) return entityRef;
+      throw error;
+    }
+  }
+
   /** Throws NotAllowedError unless the caller holds `permission` on the entity. */
   async requirePermission(
     permission: ResourcePermission<'catalog-entity'>,
