@@ -15,7 +15,9 @@ exports.up = async function up(knex) {
     table
       .bigInteger('retired_at')
       .nullable()
-      .comment('When the SLO was retired (epoch ms); null while it is in force');
+      .comment(
+        'When the SLO was retired (epoch ms); null while it is in force',
+      );
     table
       .string('retired_reason', 32)
       .nullable()
