@@ -173,6 +173,23 @@ describe('EntityIncidentsCard', () => {
     expect(queries[0].get('match')).toBe('started');
   });
 
+  it('lists every incident, newest first, when the statistics fail', async () => {
+    const queries = serve([incident(1)]);
+    server.use(
+      http.get(`${base}/stats`, () =>
+        HttpResponse.json(
+          { error: { name: 'Error', message: 'statistics unavailable' } },
+          { status: 500 },
+        ),
+      ),
+    );
+    await renderCard();
+    expect(await screen.findByText('Incident 1')).toBeInTheDocument();
+    expect(screen.getByText('All incidents, newest first')).toBeInTheDocument();
+    expect(queries.at(-1)?.get('from')).toBeNull();
+    expect(queries.at(-1)?.get('match')).toBeNull();
+  });
+
   it('filters by severity on the server and starts again at the first page', async () => {
     const queries = serve([
       ...Array.from({ length: 7 }, (_, i) => incident(i + 1)),

@@ -262,20 +262,25 @@ function IncidentTable(props: {
 function NoIncidents(props: {
   entity: Entity;
   filtered: boolean;
-  period: string;
+  /** The period named, when the statistics gave one. */
+  period?: string;
 }) {
   if (props.filtered) {
     return (
       <Typography variant="body2">
-        No incident of {props.period} matches these filters.
+        No incident{props.period ? ` of ${props.period}` : ''} matches these
+        filters.
       </Typography>
     );
   }
   if (hasIncidentSource(props.entity)) {
     return (
       <Typography variant="body2">
-        No incident started in {props.period}. Incidents appear here as the
-        sources named in this entity's annotations report them.
+        {props.period
+          ? `No incident started in ${props.period}.`
+          : 'No incidents recorded.'}{' '}
+        Incidents appear here as the sources named in this entity's annotations
+        report them.
       </Typography>
     );
   }
@@ -323,19 +328,26 @@ export function EntityIncidentsCard() {
   const period = stats.latest
     ? { from: stats.latest.from, to: stats.latest.to }
     : undefined;
-  const list = useAsyncContent(
-    async () =>
-      period &&
-      api.getEntityIncidents(entityRef, {
-        ...filters,
-        from: period.from,
-        to: period.to,
-        match: 'started',
-        limit: pageSize,
-        offset: page * pageSize,
-      }),
-    [api, entityRef, period?.from, period?.to, filters, page, pageSize],
-  );
+  // Without statistics (their request failed), the list shows every incident, newest first.
+  const statsFailed = !period && Boolean(stats.error);
+  const list = useAsyncContent(async () => {
+    if (!period && !statsFailed) return undefined;
+    return api.getEntityIncidents(entityRef, {
+      ...filters,
+      ...(period && { from: period.from, to: period.to, match: 'started' }),
+      limit: pageSize,
+      offset: page * pageSize,
+    });
+  }, [
+    api,
+    entityRef,
+    period?.from,
+    period?.to,
+    statsFailed,
+    filters,
+    page,
+    pageSize,
+  ]);
 
   const setFilter = <K extends keyof IncidentFilters>(
     key: K,
@@ -347,7 +359,9 @@ export function EntityIncidentsCard() {
   const filtered = Object.values(filters).some(v => v.length > 0);
   const choices = incidentFilterChoices(stats.value?.countsBySource);
   const nowMs = Date.now();
-  const periodText = period ? describePeriod(period.from, period.to) : '';
+  const periodText = period
+    ? describePeriod(period.from, period.to)
+    : undefined;
 
   // The page shown stays while the next loads: the pagination keeps its place and focus.
   const listContent = list.render(
@@ -377,7 +391,10 @@ export function EntityIncidentsCard() {
   return (
     <InfoCard
       title="Incidents"
-      subheader={period ? `Incidents that started in ${periodText}` : undefined}
+      subheader={
+        (period && `Incidents that started in ${periodText}`) ||
+        (statsFailed ? 'All incidents, newest first' : undefined)
+      }
     >
       {stats.render(
         value => (
