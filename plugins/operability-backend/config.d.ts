@@ -94,6 +94,32 @@ export interface Config {
        */
       sreGroups?: string[];
     };
+    /**
+     * The error-budget policy (Operate First's ADR 00007) that the deploy gate
+     * (`GET /api/operability/entities/{kind}/{namespace}/{name}/deploy-gate`) applies to the
+     * enforcing SLOs of an entity (`airworthy.dev/phase: enforcing`); informing SLOs never
+     * stop a release. An entity may change it with the `airworthy.dev/error-budget-policy`
+     * annotation (YAML or JSON with the same keys).
+     */
+    policy?: {
+      /**
+       * SLO states that block releases. Default `[exhausted]`. States: warning, critical,
+       * exhausted, no-data.
+       */
+      block?: Array<'warning' | 'critical' | 'exhausted' | 'no-data'>;
+      /** SLO states that warn. Default `[critical]`. */
+      warn?: Array<'warning' | 'critical' | 'exhausted' | 'no-data'>;
+      /** The decision for an entity without enforcing SLOs. Default `allow`. */
+      withoutEnforcingSlos?: 'allow' | 'warn' | 'block';
+      /**
+       * Exceptions (`operability.exception.write`): a blocked gate allows, with a warning,
+       * until the exception expires or is revoked.
+       */
+      exceptions?: {
+        /** Longest exception, from its grant. Default `30d`. */
+        maxDuration?: string | HumanDuration;
+      };
+    };
     /** The operability score: checks, levels, scoring schedule, exemptions and badges. */
     score?: {
       /**
@@ -174,6 +200,19 @@ export interface Config {
        * acknowledgement, resolution) may be, from the API or a source. Default `5m`.
        */
       maxFuture?: string | HumanDuration;
+      /**
+       * Records of an entity (an alert, a PagerDuty incident, a GitHub issue, a manual
+       * incident) whose spans overlap or lie at most this far apart are one incident.
+       * Default `5m`. A change regroups every entity when the plugin starts (people's
+       * merges and splits stand).
+       */
+      groupingGap?: string | HumanDuration;
+      /**
+       * How far in time a link to an alert (PagerDuty's incident key, an alert's source link
+       * in a GitHub issue) reaches its firing nearest in time: every firing of an alert has
+       * the same fingerprint. Default `1d`.
+       */
+      alertLinkWindow?: string | HumanDuration;
       /** How long webhook delivery ids are remembered for deduplication, in days. Default 30. */
       deliveryRetentionDays?: number;
       /** When delivery ids are pruned. Default every 6 hours (scope global). */

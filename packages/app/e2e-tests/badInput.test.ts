@@ -41,7 +41,10 @@ interface Case {
 interface Ids {
   sloId: string;
   repoSloId: string;
+  /** A manual incident record of jupyterhub, and the incident it belongs to. */
   incidentId: string;
+  manualIncidentId: string;
+  /** A record of jupyterhub from a source (not manual). */
   sourceIncidentId: string;
 }
 
@@ -793,30 +796,44 @@ const CASES: Case[] = [
   {
     name: 'incident patch with nothing',
     method: 'PATCH',
-    path: ids => `/api/operability/incidents/${ids.incidentId}`,
+    path: ids => `/api/operability/incidents/records/${ids.incidentId}`,
     json: {},
     status: 400,
   },
   {
     name: 'incident patch to year 1',
     method: 'PATCH',
-    path: ids => `/api/operability/incidents/${ids.incidentId}`,
+    path: ids => `/api/operability/incidents/records/${ids.incidentId}`,
     json: { startedAt: '0001-01-01T00:00:00Z' },
     status: 400,
   },
   {
     name: 'incident patch resolving before start',
     method: 'PATCH',
-    path: ids => `/api/operability/incidents/${ids.incidentId}`,
+    path: ids => `/api/operability/incidents/records/${ids.incidentId}`,
     json: { resolvedAt: '2000-01-01T00:00:00Z' },
     status: 400,
   },
   {
     name: 'incident patch of a source incident',
     method: 'PATCH',
-    path: ids => `/api/operability/incidents/${ids.sourceIncidentId}`,
+    path: ids => `/api/operability/incidents/records/${ids.sourceIncidentId}`,
     json: { title: 'x' },
     status: 409,
+  },
+  {
+    name: 'incident merge without the other incident',
+    method: 'POST',
+    path: ids => `/api/operability/incidents/${ids.manualIncidentId}/merge`,
+    json: {},
+    status: 400,
+  },
+  {
+    name: 'incident split of a record it does not have',
+    method: 'POST',
+    path: ids => `/api/operability/incidents/${ids.manualIncidentId}/split`,
+    json: { recordId: '6f1c3d2e-1111-4222-8333-444455556666' },
+    status: 404,
   },
 
   // Exemptions
@@ -1139,7 +1156,7 @@ test('bad input gets a clear 4xx and changes nothing', async ({
         (
           await getApi(
             request,
-            '/entities/component/default/jupyterhub/incidents?limit=100',
+            '/entities/component/default/jupyterhub/incidents?view=records&limit=100',
           )
         ).items
           .map((i: { title: string }) => i.title)
@@ -1158,9 +1175,9 @@ test('bad input gets a clear 4xx and changes nothing', async ({
   const hubIncidents = (
     await getApi(
       request,
-      '/entities/component/default/jupyterhub/incidents?limit=100',
+      '/entities/component/default/jupyterhub/incidents?view=records&limit=100',
     )
-  ).items as Array<{ id: string; source: string }>;
+  ).items as Array<{ id: string; source: string; incidentId: string }>;
   const manual = hubIncidents.filter(i => i.source === 'manual');
   expect(
     manual.length,
@@ -1170,6 +1187,7 @@ test('bad input gets a clear 4xx and changes nothing', async ({
     sloId: owned.find((s: { source: string }) => s.source === 'repo').id,
     repoSloId: others.find((s: { source: string }) => s.source === 'repo').id,
     incidentId: manual[0].id,
+    manualIncidentId: manual[0].incidentId,
     sourceIncidentId: hubIncidents.find(i => i.source !== 'manual')!.id,
   };
 

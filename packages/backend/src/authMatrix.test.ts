@@ -54,10 +54,21 @@ interface Call {
 
 interface Fixtures {
   sloId: string;
+  /** A manual incident of jupyterhub (created as an SRE), and its record. */
   incidentId: string;
+  recordId: string;
+  /**
+   * Two new incidents of jupyterhub, days apart, created as an SRE; `merged` merges them
+   * first. Each call takes other days, so fixtures never group with each other.
+   */
+  freshIncidents(
+    merged?: boolean,
+  ): Promise<{ first: string; second: string; secondRecord: string }>;
   /** A new API SLO of jupyterhub, created as an SRE; `retired` deletes it first. */
   freshSlo(name: string, retired?: boolean): Promise<string>;
   grantExemption(check: string): Promise<void>;
+  /** A new gate exception of jupyterhub, granted as an SRE; its id. */
+  grantGateException(): Promise<string>;
 }
 
 const API = '/api/operability';
@@ -135,6 +146,16 @@ const ROWS: Record<string, Row> = {
       return as(request(server).delete(`${API}/slos/${id}`));
     },
   },
+  'PUT /slos/:id/phase': {
+    kind: 'write',
+    permission: 'operability.slo.write',
+    send: async ({ server, as, principal, fixtures }) => {
+      const id = await fixtures.freshSlo(`phase-${principal.toLowerCase()}`);
+      return as(request(server).put(`${API}/slos/${id}/phase`)).send({
+        phase: 'enforcing',
+      });
+    },
+  },
   'POST /slos/:id/restore': {
     kind: 'write',
     permission: 'operability.slo.write',
@@ -183,13 +204,33 @@ const ROWS: Record<string, Row> = {
     send: ({ server, as, fixtures }) =>
       as(request(server).get(`${API}/incidents/${fixtures.incidentId}`)),
   },
-  'PATCH /incidents/:id': {
+  'PATCH /incidents/records/:id': {
     kind: 'write',
     permission: 'operability.incident.write',
     send: ({ server, as, principal, fixtures }) =>
-      as(request(server).patch(`${API}/incidents/${fixtures.incidentId}`)).send(
-        { title: `Changed by ${principal}` },
-      ),
+      as(
+        request(server).patch(`${API}/incidents/records/${fixtures.recordId}`),
+      ).send({ title: `Changed by ${principal}` }),
+  },
+  'POST /incidents/:id/merge': {
+    kind: 'write',
+    permission: 'operability.incident.write',
+    send: async ({ server, as, fixtures }) => {
+      const { first, second } = await fixtures.freshIncidents();
+      return as(request(server).post(`${API}/incidents/${first}/merge`)).send({
+        incidentId: second,
+      });
+    },
+  },
+  'POST /incidents/:id/split': {
+    kind: 'write',
+    permission: 'operability.incident.write',
+    send: async ({ server, as, fixtures }) => {
+      const { first, secondRecord } = await fixtures.freshIncidents(true);
+      return as(request(server).post(`${API}/incidents/${first}/split`)).send({
+        recordId: secondRecord,
+      });
+    },
   },
   'GET /score/checks': {
     kind: 'authenticated',
@@ -225,6 +266,32 @@ const ROWS: Record<string, Row> = {
       return as(request(server).delete(`${HUB}/exemptions/runbook`));
     },
   },
+  'GET /entities/:kind/:namespace/:name/deploy-gate': {
+    kind: 'read',
+    send: ({ server, as }) => as(request(server).get(`${HUB}/deploy-gate`)),
+  },
+  'GET /entities/:kind/:namespace/:name/gate-exceptions': {
+    kind: 'read',
+    send: ({ server, as }) => as(request(server).get(`${HUB}/gate-exceptions`)),
+  },
+  'POST /entities/:kind/:namespace/:name/gate-exceptions': {
+    kind: 'write',
+    permission: 'operability.exception.write',
+    ok: 201,
+    send: ({ server, as, principal }) =>
+      as(request(server).post(`${HUB}/gate-exceptions`)).send({
+        reason: `Security fix released by ${principal}`,
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      }),
+  },
+  'DELETE /entities/:kind/:namespace/:name/gate-exceptions/:id': {
+    kind: 'write',
+    permission: 'operability.exception.write',
+    send: async ({ server, as, fixtures }) => {
+      const id = await fixtures.grantGateException();
+      return as(request(server).delete(`${HUB}/gate-exceptions/${id}`));
+    },
+  },
   'GET /portfolio': {
     kind: 'read',
     send: ({ server, as }) => as(request(server).get(`${API}/portfolio`)),
@@ -250,6 +317,35 @@ const ROWS: Record<string, Row> = {
     status: { none: 401 },
     send: ({ server, as }) =>
       as(request(server).delete(`${API}/.backstage/auth/v1/cookie`)),
+  },
+  // The actions registry's routes (the plugin registers actions for AI assistants, see
+  // docs/deploy-gate.md): listing and invoking need credentials; each action checks access
+  // to its entity itself, as the HTTP API does (tested through the registry in the plugin).
+  'GET /.backstage/actions/v1/actions': {
+    kind: 'framework',
+    status: { none: 401 },
+    send: ({ server, as }) =>
+      as(request(server).get(`${API}/.backstage/actions/v1/actions`)),
+  },
+  'POST /.backstage/actions/v1/actions/:actionId/invoke': {
+    kind: 'framework',
+    status: { none: 401 },
+    send: ({ server, as }) =>
+      as(
+        request(server).post(
+          `${API}/.backstage/actions/v1/actions/operability:get-deploy-gate/invoke`,
+        ),
+      ).send({ entityRef: 'component:default/jupyterhub' }),
+  },
+  'POST /.backstage/actions/v2/actions/:actionId/invoke': {
+    kind: 'framework',
+    status: { none: 401 },
+    send: ({ server, as }) =>
+      as(
+        request(server).post(
+          `${API}/.backstage/actions/v2/actions/operability:get-deploy-gate/invoke`,
+        ),
+      ).send({ input: { entityRef: 'component:default/jupyterhub' } }),
   },
   'GET /.well-known/backstage/permissions/metadata': {
     kind: 'framework',
@@ -352,9 +448,49 @@ describe('the auth matrix: every route, as every kind of caller', () => {
     try {
       const { server } = backend;
       const sre = userHeader('sre');
+      let freshDays = 10;
       const fixtures: Fixtures = {
         sloId: '',
         incidentId: '',
+        recordId: '',
+        async freshIncidents(merged = false) {
+          const record = async (daysAgo: number) => {
+            const start = Date.now() - daysAgo * 86_400_000;
+            const created = await request(server)
+              .post(`${HUB}/incidents`)
+              .set('Authorization', sre)
+              .send({
+                title: `${daysAgo} days ago`,
+                severity: 'warning',
+                startedAt: new Date(start).toISOString(),
+                resolvedAt: new Date(start + 600_000).toISOString(),
+              });
+            expect(created.status).toBe(201);
+            return created.body;
+          };
+          const first = await record(freshDays);
+          const second = await record(freshDays + 1);
+          freshDays += 2;
+          if (merged) {
+            const res = await request(server)
+              .post(`${API}/incidents/${first.incidentId}/merge`)
+              .set('Authorization', sre)
+              .send({ incidentId: second.incidentId });
+            if (res.status !== 200) {
+              throw new Error(`could not merge fixtures: ${res.status}`);
+            }
+            return {
+              first: res.body.id,
+              second: res.body.id,
+              secondRecord: second.id,
+            };
+          }
+          return {
+            first: first.incidentId,
+            second: second.incidentId,
+            secondRecord: second.id,
+          };
+        },
         async freshSlo(name, retired = false) {
           const created = await request(server)
             .post(`${HUB}/slos`)
@@ -385,6 +521,17 @@ describe('the auth matrix: every route, as every kind of caller', () => {
             });
           expect(granted.status).toBe(200);
         },
+        async grantGateException() {
+          const granted = await request(server)
+            .post(`${HUB}/gate-exceptions`)
+            .set('Authorization', sre)
+            .send({
+              reason: 'Fixture',
+              expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+            });
+          expect(granted.status).toBe(201);
+          return granted.body.id;
+        },
       };
 
       const slo = await request(server)
@@ -401,7 +548,8 @@ describe('the auth matrix: every route, as every kind of caller', () => {
           severity: 'critical',
           startedAt: new Date(Date.now() - 7_200_000).toISOString(),
         });
-      fixtures.incidentId = incident.body.id;
+      fixtures.incidentId = incident.body.incidentId;
+      fixtures.recordId = incident.body.id;
       // Granting an exemption scores the entity, so that score and badge routes answer.
       await fixtures.grantExemption('dashboard');
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json';
 import { registerBudget } from './commands/budget';
+import { GATE_EXIT, registerGate } from './commands/gate';
 import { CommandContext, EXIT_OK, EXIT_USAGE, Io } from './commands/context';
 import { registerRules } from './commands/rules';
 import { registerValidate } from './commands/validate';
@@ -29,6 +30,7 @@ export function createProgram(ctx: CommandContext): Command {
   registerRules(program, ctx);
   registerWindows(program, ctx);
   registerBudget(program, ctx);
+  registerGate(program, ctx);
   for (const command of program.commands) {
     command
       .helpOption('-h, --help', 'show help')
@@ -55,6 +57,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     program.outputHelp();
     return EXIT_USAGE;
   }
+  // The gate's 2 means "block": a gate called wrongly cannot decide (3), it must not block.
+  const usage = argv[0] === 'gate' ? GATE_EXIT.undecided : EXIT_USAGE;
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
@@ -67,11 +71,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
       ) {
         return EXIT_OK;
       }
-      return EXIT_USAGE;
+      return usage;
     }
     if (error instanceof UsageError) {
       io.err(`error: ${error.message}\n(run with --help for usage)\n`);
-      return EXIT_USAGE;
+      return usage;
     }
     throw error;
   }

@@ -3,7 +3,10 @@ import {
   normalizeIncidentSeverity,
 } from '@airworthy/plugin-operability-common';
 import {
+  alertLinkKey,
   headerValue,
+  INCIDENT_KEYS,
+  incidentKeyOfReference,
   listAnnotatedEntities,
   parseInstant,
   parseWebhookPayload,
@@ -17,6 +20,7 @@ import {
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { AuthenticationError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   matchesAlert,
@@ -62,12 +66,25 @@ const isRealInstant = (ms: number | undefined): ms is number =>
   ms !== undefined && ms > 0;
 
 /**
+ * The dedup key Alertmanager's PagerDuty receiver sends for a notification group: the
+ * SHA-256 of the group key, in hex. A PagerDuty incident with this `incident_key` was
+ * opened by this group's alerts.
+ */
+export function groupKeyHash(groupKey: string): string {
+  return createHash('sha256').update(groupKey).digest('hex');
+}
+
+/**
  * Turns one alert into an observation: the key is the alert's fingerprint and start (a new
  * firing of the same alert is a new incident), firing opens, resolved closes at `endsAt`.
+ * The alert is also known by its fingerprint, its notification group (`groupKey`, as
+ * PagerDuty's incident key) and its source link; an `incident` label links it to the
+ * incident it names (a PagerDuty or GitHub URL, `owner/repo#number`, or a name).
  */
 export function alertToObservation(
   alert: Alert,
   entityRefs: string[],
+  groupKey?: string,
 ): IncidentObservation {
   const startedAt = parseInstant(alert.startsAt)!;
   const endsAt = parseInstant(alert.endsAt);
@@ -95,6 +112,18 @@ export function alertToObservation(
         alert.annotations.postmortem_url ?? alert.annotations.post_mortem_url,
     },
     labels: Object.entries(alert.labels).map(([k, v]) => `${k}=${v}`),
+    correlation: {
+      names: [
+        INCIDENT_KEYS.alert(alert.fingerprint),
+        ...(groupKey ? [INCIDENT_KEYS.alert(groupKeyHash(groupKey))] : []),
+        ...[alertLinkKey(alert.generatorURL)].filter(
+          (key): key is string => key !== undefined,
+        ),
+      ],
+      references: [incidentKeyOfReference(alert.labels.incident ?? '')].filter(
+        (key): key is string => key !== undefined,
+      ),
+    },
   };
 }
 
@@ -147,6 +176,7 @@ export class AlertmanagerIncidentSource implements IncidentSource {
         selectors
           .filter(({ matchers }) => matchesAlert(matchers, alert.labels))
           .map(({ entityRef }) => entityRef),
+        payload.groupKey,
       ),
     );
     const result = await this.connection!.record({ observations });

@@ -1,7 +1,7 @@
 import operabilityPlugin from '@airworthy/plugin-operability-backend';
 import {
   createOperabilityTestBackend,
-  fetchIncidents,
+  fetchIncidentRecords,
   testComponent,
 } from '@airworthy/plugin-operability-node/testUtils';
 import fs from 'node:fs';
@@ -49,7 +49,7 @@ function deliver(server: Server, body: Buffer | string, token = TOKEN) {
     .send(Buffer.isBuffer(body) ? body.toString('utf8') : body);
 }
 
-const incidentsOf = fetchIncidents;
+const incidentsOf = fetchIncidentRecords;
 
 describe('Alertmanager incident source', () => {
   it('opens an incident for every entity whose selector matches the alert', async () => {
@@ -198,11 +198,11 @@ describe('Alertmanager incident source', () => {
 
   it('answers 5xx when the write fails, so that Alertmanager retries', async () => {
     const { server, knex } = await startBackend();
-    await knex.schema.renameTable('incidents', 'incidents_away');
+    await knex.schema.renameTable('incident_records', 'incident_records_away');
     const failed = await deliver(server, firing);
     expect(failed.status).toBe(500);
     expect(failed.body.error.stack).toBeUndefined();
-    await knex.schema.renameTable('incidents_away', 'incidents');
+    await knex.schema.renameTable('incident_records_away', 'incident_records');
     const retried = await deliver(server, firing);
     expect(retried.status).toBe(200);
     expect((await incidentsOf(server, 'jupyterhub')).totalItems).toBe(1);

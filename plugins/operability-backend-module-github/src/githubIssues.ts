@@ -4,6 +4,8 @@ import {
   type IncidentSeverity,
 } from '@airworthy/plugin-operability-common';
 import {
+  alertLinkKey,
+  incidentReferencesInText,
   parseInstant,
   type IncidentObservation,
 } from '@airworthy/plugin-operability-node';
@@ -129,7 +131,8 @@ export interface IssueMapping {
  * The observation an issue makes at its `updated_at`: open or resolved (closed at
  * `closed_at`), acknowledged once someone is assigned (at `acknowledgedAt` when known, else
  * no later than `updated_at`), with the post-mortem label or link, the runbook link and the
- * cluster and service of an Operate First title.
+ * cluster and service of an Operate First title. The PagerDuty incidents and alerts its body
+ * links (a pasted notification carries the alert's source link) are the same incident.
  */
 export function issueToObservation(
   repository: string,
@@ -145,6 +148,12 @@ export function issueToObservation(
     body,
     /post[-\s]?mortem|root[-\s]cause|\brca\b/i,
   );
+  const runbook = linkNear(body, /run[-\s]?book/i);
+  // Links the issue names as its runbook or post-mortem are not alerts.
+  const documents = new Set([
+    alertLinkKey(runbook),
+    alertLinkKey(postMortemLink),
+  ]);
   const updatedAt = parseInstant(issue.updated_at)!;
   const assigned = (issue.assignees ?? []).length > 0;
   const closed = issue.state === 'closed';
@@ -165,7 +174,7 @@ export function issueToObservation(
     links: {
       issue: issue.html_url,
       postMortem: postMortemLink,
-      runbook: linkNear(body, /run[-\s]?book/i),
+      runbook,
     },
     postMortem:
       labels.some(l => mapping.postMortemLabels.includes(l)) ||
@@ -175,5 +184,10 @@ export function issueToObservation(
       ...(cluster ? [`cluster=${cluster}`] : []),
       ...(service ? [`service=${service}`] : []),
     ],
+    correlation: {
+      references: incidentReferencesInText(body).filter(
+        key => !documents.has(key),
+      ),
+    },
   };
 }

@@ -1,7 +1,7 @@
 import operabilityPlugin from '@airworthy/plugin-operability-backend';
 import {
   createOperabilityTestBackend,
-  fetchIncidents,
+  fetchIncidentRecords,
   testComponent,
 } from '@airworthy/plugin-operability-node/testUtils';
 import type {
@@ -132,7 +132,10 @@ describe('GitHub incident source: webhooks', () => {
       [200, 'closed'],
       [200, 'edited'],
     ]);
-    const { items, totalItems } = await fetchIncidents(server, 'jupyterhub');
+    const { items, totalItems } = await fetchIncidentRecords(
+      server,
+      'jupyterhub',
+    );
     expect(totalItems).toBe(1);
     expect(items[0]).toMatchObject(expectedIncident);
     expect(items[0].labels).toEqual([
@@ -142,7 +145,7 @@ describe('GitHub incident source: webhooks', () => {
       'service=jupyterhub',
     ]);
     // Trino's annotation names the same repository, but the title names JupyterHub.
-    expect((await fetchIncidents(server, 'trino')).totalItems).toBe(0);
+    expect((await fetchIncidentRecords(server, 'trino')).totalItems).toBe(0);
   });
 
   it('gives one incident with the right times for duplicate and out-of-order deliveries', async () => {
@@ -163,7 +166,10 @@ describe('GitHub incident source: webhooks', () => {
       duplicates.push(res.body.duplicate);
     }
     expect(duplicates).toEqual([false, false, false, true, false, false, true]);
-    const { items, totalItems } = await fetchIncidents(server, 'jupyterhub');
+    const { items, totalItems } = await fetchIncidentRecords(
+      server,
+      'jupyterhub',
+    );
     expect(totalItems).toBe(1);
     expect(items[0]).toMatchObject(expectedIncident);
   });
@@ -171,13 +177,15 @@ describe('GitHub incident source: webhooks', () => {
   it('gives an incident of a shared repository to the entity its title names', async () => {
     const { server } = await startBackend();
     await deliver(server, fixture('issues.opened-trino.json')).expect(200);
-    const trino = await fetchIncidents(server, 'trino');
+    const trino = await fetchIncidentRecords(server, 'trino');
     expect(trino.items.map(i => [i.sourceKey, i.entityRefs])).toEqual([
       ['operate-first/support#1011', [TRINO]],
     ]);
     expect(trino.items[0].severity).toBe('critical');
     expect(trino.items[0].labels).toContain('cluster=smaug');
-    expect((await fetchIncidents(server, 'jupyterhub')).totalItems).toBe(0);
+    expect((await fetchIncidentRecords(server, 'jupyterhub')).totalItems).toBe(
+      0,
+    );
   });
 
   it('maps a configured repository through the service in the title', async () => {
@@ -193,7 +201,7 @@ describe('GitHub incident source: webhooks', () => {
     );
     const res = await deliver(server, body);
     expect(res.body).toMatchObject({ created: 1 });
-    const { items } = await fetchIncidents(server, 'trino');
+    const { items } = await fetchIncidentRecords(server, 'trino');
     expect(items.map(i => [i.sourceKey, i.severity])).toEqual([
       ['operate-first/operations#1011', 'warning'],
     ]);
@@ -221,7 +229,7 @@ describe('GitHub incident source: webhooks', () => {
     );
     expect(ping.status).toBe(200);
     for (const name of ['jupyterhub', 'trino', 'superset']) {
-      expect((await fetchIncidents(server, name)).totalItems).toBe(0);
+      expect((await fetchIncidentRecords(server, name)).totalItems).toBe(0);
     }
   });
 
@@ -242,7 +250,9 @@ describe('GitHub incident source: webhooks', () => {
       });
       expect(res.status).toBe(401);
       expect(res.body.error.message).toMatch(/X-Hub-Signature-256/);
-      expect((await fetchIncidents(server, 'jupyterhub')).totalItems).toBe(0);
+      expect(
+        (await fetchIncidentRecords(server, 'jupyterhub')).totalItems,
+      ).toBe(0);
     },
   );
 
@@ -256,7 +266,9 @@ describe('GitHub incident source: webhooks', () => {
     expect(res.body.error.message).toMatch(/body\.issue/);
     const broken = await deliver(server, Buffer.from('{"action":'));
     expect(broken.status).toBe(400);
-    expect((await fetchIncidents(server, 'jupyterhub')).totalItems).toBe(0);
+    expect((await fetchIncidentRecords(server, 'jupyterhub')).totalItems).toBe(
+      0,
+    );
   });
 
   it('answers 404 while no webhook secret is configured', async () => {
@@ -407,7 +419,7 @@ describe('GitHub incident source: reconciliation', () => {
       new Set(['Bearer ghp_reconcile']),
     );
 
-    const hub = await fetchIncidents(server, 'jupyterhub');
+    const hub = await fetchIncidentRecords(server, 'jupyterhub');
     expect(hub.items).toHaveLength(1);
     expect(hub.items[0]).toMatchObject({
       ...expectedIncident,
@@ -419,7 +431,7 @@ describe('GitHub incident source: reconciliation', () => {
         'service=jupyterhub',
       ],
     });
-    const trino = await fetchIncidents(server, 'trino');
+    const trino = await fetchIncidentRecords(server, 'trino');
     // The pull request in the list is not an incident.
     expect(trino.items.map(i => [i.sourceKey, i.status, i.resolvedAt])).toEqual(
       [['operate-first/support#1011', 'resolved', '2026-11-04T08:40:00.000Z']],
@@ -452,7 +464,7 @@ describe('GitHub incident source: reconciliation', () => {
     api.linkTo('http://elsewhere.example');
     await reconcile();
     // Page 1 was recorded; page 2 was refused, so the cursor did not move.
-    expect((await fetchIncidents(server, 'trino')).totalItems).toBe(1);
+    expect((await fetchIncidentRecords(server, 'trino')).totalItems).toBe(1);
     api.linkTo(api.baseUrl);
     api.requests.length = 0;
     await reconcile();
@@ -472,7 +484,10 @@ describe('GitHub incident source: reconciliation', () => {
     await deliver(server, events.opened).expect(200);
     await reconcile();
     await deliver(server, events.assigned).expect(200);
-    const { items, totalItems } = await fetchIncidents(server, 'jupyterhub');
+    const { items, totalItems } = await fetchIncidentRecords(
+      server,
+      'jupyterhub',
+    );
     expect(totalItems).toBe(1);
     expect(items[0]).toMatchObject({ ...expectedIncident, status: 'resolved' });
   });

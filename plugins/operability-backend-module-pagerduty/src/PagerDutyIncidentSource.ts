@@ -7,6 +7,7 @@ import {
 import {
   headerValue,
   hmacSha256Hex,
+  INCIDENT_KEYS,
   listAnnotatedEntities,
   parseInstant,
   parseWebhookPayload,
@@ -50,6 +51,7 @@ const incidentSchema = z.object({
   service: z.object({ id: z.string().min(1), summary: z.string().optional() }),
   priority: z.object({ summary: z.string() }).nullish(),
   urgency: z.enum(['high', 'low']).optional(),
+  incident_key: z.string().max(255).nullish(),
 });
 
 const STATUS: Record<string, IncidentStatus> = {
@@ -69,7 +71,12 @@ function severityOf(
   return 'unknown';
 }
 
-/** The observation an incident event makes: the incident's state at `occurred_at`. */
+/**
+ * The observation an incident event makes: the incident's state at `occurred_at`. Its
+ * `incident_key` (the dedup key of the events that opened it: Alertmanager sends the SHA-256
+ * of the alert group's key, other senders often the alert's fingerprint) links it to the
+ * alert's firing nearest in time.
+ */
 export function incidentEventToObservation(
   event: { event_type: string; occurred_at: string },
   incident: z.output<typeof incidentSchema>,
@@ -99,6 +106,11 @@ export function incidentEventToObservation(
     observedAt: occurredAt,
     links: { issue: incident.html_url },
     labels,
+    correlation: {
+      references: incident.incident_key?.trim()
+        ? [INCIDENT_KEYS.alert(incident.incident_key)]
+        : [],
+    },
   };
 }
 

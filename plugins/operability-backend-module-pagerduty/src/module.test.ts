@@ -1,7 +1,7 @@
 import operabilityPlugin from '@airworthy/plugin-operability-backend';
 import {
   createOperabilityTestBackend,
-  fetchIncidents,
+  fetchIncidentRecords,
   testComponent,
 } from '@airworthy/plugin-operability-node/testUtils';
 import { createHmac } from 'node:crypto';
@@ -75,7 +75,10 @@ describe('PagerDuty incident source', () => {
     await deliver(server, acknowledged, { webhookId: 'w-2' }).expect(200);
     await deliver(server, resolved, { webhookId: 'w-3' }).expect(200);
 
-    const { items, totalItems } = await fetchIncidents(server, 'jupyterhub');
+    const { items, totalItems } = await fetchIncidentRecords(
+      server,
+      'jupyterhub',
+    );
     expect(totalItems).toBe(1);
     expect(items[0]).toMatchObject({
       source: 'pagerduty',
@@ -99,7 +102,7 @@ describe('PagerDuty incident source', () => {
         'urgency=high',
       ],
     });
-    expect((await fetchIncidents(server, 'trino')).totalItems).toBe(0);
+    expect((await fetchIncidentRecords(server, 'trino')).totalItems).toBe(0);
   });
 
   it('gives one incident with the right times for duplicate and out-of-order deliveries', async () => {
@@ -117,7 +120,10 @@ describe('PagerDuty incident source', () => {
       answers.push((await deliver(server, body, { webhookId })).body.duplicate);
     }
     expect(answers).toEqual([false, false, false, true, false, true]);
-    const { items, totalItems } = await fetchIncidents(server, 'jupyterhub');
+    const { items, totalItems } = await fetchIncidentRecords(
+      server,
+      'jupyterhub',
+    );
     expect(totalItems).toBe(1);
     expect(items[0]).toMatchObject({
       status: 'resolved',
@@ -159,7 +165,9 @@ describe('PagerDuty incident source', () => {
     const res = await deliver(server, triggered, { signature: signature() });
     expect(res.status).toBe(401);
     expect(res.body.error.name).toBe('AuthenticationError');
-    expect((await fetchIncidents(server, 'jupyterhub')).totalItems).toBe(0);
+    expect((await fetchIncidentRecords(server, 'jupyterhub')).totalItems).toBe(
+      0,
+    );
   });
 
   it('refuses a body changed after signing (one byte) with 401', async () => {
@@ -201,7 +209,9 @@ describe('PagerDuty incident source', () => {
     const res = await deliver(server, body, { webhookId: 'w-bad' });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(message);
-    expect((await fetchIncidents(server, 'jupyterhub')).totalItems).toBe(0);
+    expect((await fetchIncidentRecords(server, 'jupyterhub')).totalItems).toBe(
+      0,
+    );
   });
 
   it('acknowledges events without incident state with 202', async () => {

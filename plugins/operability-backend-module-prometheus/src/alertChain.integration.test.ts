@@ -14,7 +14,7 @@ import {
 } from '@airworthy/plugin-operability-common';
 import {
   createOperabilityTestBackend,
-  fetchIncidents,
+  fetchIncidentRecords,
   testComponent,
 } from '@airworthy/plugin-operability-node/testUtils';
 // The real chain ends in the Alertmanager receiver and starts at the demo's exporter.
@@ -195,9 +195,11 @@ describeWithBinaries('Prometheus, Alertmanager and Airworthy, live', () => {
     );
 
     const deadline = Date.now() + 60_000;
-    let incidents: Awaited<ReturnType<typeof fetchIncidents>>['items'] = [];
+    // Records, one per alert: the page and the ticket alert of one burn are one incident.
+    let incidents: Awaited<ReturnType<typeof fetchIncidentRecords>>['items'] =
+      [];
     for (;;) {
-      incidents = (await fetchIncidents(server, 'superset')).items;
+      incidents = (await fetchIncidentRecords(server, 'superset')).items;
       const severities = new Set(
         incidents.map(
           i => JSON.stringify(i).match(/sloth_severity=(\w+)/)?.[1],
@@ -226,7 +228,7 @@ describeWithBinaries('Prometheus, Alertmanager and Airworthy, live', () => {
     console.log(
       `alert chain: ${
         incidents.length
-      } incidents through Prometheus and Alertmanager in ${(
+      } incident records through Prometheus and Alertmanager in ${(
         (Date.now() - started) /
         1000
       ).toFixed(1)} s`,

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   MANUAL_INCIDENT_SOURCE,
+  operabilityGateReadPermission,
   operabilityPermissions,
 } from '@airworthy/plugin-operability-common';
 import {
@@ -15,12 +16,15 @@ import {
   type SliSource,
 } from '@airworthy/plugin-operability-node';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readOperabilitySettings } from './config';
 import { createOperabilityStore } from './database/OperabilityStore';
+import { registerOperabilityActions } from './actions/operabilityActions';
 import { createRouter } from './router';
 import { EntityAccess } from './services/access';
+import { DeployGate } from './services/policy';
 import {
   IncidentBudgetCostCalculator,
   IncidentHistory,
@@ -111,6 +115,7 @@ export const operabilityPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -124,12 +129,25 @@ export const operabilityPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         catalog,
+        actionsRegistry,
       }) {
         const settings = readOperabilitySettings(config, { scoreChecks });
 
         const store = await createOperabilityStore(database, {
           sliLevels: settings.sli.levels,
+          incidentGrouping: settings.incidents.grouping,
         });
+        // Records without an incident (after the migration that introduced incidents) and
+        // incidents made with other grouping rules are grouped before anything is served.
+        const started = Date.now();
+        const regrouped = await store.incidents.regroupStale();
+        if (regrouped) {
+          logger.info(
+            `Grouped the incident records of ${regrouped} entities into incidents in ${
+              Date.now() - started
+            } ms`,
+          );
+        }
         const entityAccess = new EntityAccess(catalog, permissions, auth);
         const sloRegistry = new SloRegistry(
           store,
@@ -182,7 +200,10 @@ export const operabilityPlugin = createBackendPlugin({
           concurrency: settings.evaluation.concurrency,
         });
 
-        permissionsRegistry.addPermissions(operabilityPermissions);
+        permissionsRegistry.addPermissions([
+          ...operabilityPermissions,
+          operabilityGateReadPermission,
+        ]);
 
         await scheduleSloTasks({
           scheduler,
@@ -219,6 +240,11 @@ export const operabilityPlugin = createBackendPlugin({
         });
         await scheduleScoring({ scheduler, logger, scorer });
 
+        const deployGate = new DeployGate({
+          sloRegistry,
+          store,
+          settings: settings.policy,
+        });
         httpRouter.use(
           await createRouter({
             middleware: MiddlewareFactory.create({ config, logger }),
@@ -245,8 +271,15 @@ export const operabilityPlugin = createBackendPlugin({
               scores: store.scores,
               settings: settings.score,
             }),
+            deployGate,
           }),
         );
+        registerOperabilityActions({
+          actionsRegistry,
+          entityAccess,
+          sloRegistry,
+          deployGate,
+        });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         // Webhooks carry their source's credentials (signatures, tokens) instead.
         httpRouter.addAuthPolicy({

@@ -13,12 +13,14 @@ import type { WebhookLimits } from './config';
 import { limitJsonDepth } from './lib/jsonDepth';
 import { createBadgeRoutes } from './routes/badges';
 import { createIncidentRoutes } from './routes/incidents';
+import { createPolicyRoutes } from './routes/policy';
 import { createScoreRoutes } from './routes/score';
 import { createSliRoutes } from './routes/sli';
 import { createSloRoutes, YAML_MEDIA_TYPES } from './routes/slo';
 import { createWebhookRoutes } from './routes/webhooks';
 import type { EntityAccess } from './services/access';
 import type { IncidentHistory } from './services/incidents';
+import type { DeployGate } from './services/policy';
 import type {
   Exemptions,
   OperabilityScorer,
@@ -44,6 +46,7 @@ export interface RouterOptions {
   scorer: OperabilityScorer;
   exemptions: Exemptions;
   portfolio: Portfolio;
+  deployGate: DeployGate;
 }
 
 /**
@@ -75,6 +78,7 @@ export async function createRouter(
   router.use(createSliRoutes(options));
   router.use(createIncidentRoutes(options));
   router.use(createScoreRoutes(options));
+  router.use(createPolicyRoutes(options));
   router.use(createBadgeRoutes(options));
 
   // Anything else under /api/operability: a 404 in the same JSON shape as every error.

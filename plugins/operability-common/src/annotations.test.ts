@@ -5,7 +5,9 @@ import {
   ANNOTATION_SLO_FILES,
   getSloFileRefs,
   isOperabilityAvailable,
+  parseSloPhase,
   sloPhaseOf,
+  sloPhaseValue,
 } from './annotations';
 
 function entity(annotations?: Record<string, string>): Entity {
@@ -54,18 +56,48 @@ describe('annotations', () => {
 });
 
 describe('sloPhaseOf', () => {
-  it('is informing only when the SLO says so; enforcing otherwise', () => {
-    expect(sloPhaseOf({ 'airworthy.dev/phase': 'informing' })).toBe(
-      'informing',
-    );
-    expect(sloPhaseOf({ 'airworthy.dev/phase': ' Informing ' })).toBe(
-      'informing',
-    );
-    expect(sloPhaseOf({ 'airworthy.dev/phase': 'enforcing' })).toBe(
+  it('is enforcing only when the SLO says so; informing otherwise', () => {
+    const annotated = (phase: string) => ({
+      annotations: { 'airworthy.dev/phase': phase },
+    });
+    expect(sloPhaseOf(annotated('enforcing'))).toBe('enforcing');
+    expect(sloPhaseOf(annotated(' Enforcing '))).toBe('enforcing');
+    expect(sloPhaseOf(annotated('informing'))).toBe('informing');
+    expect(sloPhaseOf({ annotations: {}, labels: {} })).toBe('informing');
+    expect(sloPhaseOf({})).toBe('informing');
+  });
+
+  it('reads annotations, then labels, then a Sloth resource metadata', () => {
+    expect(
+      sloPhaseOf({
+        annotations: { 'airworthy.dev/phase': 'informing' },
+        labels: { airworthy_phase: 'enforcing' },
+      }),
+    ).toBe('informing');
+    expect(sloPhaseOf({ labels: { airworthy_phase: 'enforcing' } })).toBe(
       'enforcing',
     );
-    expect(sloPhaseOf({ 'airworthy.dev/phase': 'draft' })).toBe('enforcing');
-    expect(sloPhaseOf({})).toBe('enforcing');
-    expect(sloPhaseOf(undefined)).toBe('enforcing');
+    expect(sloPhaseOf({ labels: { 'airworthy.dev/phase': 'enforcing' } })).toBe(
+      'informing',
+    );
+    expect(
+      sloPhaseOf({
+        labels: {},
+        origin: {
+          kubernetes: {
+            labels: {},
+            annotations: { 'airworthy.dev/phase': 'enforcing' },
+          },
+        },
+      }),
+    ).toBe('enforcing');
+  });
+
+  it('tells a written phase it does not know', () => {
+    expect(sloPhaseValue({ labels: { airworthy_phase: 'draft' } })).toBe(
+      'draft',
+    );
+    expect(parseSloPhase('draft')).toBeUndefined();
+    expect(parseSloPhase('ENFORCING')).toBe('enforcing');
   });
 });

@@ -33,12 +33,21 @@ export const ANNOTATION_EXEMPTIONS = 'airworthy.dev/exemptions';
 export const ANNOTATION_PUBLIC_BADGE = 'airworthy.dev/public-badge';
 
 /**
- * The phase of an SLO, set in the SLO's own `metadata.annotations` (OpenSLO), not on the
- * entity: `informing` (a permissive phase: the budget is measured, its policy does not apply
- * yet) or `enforcing`. An SLO without it is enforcing.
+ * The phase of an SLO (Operate First's SLO lifecycle), set on the SLO itself, not on the
+ * entity: in an OpenSLO document's `metadata.annotations`, or a `PrometheusServiceLevel`'s
+ * metadata; as a label (OpenSLO `metadata.labels`, Sloth `labels`), whose names cannot hold
+ * a "/", it is `airworthy_phase` (`SLO_PHASE_LABEL`). `informing`: a permissive phase,
+ * the budget is measured and shown but its policy does not stop releases; `enforcing`: the
+ * error-budget policy (the deploy gate) applies. An SLO without it is informing.
  * @public
  */
 export const ANNOTATION_SLO_PHASE = 'airworthy.dev/phase';
+
+/**
+ * The label form of `airworthy.dev/phase`: OpenSLO label keys and Prometheus label names
+ * (Sloth's labels) cannot hold a "/". @public
+ */
+export const SLO_PHASE_LABEL = 'airworthy_phase';
 
 /** The phases of an SLO (`airworthy.dev/phase`). @public */
 export const SLO_PHASES = ['informing', 'enforcing'] as const;
@@ -46,20 +55,71 @@ export const SLO_PHASES = ['informing', 'enforcing'] as const;
 /** The phase of an SLO. @public */
 export type SloPhase = (typeof SLO_PHASES)[number];
 
+/** The phase of an SLO that does not write one. @public */
+export const DEFAULT_SLO_PHASE: SloPhase = 'informing';
+
+/** Where an SLO may write its phase: the parts of the engine's `Slo` that carry it. @public */
+export interface SloPhaseSource {
+  annotations?: Record<string, string>;
+  labels?: Record<string, string>;
+  origin?: {
+    kubernetes?: {
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+    };
+  };
+}
+
 /**
- * The phase of an SLO from its annotations: `informing` only when the annotation says so
- * (case and surrounding blanks ignored), else `enforcing`.
+ * The phase as written (annotation first, then label, then a Sloth resource's metadata),
+ * or undefined when the SLO does not write one.
  * @public
  */
-export function sloPhaseOf(
-  annotations: Record<string, string> | undefined,
-): SloPhase {
-  return annotations?.[ANNOTATION_SLO_PHASE]?.trim().toLocaleLowerCase(
-    'en-US',
-  ) === 'informing'
-    ? 'informing'
-    : 'enforcing';
+export function sloPhaseValue(slo: SloPhaseSource): string | undefined {
+  const kubernetes = slo.origin?.kubernetes;
+  return [
+    slo.annotations?.[ANNOTATION_SLO_PHASE],
+    slo.labels?.[SLO_PHASE_LABEL],
+    kubernetes?.annotations[ANNOTATION_SLO_PHASE],
+    kubernetes?.labels[ANNOTATION_SLO_PHASE],
+    kubernetes?.labels[SLO_PHASE_LABEL],
+  ].find(value => value !== undefined);
 }
+
+/**
+ * A written phase as a phase (case and surrounding blanks ignored), or undefined when it is
+ * neither `informing` nor `enforcing`.
+ * @public
+ */
+export function parseSloPhase(value: string): SloPhase | undefined {
+  const phase = value.trim().toLocaleLowerCase('en-US');
+  return (SLO_PHASES as readonly string[]).includes(phase)
+    ? (phase as SloPhase)
+    : undefined;
+}
+
+/**
+ * The phase of an SLO: the one it writes (`airworthy.dev/phase`), else informing. The parser
+ * refuses SLOs that write another value, so stored SLOs always have one of the two.
+ * @public
+ */
+export function sloPhaseOf(slo: SloPhaseSource): SloPhase {
+  const value = sloPhaseValue(slo);
+  return (
+    (value === undefined ? undefined : parseSloPhase(value)) ??
+    DEFAULT_SLO_PHASE
+  );
+}
+
+/**
+ * The entity's own error-budget policy, as YAML or JSON, changing the configured one
+ * (`operability.policy`), e.g. `{ block: [exhausted, critical], warn: [warning] }` or
+ * `{ block: [] }` (never block). Keys: `block`, `warn` (lists of SLO states: warning,
+ * critical, exhausted, no-data) and `withoutEnforcingSlos` (allow, warn or block).
+ * @public
+ */
+export const ANNOTATION_ERROR_BUDGET_POLICY =
+  'airworthy.dev/error-budget-policy';
 
 /**
  * Where the entity's on-call rotation is, when it is not a PagerDuty or Opsgenie service:

@@ -42,10 +42,37 @@ export const operabilityExemptionWritePermission: ResourcePermission<'catalog-en
     resourceType: OPERABILITY_ENTITY_RESOURCE_TYPE,
   });
 
-/** Every permission of the operability plugin. @public */
+/**
+ * Grant or revoke exceptions to the error-budget policy of an entity (a blocked deploy gate
+ * then allows, with a warning, until the exception expires). @public
+ */
+export const operabilityExceptionWritePermission: ResourcePermission<'catalog-entity'> =
+  createPermission({
+    name: 'operability.exception.write',
+    attributes: { action: 'update' },
+    resourceType: OPERABILITY_ENTITY_RESOURCE_TYPE,
+  });
+
+/**
+ * Read the deploy gate of an entity, and nothing else: for the external-access tokens of CI
+ * (`accessRestrictions: [{ plugin: operability, permission: operability.gate.read }]`).
+ * Users who may read the entity may read its gate; this permission is not for policies. @public
+ */
+export const operabilityGateReadPermission: ResourcePermission<'catalog-entity'> =
+  createPermission({
+    name: 'operability.gate.read',
+    attributes: { action: 'read' },
+    resourceType: OPERABILITY_ENTITY_RESOURCE_TYPE,
+  });
+
+/**
+ * The write permissions of the operability plugin, which permission policies decide (owners
+ * and SRE groups, see `decideOperabilityPermission` in -node). @public
+ */
 export const operabilityPermissions = [
   operabilitySloWritePermission,
   operabilitySliWritePermission,
   operabilityIncidentWritePermission,
   operabilityExemptionWritePermission,
+  operabilityExceptionWritePermission,
 ];

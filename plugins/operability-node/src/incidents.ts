@@ -6,13 +6,16 @@ import type {
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { IncidentCorrelation } from './correlation';
 
 /**
  * What a source saw of one incident at one moment (`observedAt`). The history merges the
- * observations of an incident whatever their order: the newest observation sets status,
- * title, severity, links, labels and entities; start, detection and acknowledgement are the
- * earliest times any observation reported; the resolution time is the earliest one reported
- * since the incident was last seen open. Delivering an observation twice changes nothing.
+ * observations of one source's incident (its record) whatever their order: the newest
+ * observation sets status, title, severity, links, labels, correlation and entities; start,
+ * detection and acknowledgement are the earliest times any observation reported; the
+ * resolution time is the earliest one reported since the record was last seen open.
+ * Delivering an observation twice changes nothing. Records of other sources of the same
+ * event then group into one incident by time and by `correlation`.
  * @public
  */
 export interface IncidentObservation {
@@ -39,6 +42,11 @@ export interface IncidentObservation {
   postMortem?: boolean;
   /** When the source was in this state (epoch ms): the event time, the issue's `updated_at`. */
   observedAt: number;
+  /**
+   * Other names of the record and the records of other sources it links to (see
+   * `INCIDENT_KEYS`); records of an entity that share a key are one incident.
+   */
+  correlation?: IncidentCorrelation;
 }
 
 /** A delivery of observations: one webhook call, or one page of a reconciliation. @public */

@@ -6,6 +6,7 @@
  */
 
 export * from './catalog';
+export * from './correlation';
 export * from './incidents';
 export * from './scoreChecks';
 export * from './webhooks';

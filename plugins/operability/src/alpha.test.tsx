@@ -14,6 +14,7 @@ import { setupServer } from 'msw/node';
 import plugin, {
   entityIncidentsCard,
   entityOperabilityContent,
+  entityDeployGateCard,
   entityScoreCard,
   entitySloCard,
   portfolioPage,
@@ -50,6 +51,7 @@ describe('new frontend system extensions', () => {
     ['SLO', () => createExtensionTester(entitySloCard)],
     ['incidents', () => createExtensionTester(entityIncidentsCard)],
     ['score', () => createExtensionTester(entityScoreCard)],
+    ['deploy gate', () => createExtensionTester(entityDeployGateCard)],
   ])(
     'shows the %s card on Components and on entities with an Airworthy annotation',
     (_, createTester) => {

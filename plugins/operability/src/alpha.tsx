@@ -74,6 +74,18 @@ export const entityScoreCard = EntityCardBlueprint.make({
   },
 });
 
+/** Entity card: the deploy gate's decision, its reasons and any exception. @alpha */
+export const entityDeployGateCard = EntityCardBlueprint.make({
+  name: 'deploy-gate',
+  params: {
+    filter: operabilityEntityFilter,
+    loader: () =>
+      import('./components/EntityDeployGateCard').then(m => (
+        <m.EntityDeployGateCard />
+      )),
+  },
+});
+
 /**
  * The portfolio page at `/operability`, with a nav item: scores of every entity, filters,
  * sorting, group roll-ups, distribution by level, comparison, CSV. @alpha
@@ -143,6 +155,7 @@ export default createFrontendPlugin({
     entitySloCard,
     entityIncidentsCard,
     entityScoreCard,
+    entityDeployGateCard,
     entityOperabilityContent,
     portfolioPage,
     sloEditorPage,

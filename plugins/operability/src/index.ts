@@ -7,6 +7,7 @@
 
 export {
   operabilityPlugin,
+  EntityDeployGateCard,
   EntityIncidentsCard,
   EntityOperabilityContent,
   EntityOperabilityScoreCard,

@@ -1,6 +1,8 @@
 import type { RouteRef } from '@backstage/core-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
+  mockApis,
   registerMswTestHooks,
   renderInTestApp,
   TestApiProvider,
@@ -33,7 +35,13 @@ registerMswTestHooks(server);
 
 function renderLegacy(element: JSX.Element) {
   return renderInTestApp(
-    <TestApiProvider apis={[[operabilityApiRef, createTestClient()]]}>
+    <TestApiProvider
+      apis={[
+        [operabilityApiRef, createTestClient()],
+        // The incidents card asks whether the user may merge and split incidents.
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <EntityProvider entity={testComponent()}>{element}</EntityProvider>
     </TestApiProvider>,
   );
@@ -100,6 +108,7 @@ describe('package entry point', () => {
   it('exports the legacy plugin, its extensions, routes and entity tests', async () => {
     const entry = await import('.');
     expect(Object.keys(entry).sort()).toEqual([
+      'EntityDeployGateCard',
       'EntityIncidentsCard',
       'EntityOperabilityContent',
       'EntityOperabilityScoreCard',

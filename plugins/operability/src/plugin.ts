@@ -84,6 +84,23 @@ export const EntityOperabilityScoreCard: () => JSX.Element =
   );
 
 /**
+ * Entity card: the deploy gate (the error-budget policy of the entity's enforcing SLOs), its
+ * decision, the reasons and any exception. @public
+ */
+export const EntityDeployGateCard: () => JSX.Element =
+  operabilityPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDeployGateCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityDeployGateCard').then(
+            m => m.EntityDeployGateCard,
+          ),
+      },
+    }),
+  );
+
+/**
  * The portfolio page, to mount at `/operability`: scores of every entity, filters, sorting,
  * group roll-ups, the distribution by level, comparison and CSV download. @public
  */

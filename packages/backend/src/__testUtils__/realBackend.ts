@@ -187,11 +187,13 @@ export function createDemoLikeBackend() {
   return async function start(
     options: { config?: JsonObject; features?: BackendFeature[] } = {},
   ) {
+    let operabilityKnex: Awaited<ReturnType<typeof databases.init>> | undefined;
     const database = createServiceFactory({
       service: coreServices.database,
-      deps: {},
-      async factory() {
+      deps: { plugin: coreServices.pluginMetadata },
+      async factory({ plugin }) {
         const knex = await databases.init('SQLITE_3');
+        if (plugin.getId() === 'operability') operabilityKnex = knex;
         return { getClient: async () => knex };
       },
     });
@@ -237,6 +239,7 @@ export function createDemoLikeBackend() {
       }
       await new Promise(resolve => setTimeout(resolve, 500));
     }
-    return backend;
+    // The operability plugin's database, to arrange stored data (e.g. evaluations).
+    return Object.assign(backend, { knex: operabilityKnex! });
   };
 }

@@ -1,4 +1,8 @@
-import { parseSloYaml, type Slo } from '@airworthy/plugin-operability-common';
+import {
+  parseSloYaml,
+  sloPhaseOf,
+  type Slo,
+} from '@airworthy/plugin-operability-common';
 import type { SloInput } from '../database/slo/SloStore';
 
 /** An OpenSLO document of a ratio SLO on Prometheus probe results (the demo's JupyterHub SLO). */
@@ -11,6 +15,8 @@ export function openSloYaml(
     /** Every objective's target (replaces `target` and `extraObjective`). */
     objectives?: number[];
     dataSource?: string;
+    /** Written as the `airworthy.dev/phase` annotation. */
+    phase?: string;
   } = {},
 ): string {
   const {
@@ -28,7 +34,11 @@ kind: SLO
 metadata:
   name: ${name}
   displayName: Hub availability
-spec:
+${
+  options.phase === undefined
+    ? ''
+    : `  annotations:\n    airworthy.dev/phase: ${options.phase}\n`
+}spec:
   service: jupyterhub
   budgetingMethod: Occurrences
   timeWindow:
@@ -102,6 +112,7 @@ export function sloInput(
     source: 'api',
     target: slo.target,
     period: slo.timeWindow.duration,
+    phase: sloPhaseOf(slo),
     definition: slo,
     ...overrides,
   };

@@ -1,7 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
-import { readSliConfig, type SliConfig } from '../config';
+import { readIncidentSettings, readSliConfig, type SliConfig } from '../config';
 import { applyDatabaseMigrations } from '../database/migrations';
 import {
   createKnexStores,
@@ -22,7 +22,11 @@ export function createTestStores() {
     await applyDatabaseMigrations(knex);
     const sliConfig = readSliConfig(new ConfigReader(config));
     return {
-      store: createKnexStores(knex, { sliLevels: sliConfig.levels }),
+      store: createKnexStores(knex, {
+        sliLevels: sliConfig.levels,
+        incidentGrouping: readIncidentSettings(new ConfigReader(config))
+          .grouping,
+      }),
       sliConfig,
     };
   };

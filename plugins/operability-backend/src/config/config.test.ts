@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { readSliConfig } from '.';
+import { readIncidentSettings, readSliConfig } from '.';
 import { TIME } from '@airworthy/plugin-operability-common';
 
 const { MINUTE, HOUR, DAY } = TIME;
@@ -53,5 +53,33 @@ describe('readSliConfig', () => {
         new ConfigReader({ operability: { sli: { bucket: 'soon' } } }),
       ),
     ).toThrow(/Invalid duration 'soon'/);
+  });
+});
+
+describe('readIncidentSettings', () => {
+  it('groups records 5 minutes apart, links alerts a day apart, unless configured', () => {
+    expect(readIncidentSettings(new ConfigReader({})).grouping).toEqual({
+      gapMs: 5 * MINUTE,
+      alertLinkWindowMs: DAY,
+    });
+    expect(
+      readIncidentSettings(
+        new ConfigReader({
+          operability: {
+            incidents: { groupingGap: '15m', alertLinkWindow: { hours: 6 } },
+          },
+        }),
+      ).grouping,
+    ).toEqual({ gapMs: 15 * MINUTE, alertLinkWindowMs: 6 * HOUR });
+  });
+
+  it('refuses a gap that is not a duration, naming the key', () => {
+    expect(() =>
+      readIncidentSettings(
+        new ConfigReader({
+          operability: { incidents: { groupingGap: 'a while' } },
+        }),
+      ),
+    ).toThrow(/groupingGap/);
   });
 });

@@ -5,6 +5,7 @@ import {
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import proxyaddr from 'proxy-addr';
+import type { GroupingSettings } from '../database/incidents/incidentGrouping';
 import {
   readDurationMs,
   readPositiveNumber,
@@ -20,6 +21,8 @@ const KEY = 'operability.incidents';
 export const INCIDENT_DEFAULTS = {
   statsPeriodDays: 28,
   maxFutureMs: 5 * 60_000,
+  groupingGapMs: 5 * 60_000,
+  alertLinkWindowMs: 24 * 60 * 60_000,
   postMortemSeverities: ['critical'] as IncidentSeverity[],
   deliveryRetentionDays: 30,
   housekeepingSchedule: {
@@ -62,6 +65,8 @@ export interface WebhookLimits extends RateLimitSettings {
 /** Everything `operability.incidents` configures in the plugin itself (sources read their own keys). */
 export interface IncidentSettings {
   history: IncidentHistorySettings;
+  /** How records group into incidents (`groupingGap`, default 5m; `alertLinkWindow`, default 1d). */
+  grouping: GroupingSettings;
   webhooks: WebhookLimits;
   housekeeping: {
     /** Webhook delivery ids are kept this many days for deduplication (default 30; fractions allowed). */
@@ -114,6 +119,18 @@ export function readIncidentSettings(root: Config): IncidentSettings {
         incidents,
         'maxFuture',
         INCIDENT_DEFAULTS.maxFutureMs,
+      ),
+    },
+    grouping: {
+      gapMs: readDurationMs(
+        incidents,
+        'groupingGap',
+        INCIDENT_DEFAULTS.groupingGapMs,
+      ),
+      alertLinkWindowMs: readDurationMs(
+        incidents,
+        'alertLinkWindow',
+        INCIDENT_DEFAULTS.alertLinkWindowMs,
       ),
     },
     webhooks: {

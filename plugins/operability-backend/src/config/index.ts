@@ -6,6 +6,7 @@
 import type { ScoreCheck } from '@airworthy/plugin-operability-node';
 import type { Config } from '@backstage/config';
 import { readIncidentSettings, type IncidentSettings } from './incidents';
+import { readPolicySettings, type PolicySettings } from './policy';
 import { readScoreSettings, type ScoreSettings } from './score';
 import {
   readCollectionConfig,
@@ -27,11 +28,14 @@ export type {
   IncidentSettings,
   WebhookLimits,
 } from './incidents';
+export { POLICY_DEFAULTS, readPolicySettings } from './policy';
+export type { PolicySettings } from './policy';
 export type { RateLimitSettings } from './readers';
 export type { ScoreSettings } from './score';
 export type { CollectionConfig, SliConfig } from './sli';
 export type { EvaluationConfig, SloFilesConfig, SloLimits } from './slo';
 export { SLO_DEFAULTS } from './slo';
+export { readIncidentSettings } from './incidents';
 export { readSliConfig, readScoreSettings };
 
 /** The plugin's settings, read once at start-up. */
@@ -43,6 +47,7 @@ export interface OperabilitySettings {
   evaluation: EvaluationConfig;
   incidents: IncidentSettings;
   score: ScoreSettings;
+  policy: PolicySettings;
 }
 
 /**
@@ -63,5 +68,6 @@ export function readOperabilitySettings(
     evaluation: readEvaluationConfig(config),
     incidents: readIncidentSettings(config),
     score: readScoreSettings(config, options.scoreChecks),
+    policy: readPolicySettings(config),
   };
 }

@@ -4,11 +4,16 @@ import {
   KnexExemptionStore,
   type ExemptionStore,
 } from './score/ExemptionStore';
+import type { GroupingSettings } from './incidents/incidentGrouping';
 import {
   KnexIncidentStore,
   type IncidentStore,
 } from './incidents/IncidentStore';
 import { applyDatabaseMigrations } from './migrations';
+import {
+  KnexGateExceptionStore,
+  type GateExceptionStore,
+} from './policy/GateExceptionStore';
 import {
   KnexCollectionStore,
   type CollectionStore,
@@ -38,12 +43,15 @@ export interface OperabilityStore {
   evaluations: EvaluationStore;
   scores: ScoreStore;
   exemptions: ExemptionStore;
+  gateExceptions: GateExceptionStore;
 }
 
 /** Settings of the stores, read from config. */
 export interface OperabilityStoreOptions {
   /** SLI resolutions, base first (see `readSliConfig`). */
   sliLevels: SliLevel[];
+  /** How incident records group into incidents (see `readIncidentSettings`). */
+  incidentGrouping: GroupingSettings;
 }
 
 /** Creates the knex-backed stores, migrating the database unless migrations are skipped. */
@@ -66,11 +74,12 @@ export function createKnexStores(
   return {
     slos: new KnexSloStore(client),
     sli: new KnexSliStore(client, options.sliLevels),
-    incidents: new KnexIncidentStore(client),
+    incidents: new KnexIncidentStore(client, options.incidentGrouping),
     fileErrors: new KnexSloFileErrorStore(client),
     collection: new KnexCollectionStore(client),
     evaluations: new KnexEvaluationStore(client),
     scores: new KnexScoreStore(client),
     exemptions: new KnexExemptionStore(client),
+    gateExceptions: new KnexGateExceptionStore(client),
   };
 }

@@ -3,6 +3,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { createOperabilityTestBackend } from '../__testUtils__/testBackend';
+import { KnexIncidentStore } from '../database/incidents/IncidentStore';
 
 const entity = (name: string) => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -20,15 +21,23 @@ const HUB = `${BASE}/entities/component/default/jupyterhub`;
 
 const startOperabilityBackend = createOperabilityTestBackend();
 
-async function startBackend(options: { deny?: boolean } = {}) {
-  const { server } = await startOperabilityBackend({
+async function startWithStore(options: { deny?: boolean } = {}) {
+  const { server, knex } = await startOperabilityBackend({
     entities: [entity('jupyterhub'), entity('trino')],
     config: { operability: { incidents: { statsPeriodDays: 28 } } },
     features: options.deny
       ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })]
       : [],
   });
-  return server;
+  const store = new KnexIncidentStore(knex, {
+    gapMs: 5 * 60_000,
+    alertLinkWindowMs: 86_400_000,
+  });
+  return { server, store };
+}
+
+async function startBackend(options: { deny?: boolean } = {}) {
+  return (await startWithStore(options)).server;
 }
 
 const outage = {
@@ -51,12 +60,13 @@ async function createOutage(server: Awaited<ReturnType<typeof startBackend>>) {
 }
 
 describe('incident routes', () => {
-  it('creates a manual incident and lists it with the entity', async () => {
+  it('creates a manual incident and lists it with the entity, as an incident and as a record', async () => {
     const server = await startBackend();
     const created = await request(server).post(`${HUB}/incidents`).send(outage);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      incidentId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       source: 'manual',
       entityRefs: ['component:default/jupyterhub'],
       title: outage.title,
@@ -73,9 +83,32 @@ describe('incident routes', () => {
 
     const list = await request(server).get(`${HUB}/incidents`);
     expect(list.status).toBe(200);
+    const {
+      id: _id,
+      source: _source,
+      sourceKey: _key,
+      entityRefs: _refs,
+      incidentId,
+      ...fields
+    } = created.body;
+    const incident = {
+      ...fields,
+      id: incidentId,
+      entityRef: 'component:default/jupyterhub',
+      sources: ['manual'],
+      records: [created.body],
+    };
     expect(list.body).toEqual({
       entityRef: 'component:default/jupyterhub',
       // The entity has no SLOs, so no SLO budget to burn.
+      items: [{ ...incident, budgetCost: [] }],
+      totalItems: 1,
+      offset: 0,
+      limit: 20,
+    });
+    const records = await request(server).get(`${HUB}/incidents?view=records`);
+    expect(records.body).toEqual({
+      entityRef: 'component:default/jupyterhub',
       items: [{ ...created.body, budgetCost: [] }],
       totalItems: 1,
       offset: 0,
@@ -86,18 +119,16 @@ describe('incident routes', () => {
     );
     expect(other.body.totalItems).toBe(0);
 
-    const one = await request(server).get(
-      `${BASE}/incidents/${created.body.id}`,
-    );
+    const one = await request(server).get(`${BASE}/incidents/${incidentId}`);
     expect(one.status).toBe(200);
-    expect(one.body).toEqual(created.body);
+    expect(one.body).toEqual(incident);
   });
 
-  it('updates a manual incident: resolves it, adds a post-mortem, clears a link', async () => {
+  it('updates a manual record: resolves it, adds a post-mortem, clears a link', async () => {
     const server = await startBackend();
     const created = await createOutage(server);
     const res = await request(server)
-      .patch(`${BASE}/incidents/${created.id}`)
+      .patch(`${BASE}/incidents/records/${created.id}`)
       .send({
         resolvedAt: '2026-11-03T11:05:00Z',
         links: { postMortem: 'https://docs.example/pm/1', runbook: null },
@@ -114,11 +145,101 @@ describe('incident routes', () => {
     });
     expect(res.body.links.runbook).toBeUndefined();
 
+    const incident = await request(server).get(
+      `${BASE}/incidents/${created.incidentId}`,
+    );
+    expect(incident.body).toMatchObject({
+      status: 'resolved',
+      postMortem: true,
+    });
+
     const reopened = await request(server)
-      .patch(`${BASE}/incidents/${created.id}`)
+      .patch(`${BASE}/incidents/records/${created.id}`)
       .send({ resolvedAt: null });
     expect(reopened.body.status).toBe('acknowledged');
     expect(reopened.body.resolvedAt).toBeUndefined();
+  });
+
+  it('merges two incidents and splits a record out again, as permitted people decide', async () => {
+    const server = await startBackend();
+    // Resolved at 11:05: the 14:00 record is another incident until people merge them.
+    const first = (
+      await request(server)
+        .post(`${HUB}/incidents`)
+        .send({ ...outage, resolvedAt: '2026-11-03T11:05:00Z' })
+        .expect(201)
+    ).body;
+    const second = (
+      await request(server)
+        .post(`${HUB}/incidents`)
+        .send({
+          title: 'Hub spawns fail',
+          severity: 'warning',
+          startedAt: '2026-11-03T14:00:00Z',
+        })
+        .expect(201)
+    ).body;
+    expect(second.incidentId).not.toBe(first.incidentId);
+
+    const merged = await request(server)
+      .post(`${BASE}/incidents/${first.incidentId}/merge`)
+      .send({ incidentId: second.incidentId });
+    expect(merged.status).toBe(200);
+    expect(merged.body).toMatchObject({
+      severity: 'critical',
+      title: outage.title,
+      sources: ['manual'],
+    });
+    expect(merged.body.records.map((r: { id: string }) => r.id)).toEqual([
+      first.id,
+      second.id,
+    ]);
+    expect(merged.body.records[0].decision).toEqual({
+      by: 'user:default/mock',
+      at: expect.any(String),
+    });
+    const list = await request(server).get(`${HUB}/incidents`);
+    expect(list.body.totalItems).toBe(1);
+
+    const split = await request(server)
+      .post(`${BASE}/incidents/${merged.body.id}/split`)
+      .send({ recordId: second.id });
+    expect(split.status).toBe(200);
+    expect(
+      split.body.incident.records.map((r: { id: string }) => r.id),
+    ).toEqual([first.id]);
+    expect(split.body.split.records.map((r: { id: string }) => r.id)).toEqual([
+      second.id,
+    ]);
+    expect(
+      (await request(server).get(`${HUB}/incidents`)).body.totalItems,
+    ).toBe(2);
+
+    // Nothing left to split; a record of another incident; an incident of another entity.
+    const single = await request(server)
+      .post(`${BASE}/incidents/${split.body.split.id}/split`)
+      .send({ recordId: second.id });
+    expect(single.status).toBe(409);
+    const foreign = await request(server)
+      .post(`${BASE}/incidents/${split.body.incident.id}/split`)
+      .send({ recordId: second.id });
+    expect(foreign.status).toBe(404);
+    const trino = (
+      await request(server)
+        .post(`${BASE}/entities/component/default/trino/incidents`)
+        .send(outage)
+        .expect(201)
+    ).body;
+    const across = await request(server)
+      .post(`${BASE}/incidents/${first.incidentId}/merge`)
+      .send({ incidentId: trino.incidentId });
+    expect(across.status).toBe(409);
+    expect(across.body.error.message).toMatch(/different entities/);
+    const malformed = await request(server)
+      .post(`${BASE}/incidents/${first.incidentId}/merge`)
+      .send({ incident: trino.incidentId });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toMatch(/body\.incidentId/);
   });
 
   it('computes statistics over the period', async () => {
@@ -173,11 +294,12 @@ describe('incident routes', () => {
           title: severity,
           severity,
           startedAt: `2026-11-${day}T00:00:00Z`,
+          resolvedAt: `2026-11-${day}T01:00:00Z`,
         })
         .expect(201);
     }
     const filtered = await request(server).get(
-      `${HUB}/incidents?severity=critical,info&status=open&source=manual&limit=1&offset=1`,
+      `${HUB}/incidents?severity=critical,info&status=resolved&source=manual&limit=1&offset=1`,
     );
     expect(filtered.status).toBe(200);
     expect(filtered.body.totalItems).toBe(2);
@@ -189,6 +311,11 @@ describe('incident routes', () => {
     );
     expect(repeated.body.items.map((i: { title: string }) => i.title)).toEqual([
       'info',
+    ]);
+    const started = await request(server).get(
+      `${HUB}/incidents?from=2026-11-01T00:30:00Z&to=2026-11-02T12:00:00Z&match=started`,
+    );
+    expect(started.body.items.map((i: { title: string }) => i.title)).toEqual([
       'warning',
     ]);
   });
@@ -243,18 +370,18 @@ describe('incident routes', () => {
     expect(range.body.error.message).toMatch(/query\.to: must be after from/);
   });
 
-  it('refuses an update that would put times out of order, and keeps the incident', async () => {
+  it('refuses an update that would put times out of order, and keeps the record', async () => {
     const server = await startBackend();
     const created = await createOutage(server);
     const res = await request(server)
-      .patch(`${BASE}/incidents/${created.id}`)
+      .patch(`${BASE}/incidents/records/${created.id}`)
       .send({ startedAt: '2026-11-03T10:30:00Z' });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(
       /body\.detectedAt: must not be before startedAt \(after the change\)/,
     );
-    const after = await request(server).get(`${BASE}/incidents/${created.id}`);
-    expect(after.body).toEqual(created);
+    const after = await request(server).get(`${HUB}/incidents?view=records`);
+    expect(after.body.items).toEqual([{ ...created, budgetCost: [] }]);
   });
 
   it('refuses writes without the incident write permission, and reads stay open', async () => {
@@ -268,6 +395,41 @@ describe('incident routes', () => {
     expect(list.body.totalItems).toBe(0);
   });
 
+  it('refuses merges and splits without the incident write permission', async () => {
+    // Incidents recorded by a source; the caller may read the entity but not write.
+    const { server, store } = await startWithStore({ deny: true });
+    for (const key of ['a', 'b']) {
+      await store.recordDelivery('alertmanager', {
+        observations: [
+          {
+            sourceKey: key,
+            entityRefs: ['component:default/jupyterhub'],
+            title: key,
+            severity: 'warning',
+            status: 'resolved',
+            startedAt: Date.parse(`2026-11-0${key === 'a' ? 1 : 5}T00:00:00Z`),
+            resolvedAt: Date.parse(`2026-11-0${key === 'a' ? 1 : 5}T01:00:00Z`),
+            observedAt: Date.parse(`2026-11-0${key === 'a' ? 1 : 5}T01:00:00Z`),
+          },
+        ],
+      });
+    }
+    const { items } = (await request(server).get(`${HUB}/incidents`)).body;
+    expect(items).toHaveLength(2);
+    const merge = await request(server)
+      .post(`${BASE}/incidents/${items[0].id}/merge`)
+      .send({ incidentId: items[1].id });
+    expect(merge.status).toBe(403);
+    expect(merge.body.error.message).toMatch(/operability\.incident\.write/);
+    const split = await request(server)
+      .post(`${BASE}/incidents/${items[0].id}/split`)
+      .send({ recordId: items[0].records[0].id });
+    expect(split.status).toBe(403);
+    expect(
+      (await request(server).get(`${HUB}/incidents`)).body.totalItems,
+    ).toBe(2);
+  });
+
   it('requires credentials for every incident route', async () => {
     const server = await startBackend();
     for (const [method, path] of [
@@ -275,7 +437,12 @@ describe('incident routes', () => {
       ['get', `${HUB}/incidents/stats`],
       ['post', `${HUB}/incidents`],
       ['get', `${BASE}/incidents/00000000-0000-4000-8000-000000000000`],
-      ['patch', `${BASE}/incidents/00000000-0000-4000-8000-000000000000`],
+      ['post', `${BASE}/incidents/00000000-0000-4000-8000-000000000000/merge`],
+      ['post', `${BASE}/incidents/00000000-0000-4000-8000-000000000000/split`],
+      [
+        'patch',
+        `${BASE}/incidents/records/00000000-0000-4000-8000-000000000000`,
+      ],
     ] as const) {
       const res = await request(server)
         [method](path)

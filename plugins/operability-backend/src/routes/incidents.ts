@@ -1,6 +1,9 @@
 import {
   incidentIdParamsSchema,
   incidentListQuerySchema,
+  incidentMergeSchema,
+  incidentRecordIdParamsSchema,
+  incidentSplitSchema,
   incidentStatsQuerySchema,
   manualIncidentCreateSchema,
   manualIncidentUpdateSchema,
@@ -12,6 +15,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
 import { entityRefParam, parseInput } from '../lib/validation';
+import { authorOf } from '../services/access/authorOf';
 import type { EntityAccess } from '../services/access/EntityAccess';
 import {
   toIncident,
@@ -19,8 +23,9 @@ import {
 } from '../services/incidents/IncidentHistory';
 
 /**
- * Incident routes: an entity's incidents and their statistics, one incident, and manual
- * incidents (created and changed with `operabilityIncidentWritePermission` on the entity).
+ * Incident routes: an entity's incidents (or records) and their statistics, one incident,
+ * manual incident records (created and changed with `operabilityIncidentWritePermission` on
+ * the entity), and merging and splitting incidents (the same permission).
  */
 export function createIncidentRoutes(options: {
   httpAuth: HttpAuthService;
@@ -43,21 +48,21 @@ export function createIncidentRoutes(options: {
     }
   }
 
-  /** The incident, when the caller may read at least one of its entities (else 404). */
+  /** The incident, when the caller may read its entity (else 404). */
   async function readableIncident(
     params: unknown,
     credentials: BackstageCredentials,
     writing?: typeof operabilityIncidentWritePermission,
   ) {
     const { id } = parseInput(incidentIdParamsSchema, params, 'params');
-    const record = await incidentHistory.get(id);
+    const incident = await incidentHistory.get(id);
     await entityAccess.requireAnyEntity(
-      record.entityRefs,
+      [incident.entityRef],
       credentials,
       `No incident ${id}`,
       writing,
     );
-    return record;
+    return incident;
   }
 
   router.get('/entities/:kind/:namespace/:name/incidents', async (req, res) => {
@@ -105,11 +110,46 @@ export function createIncidentRoutes(options: {
     res.json(toIncident(await readableIncident(req.params, credentials)));
   });
 
-  router.patch('/incidents/:id', async (req, res) => {
+  router.post('/incidents/:id/merge', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const record = await readableIncident(
+    const incident = await readableIncident(
       req.params,
       credentials,
+      operabilityIncidentWritePermission,
+    );
+    const { incidentId } = parseInput(incidentMergeSchema, req.body, 'body');
+    await requireWrite([incident.entityRef], credentials);
+    res.json(
+      await incidentHistory.merge(incident, incidentId, authorOf(credentials)),
+    );
+  });
+
+  router.post('/incidents/:id/split', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const incident = await readableIncident(
+      req.params,
+      credentials,
+      operabilityIncidentWritePermission,
+    );
+    const { recordId } = parseInput(incidentSplitSchema, req.body, 'body');
+    await requireWrite([incident.entityRef], credentials);
+    res.json(
+      await incidentHistory.split(incident, recordId, authorOf(credentials)),
+    );
+  });
+
+  router.patch('/incidents/records/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { id } = parseInput(
+      incidentRecordIdParamsSchema,
+      req.params,
+      'params',
+    );
+    const record = await incidentHistory.getRecord(id);
+    await entityAccess.requireAnyEntity(
+      record.entityRefs,
+      credentials,
+      `No incident record ${id}`,
       operabilityIncidentWritePermission,
     );
     const update = parseInput(manualIncidentUpdateSchema, req.body, 'body');

@@ -14,7 +14,8 @@ import type { Request } from 'express';
 import Router from 'express-promise-router';
 import { entityRefParam, parseInput } from '../lib/validation';
 import type { EntityAccess } from '../services/access/EntityAccess';
-import { authorOf, type Exemptions } from '../services/score/Exemptions';
+import { authorOf } from '../services/access/authorOf';
+import type { Exemptions } from '../services/score/Exemptions';
 import type { OperabilityScorer } from '../services/score/OperabilityScorer';
 import type { Portfolio } from '../services/score/Portfolio';
 

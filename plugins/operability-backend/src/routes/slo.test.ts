@@ -54,6 +54,7 @@ describe('SLO routes', () => {
         source: 'api',
         target: 0.98,
         period: '28d',
+        phase: 'informing',
         budgetingMethod: 'Occurrences',
         status: 'no-data',
         // No SLI source in this backend: the SLO waits for pushed data.
@@ -350,6 +351,59 @@ describe('SLO routes', () => {
     expect(list.body.items).toEqual([]);
   });
 
+  it('stores the phase an SLO document writes and changes it through PUT /slos/{id}/phase', async () => {
+    const backend = await start();
+    const created = await createFromYaml(
+      backend,
+      openSloYaml({ phase: 'enforcing', extraObjective: 0.9 }),
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.items.map((i: { phase: string }) => i.phase)).toEqual([
+      'enforcing',
+      'enforcing',
+    ]);
+    const id = created.body.items[0].id;
+
+    const informing = await request(backend.server)
+      .put(`${BASE}/slos/${id}/phase`)
+      .send({ phase: 'informing' });
+    expect(informing.status).toBe(200);
+    expect(
+      informing.body.items.map((i: { id: string; phase: string }) => [
+        i.id,
+        i.phase,
+      ]),
+    ).toEqual(
+      created.body.items.map((i: { id: string }) => [i.id, 'informing']),
+    );
+    const list = await request(backend.server).get(ENTITY_SLOS);
+    expect(list.body.items.map((i: { phase: string }) => i.phase)).toEqual([
+      'informing',
+      'informing',
+    ]);
+    // The export carries the phase, so that the SLO can move to a file unchanged.
+    const exported = await request(backend.server).get(
+      `${BASE}/slos/${id}/openslo`,
+    );
+    expect(exported.text).toContain('airworthy.dev/phase: informing');
+
+    const bad = await request(backend.server)
+      .put(`${BASE}/slos/${id}/phase`)
+      .send({ phase: 'enforce' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(
+      /body\.phase: must be one of informing, enforcing/,
+    );
+    const typo = await createFromYaml(
+      backend,
+      openSloYaml({ name: 'other', phase: 'draft' }),
+    );
+    expect(typo.status).toBe(400);
+    expect(typo.body.error.message).toContain(
+      'The phase (airworthy.dev/phase) of SLO "other" is "draft"',
+    );
+  });
+
   it('keeps repo SLOs read-only', async () => {
     const backend = await start();
     await backend.knex('slos').insert({
@@ -375,6 +429,10 @@ describe('SLO routes', () => {
     );
     const del = await request(backend.server).delete(`${BASE}/slos/from-repo`);
     expect(del.status).toBe(409);
+    const phase = await request(backend.server)
+      .put(`${BASE}/slos/from-repo/phase`)
+      .send({ phase: 'enforcing' });
+    expect(phase.status).toBe(409);
   });
 
   it('requires the SLO write permission for every write, and credentials for reads', async () => {

@@ -1,5 +1,6 @@
 import {
   operabilitySloWritePermission,
+  sloPhaseWriteSchema,
   sloListQuerySchema,
 } from '@airworthy/plugin-operability-common';
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
@@ -128,6 +129,17 @@ export function createSloRoutes(options: {
     );
     await sloRegistry.delete(slo);
     res.status(204).end();
+  });
+
+  router.put('/slos/:id/phase', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const slo = await sloRegistry.requireWritableSlo(
+      sloIdParam(req.params),
+      credentials,
+      operabilitySloWritePermission,
+    );
+    const { phase } = parseInput(sloPhaseWriteSchema, req.body ?? {}, 'body');
+    res.json({ items: await sloRegistry.setPhase(slo, phase) });
   });
 
   router.post('/slos/:id/restore', async (req, res) => {

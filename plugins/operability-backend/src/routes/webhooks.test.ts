@@ -114,7 +114,7 @@ describe('webhook routes', () => {
       '/api/operability/entities/component/default/jupyterhub/incidents',
     );
     expect(list.body.totalItems).toBe(1);
-    expect(list.body.items[0].source).toBe('signed-test');
+    expect(list.body.items[0].sources).toEqual(['signed-test']);
   });
 
   it('answers the source errors: 401 for a bad signature, 400 for a bad payload, 500 for a failed write', async () => {

@@ -124,7 +124,7 @@ describe('OperabilityClient', () => {
     expect(requests[0].url).toBe('/api/operability/health');
   });
 
-  it('lists, reads, creates and updates incidents with their query and body', async () => {
+  it('lists, reads, creates, updates, merges and splits incidents with their query and body', async () => {
     respond = () => ({ status: 200, body: { ok: true } });
     const api = client();
     await api.getEntityIncidents('Component:default/JupyterHub', {
@@ -142,7 +142,13 @@ describe('OperabilityClient', () => {
       severity: 'critical',
       startedAt: '2026-11-03T10:00:00Z',
     });
-    await api.updateIncident('id-1', { resolvedAt: null });
+    await api.updateIncidentRecord('id-1', { resolvedAt: null });
+    await api.getEntityIncidentRecords('component:default/jupyterhub', {
+      from: '2026-11-01T00:00:00Z',
+      match: 'started',
+    });
+    await api.mergeIncidents('id-2', 'id-3');
+    await api.splitIncident('id-2', 'record-4');
     expect(requests).toEqual([
       {
         method: 'GET',
@@ -160,8 +166,22 @@ describe('OperabilityClient', () => {
       },
       {
         method: 'PATCH',
-        url: '/api/operability/incidents/id-1',
+        url: '/api/operability/incidents/records/id-1',
         body: '{"resolvedAt":null}',
+      },
+      {
+        method: 'GET',
+        url: '/api/operability/entities/component/default/jupyterhub/incidents?from=2026-11-01T00%3A00%3A00Z&match=started&view=records',
+      },
+      {
+        method: 'POST',
+        url: '/api/operability/incidents/id-2/merge',
+        body: '{"incidentId":"id-3"}',
+      },
+      {
+        method: 'POST',
+        url: '/api/operability/incidents/id-2/split',
+        body: '{"recordId":"record-4"}',
       },
     ]);
   });

@@ -3,10 +3,13 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { entityPath } from './entityRefs';
 import type { SliPushRequest, SliPushResponse } from './sli';
 import type {
+  EntityIncidentRecordsResponse,
   EntityIncidentsResponse,
   Incident,
   IncidentRangeMatch,
+  IncidentRecord,
   IncidentSeverity,
+  IncidentSplitResponse,
   IncidentStatsResponse,
   IncidentStatus,
   ManualIncidentCreateRequest,
@@ -32,6 +35,12 @@ import type {
   SloWriteResponse,
 } from './slos';
 import type { EntitySlosResponse, HealthResponse } from './types';
+import type {
+  DeployGateResponse,
+  GateException,
+  GateExceptionsResponse,
+  GateExceptionWriteRequest,
+} from './gate';
 
 /** The plugin id, used for discovery (`/api/operability`). */
 const OPERABILITY_PLUGIN_ID = 'operability';
@@ -55,6 +64,7 @@ export interface RequestOptions {
 export interface IncidentListOptions extends RequestOptions {
   severity?: IncidentSeverity[];
   status?: IncidentStatus[];
+  /** Incidents with a record of any of these sources. */
   source?: string[];
   /** Incidents open at any moment of `[from, to)`, ISO 8601 (see `match`). */
   from?: string;
@@ -142,25 +152,46 @@ export interface OperabilityApi {
     request: SliPushRequest,
     options?: RequestOptions,
   ): Promise<SliPushResponse>;
+  /** An entity's incidents, each with the records of every source that reported it. */
   getEntityIncidents(
     entityRef: string | CompoundEntityRef,
     options?: IncidentListOptions,
   ): Promise<EntityIncidentsResponse>;
+  /** An entity's incident records one by one (`view=records`). */
+  getEntityIncidentRecords(
+    entityRef: string | CompoundEntityRef,
+    options?: IncidentListOptions,
+  ): Promise<EntityIncidentRecordsResponse>;
   getEntityIncidentStats(
     entityRef: string | CompoundEntityRef,
     options?: IncidentStatsOptions,
   ): Promise<IncidentStatsResponse>;
+  /** One incident with its records. */
   getIncident(id: string, options?: RequestOptions): Promise<Incident>;
+  /** Records a manual incident of the entity; answers the record, with its incident's id. */
   createIncident(
     entityRef: string | CompoundEntityRef,
     incident: ManualIncidentCreateRequest,
     options?: RequestOptions,
-  ): Promise<Incident>;
-  updateIncident(
+  ): Promise<IncidentRecord>;
+  /** Changes a manual record. */
+  updateIncidentRecord(
     id: string,
     update: ManualIncidentUpdateRequest,
     options?: RequestOptions,
+  ): Promise<IncidentRecord>;
+  /** Moves the records of incident `otherId` into incident `id` (same entity). */
+  mergeIncidents(
+    id: string,
+    otherId: string,
+    options?: RequestOptions,
   ): Promise<Incident>;
+  /** Takes a record out of incident `id` into an incident of its own. */
+  splitIncident(
+    id: string,
+    recordId: string,
+    options?: RequestOptions,
+  ): Promise<IncidentSplitResponse>;
   /** The entity's operability score, checks, exemptions and trends. */
   getEntityScore(
     entityRef: string | CompoundEntityRef,
@@ -195,6 +226,28 @@ export interface OperabilityApi {
   ): Promise<void>;
   /** The URL of the entity's badge (served without credentials to entities that opt in). */
   getBadgeUrl(entityRef: string | CompoundEntityRef): Promise<string>;
+  /** The deploy gate's decision for the entity now. */
+  getDeployGate(
+    entityRef: string | CompoundEntityRef,
+    options?: RequestOptions,
+  ): Promise<DeployGateResponse>;
+  /** The entity's exceptions to the error-budget policy, newest first. */
+  getGateExceptions(
+    entityRef: string | CompoundEntityRef,
+    options?: RequestOptions,
+  ): Promise<GateExceptionsResponse>;
+  /** Grants an exception (`operability.exception.write`). */
+  createGateException(
+    entityRef: string | CompoundEntityRef,
+    exception: GateExceptionWriteRequest,
+    options?: RequestOptions,
+  ): Promise<GateException>;
+  /** Revokes an exception (`operability.exception.write`). */
+  revokeGateException(
+    entityRef: string | CompoundEntityRef,
+    id: string,
+    options?: RequestOptions,
+  ): Promise<GateException>;
 }
 
 /** A request body sent as OpenSLO YAML text. */
@@ -330,6 +383,18 @@ export class OperabilityClient implements OperabilityApi {
     return this.get(`${entityPath(entityRef)}/incidents`, query, { signal });
   }
 
+  getEntityIncidentRecords(
+    entityRef: string | CompoundEntityRef,
+    options: IncidentListOptions = {},
+  ): Promise<EntityIncidentRecordsResponse> {
+    const { signal, ...query } = options;
+    return this.get(
+      `${entityPath(entityRef)}/incidents`,
+      { ...query, view: 'records' },
+      { signal },
+    );
+  }
+
   getEntityIncidentStats(
     entityRef: string | CompoundEntityRef,
     options: IncidentStatsOptions = {},
@@ -348,7 +413,7 @@ export class OperabilityClient implements OperabilityApi {
     entityRef: string | CompoundEntityRef,
     incident: ManualIncidentCreateRequest,
     options?: RequestOptions,
-  ): Promise<Incident> {
+  ): Promise<IncidentRecord> {
     return this.request(
       'POST',
       `${entityPath(entityRef)}/incidents`,
@@ -358,16 +423,44 @@ export class OperabilityClient implements OperabilityApi {
     );
   }
 
-  updateIncident(
+  updateIncidentRecord(
     id: string,
     update: ManualIncidentUpdateRequest,
     options?: RequestOptions,
-  ): Promise<Incident> {
+  ): Promise<IncidentRecord> {
     return this.request(
       'PATCH',
-      `incidents/${encodeURIComponent(id)}`,
+      `incidents/records/${encodeURIComponent(id)}`,
       undefined,
       update,
+      options,
+    );
+  }
+
+  mergeIncidents(
+    id: string,
+    otherId: string,
+    options?: RequestOptions,
+  ): Promise<Incident> {
+    return this.request(
+      'POST',
+      `incidents/${encodeURIComponent(id)}/merge`,
+      undefined,
+      { incidentId: otherId },
+      options,
+    );
+  }
+
+  splitIncident(
+    id: string,
+    recordId: string,
+    options?: RequestOptions,
+  ): Promise<IncidentSplitResponse> {
+    return this.request(
+      'POST',
+      `incidents/${encodeURIComponent(id)}/split`,
+      undefined,
+      { recordId },
       options,
     );
   }
@@ -387,6 +480,52 @@ export class OperabilityClient implements OperabilityApi {
     return this.get(`${entityPath(entityRef)}/score/history`, query, {
       signal,
     });
+  }
+
+  getDeployGate(
+    entityRef: string | CompoundEntityRef,
+    options?: RequestOptions,
+  ): Promise<DeployGateResponse> {
+    return this.get(`${entityPath(entityRef)}/deploy-gate`, undefined, options);
+  }
+
+  getGateExceptions(
+    entityRef: string | CompoundEntityRef,
+    options?: RequestOptions,
+  ): Promise<GateExceptionsResponse> {
+    return this.get(
+      `${entityPath(entityRef)}/gate-exceptions`,
+      undefined,
+      options,
+    );
+  }
+
+  createGateException(
+    entityRef: string | CompoundEntityRef,
+    exception: GateExceptionWriteRequest,
+    options?: RequestOptions,
+  ): Promise<GateException> {
+    return this.request(
+      'POST',
+      `${entityPath(entityRef)}/gate-exceptions`,
+      undefined,
+      exception,
+      options,
+    );
+  }
+
+  revokeGateException(
+    entityRef: string | CompoundEntityRef,
+    id: string,
+    options?: RequestOptions,
+  ): Promise<GateException> {
+    return this.request(
+      'DELETE',
+      `${entityPath(entityRef)}/gate-exceptions/${encodeURIComponent(id)}`,
+      undefined,
+      undefined,
+      options,
+    );
   }
 
   getScoreSettings(options?: RequestOptions): Promise<ScoreSettingsResponse> {

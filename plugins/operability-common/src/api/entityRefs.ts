@@ -42,7 +42,7 @@ export function toEntityRef(
   );
 }
 
-/** The path segment `entities/{kind}/{namespace}/{name}` of an entity, URL-encoded. */
+/** The path segment `entities/{kind}/{namespace}/{name}` of an entity, URL-encoded. @public */
 export function entityPath(ref: string | CompoundEntityRef): string {
   const { kind, namespace, name } =
     typeof ref === 'string' ? parseEntityRef(ref) : ref;

@@ -44,6 +44,7 @@ describe('incident API schemas', () => {
       severity: ['critical', 'warning', 'info'],
       status: ['open'],
       from: Date.UTC(2026, 10, 1),
+      view: 'incidents',
       limit: 5,
       offset: 0,
     });

@@ -62,6 +62,10 @@ export interface IncidentBudgetCost {
    * objective's for further objectives); absent when the SLO has none: show `sloRef`.
    */
   sloDisplayName?: string;
+  /** The SLO's `metadata.name`. */
+  name: string;
+  /** The objective, a ratio in [0, 1). */
+  target: number;
   /** The SLO period whose budget the share refers to, e.g. `28d`. */
   period: string;
   /**
@@ -83,8 +87,13 @@ export interface IncidentBudgetCost {
   share?: number;
 }
 
-/** An incident of one or more catalog entities, as served by the API. @public */
-export interface Incident {
+/**
+ * What one source recorded of an incident: an Alertmanager alert, a GitHub issue, a PagerDuty
+ * incident or a manual incident. Records are stored as their sources report them; an
+ * {@link Incident} groups the records of one event.
+ * @public
+ */
+export interface IncidentRecord {
   id: string;
   /** Where it came from: `alertmanager`, `github`, `pagerduty`, `manual`, ... */
   source: string;
@@ -104,13 +113,67 @@ export interface Incident {
   detectedAt: string;
   /** When someone first took it on (ISO 8601). */
   acknowledgedAt?: string;
-  /** When it ended (ISO 8601); absent while the incident lasts. */
+  /** When it ended (ISO 8601); absent while the record is open. */
   resolvedAt?: string;
   links: IncidentLinks;
   /** Whether a post-mortem exists (a `post-mortem` label or a post-mortem link). */
   postMortem: boolean;
   /** Labels: alert labels as `name=value`, issue labels by name, parsed `cluster=`/`service=`. */
   labels: string[];
+  createdAt: string;
+  updatedAt: string;
+  /**
+   * The incident this record belongs to, for the entity asked about (a record of several
+   * entities belongs to one incident of each).
+   */
+  incidentId?: string;
+  /**
+   * Set when a person placed the record (merged incidents or split it out): their grouping
+   * stands, whatever later deliveries bring.
+   */
+  decision?: { by: string; at: string };
+  /** The budget the record's span burned, per SLO (on `view=records` lists). */
+  budgetCost?: IncidentBudgetCost[];
+}
+
+/**
+ * An incident of a catalog entity: the records of one event, from every source that reported
+ * it (records of the entity whose spans overlap or lie within
+ * `operability.incidents.groupingGap` of each other, or that link each other), or as a person
+ * merged or split them. Its start is the earliest record's, its end the latest resolution, its
+ * severity the highest, its acknowledgement the first by any source, its post-mortem any
+ * record's, and its title that of a record a person wrote (manual, GitHub, PagerDuty) before
+ * an alert's.
+ * @public
+ */
+export interface Incident {
+  id: string;
+  /** The entity, canonical ref. */
+  entityRef: string;
+  /** Untrusted text: render it as text. */
+  title: string;
+  /** Untrusted text: render it as text. */
+  description?: string;
+  severity: IncidentSeverity;
+  /** `resolved` once every record is; `acknowledged` once any source acknowledged it. */
+  status: IncidentStatus;
+  /** The earliest start of its records (ISO 8601). */
+  startedAt: string;
+  /** The earliest detection of its records (ISO 8601). */
+  detectedAt: string;
+  /** The first acknowledgement by any source (ISO 8601). */
+  acknowledgedAt?: string;
+  /** The latest resolution, once every record is resolved (ISO 8601). */
+  resolvedAt?: string;
+  links: IncidentLinks;
+  /** Whether any record has a post-mortem. */
+  postMortem: boolean;
+  /** The labels of its records. */
+  labels: string[];
+  /** The sources of its records, sorted. */
+  sources: string[];
+  /** Its records, oldest first. */
+  records: IncidentRecord[];
   createdAt: string;
   updatedAt: string;
   /** The budget the incident burned, per SLO of the entity (present on entity lists). */
@@ -125,6 +188,28 @@ export interface EntityIncidentsResponse {
   totalItems: number;
   offset: number;
   limit: number;
+}
+
+/**
+ * Response of `GET /entities/{kind}/{namespace}/{name}/incidents?view=records`: the records
+ * one by one, as sources reported them (for integrations that read records).
+ * @public
+ */
+export interface EntityIncidentRecordsResponse {
+  entityRef: string;
+  items: IncidentRecord[];
+  /** How many records match the filters, over all pages. */
+  totalItems: number;
+  offset: number;
+  limit: number;
+}
+
+/** Response of `POST /incidents/{id}/split`. @public */
+export interface IncidentSplitResponse {
+  /** The incident the record left. */
+  incident: Incident;
+  /** The incident the record now forms. */
+  split: Incident;
 }
 
 /** Count, mean and median of a set of durations, in seconds. @public */
@@ -152,17 +237,21 @@ export interface IncidentStatsResponse {
   /** The period, ISO 8601: incidents that started in `[from, to)` are counted. */
   from: string;
   to: string;
-  /** Incidents that started in the period. */
-  count: number;
   /**
-   * Distinct outages among them: incidents whose open spans overlap count once (one outage
-   * reported by Alertmanager, a GitHub issue and PagerDuty is three incidents, one outage).
+   * Incidents that started in the period (one outage reported by Alertmanager, a GitHub issue
+   * and PagerDuty is one incident).
    */
-  outages: number;
+  count: number;
+  /** The source records of those incidents. */
+  records: number;
   countsBySeverity: Record<IncidentSeverity, number>;
   countsByStatus: Record<IncidentStatus, number>;
+  /** Incidents with at least one record of each source. */
   countsBySource: Record<string, number>;
-  /** Mean time to acknowledge: acknowledged − detected, over acknowledged incidents. */
+  /**
+   * Mean time to acknowledge: acknowledged − detected, over incidents a source acknowledged
+   * (PagerDuty, a GitHub assignee, a person; Alertmanager has no acknowledgement).
+   */
   mtta: DurationStats;
   /** Mean time to resolve: resolved − detected, over resolved incidents. */
   mttr: DurationStats;
@@ -255,6 +344,9 @@ function checkRange(
   }
 }
 
+/** The views of an entity's incident list. @public */
+export const INCIDENT_LIST_VIEWS = ['incidents', 'records'] as const;
+
 /**
  * How an incident list's time range `[from, to)` selects incidents: `open` (the default)
  * lists those open at any moment of it, as charts shade them; `started` lists those that
@@ -268,9 +360,11 @@ export type IncidentRangeMatch = (typeof INCIDENT_RANGE_MATCHES)[number];
 
 /**
  * Query of `GET /entities/{kind}/{namespace}/{name}/incidents`: filters by severity, status
- * and source (each repeated or comma-separated), a time range (incidents open at any moment
- * of `[from, to)`, or with `match=started` those that started in it), and a page (`offset`,
- * `limit` up to 100, newest first).
+ * and source (each repeated or comma-separated; an incident matches the source of any of its
+ * records), a time range (incidents open at any moment of `[from, to)`, or with
+ * `match=started` those that started in it, as the statistics count them), a page
+ * (`offset`, `limit` up to 100, newest first), and the view: `incidents` (default, each with
+ * its records) or `records` (each source record on its own, as before incidents were grouped).
  * @public
  */
 export const incidentListQuerySchema = z
@@ -285,6 +379,11 @@ export const incidentListQuerySchema = z
         error: `must be one of ${INCIDENT_RANGE_MATCHES.join(', ')}`,
       })
       .optional(),
+    view: z
+      .enum(INCIDENT_LIST_VIEWS, {
+        error: `must be one of ${INCIDENT_LIST_VIEWS.join(', ')}`,
+      })
+      .default('incidents'),
     limit: wholeNumberParam(1, 100).default(20),
     offset: offsetParam,
   })
@@ -389,8 +488,9 @@ function checkTimeOrder(value: IncidentTimeFields, ctx: z.RefinementCtx): void {
 }
 
 /**
- * Body of `POST /entities/{kind}/{namespace}/{name}/incidents`: a manual incident of the
- * entity. Links must be http(s); times are ISO 8601 with a time zone.
+ * Body of `POST /entities/{kind}/{namespace}/{name}/incidents`: a manual incident record of
+ * the entity (it joins the incident whose records it overlaps, like any source's record).
+ * Links must be http(s); times are ISO 8601 with a time zone.
  * @public
  */
 export const manualIncidentCreateSchema = z
@@ -425,7 +525,7 @@ export type ManualIncidentCreateRequest = z.input<
 >;
 
 /**
- * Body of `PATCH /incidents/{id}` (manual incidents only): the fields to change; `null`
+ * Body of `PATCH /incidents/records/{id}` (manual records only): the fields to change; `null`
  * clears an optional field (`acknowledgedAt`, `resolvedAt` to reopen, a link).
  * @public
  */
@@ -467,6 +567,39 @@ export type ManualIncidentUpdateRequest = z.input<
 export const incidentIdParamsSchema = z.object({
   id: z.string().uuid('must be an incident id (a UUID)'),
 });
+
+/** Route params of `/incidents/records/{id}`. @public */
+export const incidentRecordIdParamsSchema = z.object({
+  id: z.string().uuid('must be an incident record id (a UUID)'),
+});
+
+/**
+ * Body of `POST /incidents/{id}/merge`: the incident (of the same entity) whose records join
+ * this one. The decision stands across later deliveries and regrouping.
+ * @public
+ */
+export const incidentMergeSchema = z
+  .object({
+    incidentId: z.string().uuid('must be an incident id (a UUID)'),
+  })
+  .strict();
+
+/** A parsed merge request. @public */
+export type IncidentMerge = z.output<typeof incidentMergeSchema>;
+
+/**
+ * Body of `POST /incidents/{id}/split`: the record that leaves the incident and forms one of
+ * its own. The decision stands across later deliveries and regrouping.
+ * @public
+ */
+export const incidentSplitSchema = z
+  .object({
+    recordId: z.string().uuid('must be an incident record id (a UUID)'),
+  })
+  .strict();
+
+/** A parsed split request. @public */
+export type IncidentSplit = z.output<typeof incidentSplitSchema>;
 
 const SEVERITY_ALIASES: Record<string, IncidentSeverity> = {};
 for (const [severity, aliases] of Object.entries({

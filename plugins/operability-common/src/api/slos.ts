@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SLO_PHASES } from '../annotations';
 import { parseDuration } from '../slo/duration';
 import type { Slo } from '../slo/model';
 import { TIME } from '../time';
@@ -21,6 +22,21 @@ export const sloIdParamsSchema = z.object({
       'must be an SLO id (letters, digits, "-" and "_", at most 64)',
     ),
 });
+
+/**
+ * Body of `PUT /slos/{id}/phase`: the phase of an SLO created through the API (SLOs from
+ * files take theirs from the file). @public
+ */
+export const sloPhaseWriteSchema = z
+  .object({
+    phase: z.enum(SLO_PHASES, {
+      message: `must be one of ${SLO_PHASES.join(', ')}`,
+    }),
+  })
+  .strict();
+
+/** Body of `PUT /slos/{id}/phase`. @public */
+export type SloPhaseWrite = z.infer<typeof sloPhaseWriteSchema>;
 
 /** The error budget of an SLO over its current period. Ratios are fractions (0.5 is 50%). @public */
 export interface SloBudget {

@@ -1,3 +1,4 @@
+import type { SloPhase } from '../annotations';
 import type { BudgetingMethod } from '../slo/model';
 import type { SloCollectionStatus, SloEvaluation } from './slos';
 
@@ -59,6 +60,11 @@ export interface SloIdentity {
   target: number;
   /** The SLO period (time window), e.g. `28d`. */
   period: string;
+  /**
+   * `enforcing`: the error-budget policy (the deploy gate) applies; `informing` (the default):
+   * measured and shown only. Written in the SLO document as `airworthy.dev/phase`.
+   */
+  phase: SloPhase;
 }
 
 /**

@@ -141,12 +141,12 @@ export const DEFAULT_SCORE_CHECKS: ReadonlyArray<ScoreCheckDefinition> = [
   {
     id: 'incident-rate',
     category: 'incident-response',
-    title: 'Outages per 28 days',
+    title: 'Incidents per 28 days',
     weight: 6,
     threshold: 2,
     thresholdUnit: 'count',
     description:
-      'Outages that started in the period (overlapping incidents from several sources count once), scaled to 28 days: full credit at or under the threshold, threshold/count above it. Needs an incident source.',
+      'Incidents that started in the period (one outage reported by several sources is one incident), scaled to 28 days: full credit at or under the threshold, threshold/count above it. Needs an incident source.',
     remediation:
       'Too many incidents: look for recurring causes in the post-mortems and fix them; connect an incident source if none is connected.',
   },

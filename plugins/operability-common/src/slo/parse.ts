@@ -1,3 +1,11 @@
+import {
+  ANNOTATION_SLO_PHASE,
+  DEFAULT_SLO_PHASE,
+  parseSloPhase,
+  SLO_PHASE_LABEL,
+  SLO_PHASES,
+  sloPhaseValue,
+} from '../annotations';
 import type { SloValidationError } from '../api/types';
 import type { Slo, SloSpecFormat } from './model';
 import { OpenSloDocumentSet } from './openslo';
@@ -156,12 +164,15 @@ export function parseSloFiles(
     }
   }
 
-  const slos = uniqueRefs(
-    [...openSlo.resolve(), ...sloth].sort(
-      (a, b) =>
-        files.findIndex(f => f.file === a.origin.file) -
-          files.findIndex(f => f.file === b.origin.file) ||
-        a.origin.document - b.origin.document,
+  const slos = knownPhases(
+    uniqueRefs(
+      [...openSlo.resolve(), ...sloth].sort(
+        (a, b) =>
+          files.findIndex(f => f.file === a.origin.file) -
+            files.findIndex(f => f.file === b.origin.file) ||
+          a.origin.document - b.origin.document,
+      ),
+      summaries,
     ),
     summaries,
   );
@@ -182,6 +193,51 @@ export function parseSloFiles(
   };
 }
 
+/** The problems of the document an SLO was read from. */
+function problemsOf(
+  slo: Slo,
+  summaries: ReadonlyArray<{
+    summary: SloDocumentSummary;
+    problems: DocumentProblems;
+  }>,
+): DocumentProblems | undefined {
+  return summaries.find(
+    ({ summary }) =>
+      summary.file === slo.origin.file &&
+      summary.document === slo.origin.document,
+  )?.problems;
+}
+
+/**
+ * Drops SLOs that write a phase (`airworthy.dev/phase`) other than informing or enforcing, and
+ * reports them on their document: a typo must not silently leave an SLO out of the policy.
+ */
+function knownPhases(
+  slos: Slo[],
+  summaries: ReadonlyArray<{
+    summary: SloDocumentSummary;
+    problems: DocumentProblems;
+  }>,
+): Slo[] {
+  return slos.filter(slo => {
+    const value = sloPhaseValue(slo);
+    if (value === undefined || parseSloPhase(value)) return true;
+    const annotated = slo.annotations[ANNOTATION_SLO_PHASE] !== undefined;
+    const field = annotated
+      ? ['metadata', 'annotations', ANNOTATION_SLO_PHASE]
+      : ['metadata', 'labels', SLO_PHASE_LABEL];
+    problemsOf(slo, summaries)?.add(
+      slo.origin.format.startsWith('openslo') ? field : [],
+      `The phase (${
+        annotated ? ANNOTATION_SLO_PHASE : SLO_PHASE_LABEL
+      }) of SLO "${slo.name}" is "${value}": write ${SLO_PHASES.join(
+        ' or ',
+      )} (no value means ${DEFAULT_SLO_PHASE})`,
+    );
+    return false;
+  });
+}
+
 /**
  * Drops SLOs whose `ref` an earlier SLO has (an OpenSLO SLO and a Sloth SLO can collide) and
  * reports them on their document.
@@ -200,16 +256,10 @@ function uniqueRefs(
       seen.set(slo.ref, slo);
       return true;
     }
-    summaries
-      .find(
-        ({ summary }) =>
-          summary.file === slo.origin.file &&
-          summary.document === slo.origin.document,
-      )
-      ?.problems.add(
-        [],
-        `defines the SLO "${slo.ref}", which ${first.origin.file} document ${first.origin.document} defines too: SLO names must be unique; rename one of them`,
-      );
+    problemsOf(slo, summaries)?.add(
+      [],
+      `defines the SLO "${slo.ref}", which ${first.origin.file} document ${first.origin.document} defines too: SLO names must be unique; rename one of them`,
+    );
     return false;
   });
 }

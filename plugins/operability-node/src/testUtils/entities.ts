@@ -1,4 +1,4 @@
-import type { EntityIncidentsResponse } from '@airworthy/plugin-operability-common';
+import type { EntityIncidentRecordsResponse } from '@airworthy/plugin-operability-common';
 import type { Entity } from '@backstage/catalog-model';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,24 +21,25 @@ export function testComponent(
 }
 
 /**
- * The first page (up to 100) of a test Component's incidents, read through the HTTP API
- * of a test backend as its default mock user.
+ * The first page (up to 100) of a test Component's incident records (each source's record
+ * on its own, `view=records`), read through the HTTP API of a test backend as its default
+ * mock user.
  * @public
  */
-export async function fetchIncidents(
+export async function fetchIncidentRecords(
   server: Server,
   componentName: string,
-): Promise<EntityIncidentsResponse> {
+): Promise<EntityIncidentRecordsResponse> {
   const { port } = server.address() as AddressInfo;
   const response = await fetch(
-    `http://127.0.0.1:${port}/api/operability/entities/component/default/${componentName}/incidents?limit=100`,
+    `http://127.0.0.1:${port}/api/operability/entities/component/default/${componentName}/incidents?view=records&limit=100`,
   );
   if (!response.ok) {
     throw new Error(
-      `Listing incidents of ${componentName}: ${
+      `Listing incident records of ${componentName}: ${
         response.status
       } ${await response.text()}`,
     );
   }
-  return (await response.json()) as EntityIncidentsResponse;
+  return (await response.json()) as EntityIncidentRecordsResponse;
 }

@@ -2,6 +2,7 @@ import {
   OperabilityClient,
   TIME,
   type Incident,
+  type IncidentRecord,
   type SloSummary,
 } from '@airworthy/plugin-operability-common';
 import type { Entity } from '@backstage/catalog-model';
@@ -37,13 +38,13 @@ export function testComponent(
 
 const ENTITY_BASE = `${TEST_BASE_URL}/entities/component/default/jupyterhub`;
 
-/** An incident of JupyterHub as the API serves it: number `n`, resolved after 65 minutes. */
-export function testIncident(
+/** A GitHub issue record of JupyterHub as the API serves it: number `n`, resolved after 65 minutes. */
+export function testIncidentRecord(
   n: number,
-  overrides: Partial<Incident> = {},
-): Incident {
+  overrides: Partial<IncidentRecord> = {},
+): IncidentRecord {
   return {
-    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    id: `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     source: 'github',
     sourceKey: `operate-first/operations#${n}`,
     entityRefs: ['component:default/jupyterhub'],
@@ -58,6 +59,39 @@ export function testIncident(
     labels: [],
     createdAt: '2026-11-03T10:05:00Z',
     updatedAt: '2026-11-03T11:05:00Z',
+    incidentId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    ...overrides,
+  };
+}
+
+/**
+ * An incident of JupyterHub as the API serves it: number `n`, resolved after 65 minutes,
+ * of one GitHub issue record unless `overrides.records` says otherwise.
+ */
+export function testIncident(
+  n: number,
+  overrides: Partial<Incident> = {},
+): Incident {
+  const id = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  const {
+    source: _source,
+    sourceKey: _sourceKey,
+    entityRefs: _entityRefs,
+    incidentId: _incidentId,
+    ...fields
+  } = testIncidentRecord(n, { incidentId: id });
+  const records = overrides.records ?? [
+    testIncidentRecord(n, {
+      incidentId: id,
+      ...(overrides.title ? { title: overrides.title } : {}),
+    }),
+  ];
+  return {
+    ...fields,
+    id,
+    entityRef: 'component:default/jupyterhub',
+    sources: [...new Set(records.map(r => r.source))].sort(),
+    records,
     ...overrides,
   };
 }
@@ -154,6 +188,7 @@ export function testSloSummary(
       'https://github.com/operate-first/apps/blob/master/slos/jupyterhub.yaml',
     target: 0.98,
     period: '28d',
+    phase: 'enforcing',
     status: 'ok',
     budgetingMethod: 'Occurrences',
     evaluatedAt: '2026-11-25T12:00:00.000Z',

@@ -85,6 +85,8 @@ describe('incident shaping', () => {
           sloId: 's',
           sloRef: 'availability',
           sloDisplayName: 'Hub availability',
+          name: 'availability',
+          target: 0.99,
           from: '2026-11-10T00:00:00Z',
           to: '2026-11-10T01:00:00Z',
           period: '28d',
@@ -95,6 +97,8 @@ describe('incident shaping', () => {
         {
           sloId: 't',
           sloRef: 'latency',
+          name: 'latency',
+          target: 0.99,
           from: '2026-11-10T00:00:00Z',
           to: '2026-11-10T01:00:00Z',
           period: '28d',
@@ -109,6 +113,8 @@ describe('incident shaping', () => {
         {
           sloId: 's',
           sloRef: 'availability/1',
+          name: 'availability',
+          target: 0.995,
           from: '2026-11-10T00:00:00Z',
           to: '2026-11-10T01:00:00Z',
           period: '7d',
@@ -139,6 +145,8 @@ describe('incident shaping', () => {
             {
               sloId: 'avail',
               sloRef: 'availability',
+              name: 'availability',
+              target: 0.99,
               from: '2026-11-10T00:00:00Z',
               to: '2026-11-10T01:00:00Z',
               period: '28d',
@@ -161,6 +169,7 @@ describe('incident shaping', () => {
       {
         id: 'b',
         title: 'Incident 1',
+        sources: ['github'],
         severity: 'critical',
         x1: range.from,
         x2: Date.parse('2026-11-03T11:05:00Z'),
@@ -170,6 +179,7 @@ describe('incident shaping', () => {
       {
         id: 'open',
         title: 'Incident 1',
+        sources: ['github'],
         severity: 'critical',
         x1: Date.parse('2026-11-20T12:00:00Z'),
         x2: range.to,

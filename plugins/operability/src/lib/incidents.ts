@@ -38,7 +38,7 @@ export function incidentDurationMs(incident: Incident, nowMs: number): number {
 }
 
 /** The links of an incident that may be rendered, with their labels, in a fixed order. */
-export function incidentLinks(incident: Incident): Array<{
+export function incidentLinks(incident: Pick<Incident, 'links'>): Array<{
   kind: 'issue' | 'postMortem' | 'runbook';
   label: string;
   href: string;
@@ -111,6 +111,8 @@ export interface IncidentSpan {
   id: string;
   /** Untrusted: render as text. */
   title: string;
+  /** The sources that reported it (one span however many did). */
+  sources: string[];
   severity: IncidentSeverity;
   /** Start and end on the axis, clipped to the range shown (epoch ms). */
   x1: number;
@@ -143,6 +145,7 @@ export function incidentSpans(
       const span: IncidentSpan = {
         id: incident.id,
         title: incident.title,
+        sources: incident.sources,
         severity: incident.severity,
         x1: Math.max(start, range.from),
         x2: Math.min(Math.max(end, start), range.to),

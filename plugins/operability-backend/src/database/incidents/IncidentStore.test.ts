@@ -12,6 +12,7 @@ const databases = TestDatabases.create({
 const T0 = Date.parse('2026-11-20T10:00:00Z');
 const MIN = 60_000;
 const HUB = 'component:default/jupyterhub';
+const GROUPING = { gapMs: 5 * 60_000, alertLinkWindowMs: 24 * 60 * 60_000 };
 const TRINO = 'component:default/trino';
 
 function observation(
@@ -32,7 +33,7 @@ function observation(
 }
 
 function listAll(store: KnexIncidentStore, entityRef = HUB) {
-  return store.list({ entityRef }, { offset: 0, limit: 10 });
+  return store.listRecords({ entityRef }, { offset: 0, limit: 10 });
 }
 
 describe.each(databases.eachSupportedId())(
@@ -41,7 +42,7 @@ describe.each(databases.eachSupportedId())(
     async function createStore() {
       const knex = await databases.init(databaseId);
       await applyDatabaseMigrations(knex);
-      return { store: new KnexIncidentStore(knex), knex };
+      return { store: new KnexIncidentStore(knex, GROUPING), knex };
     }
 
     it('creates an incident from an observation and reads it back', async () => {
@@ -77,10 +78,12 @@ describe.each(databases.eachSupportedId())(
         postMortem: false,
         labels: ['alertname=JupyterHubDown', 'severity=critical'],
         observedAt: T0,
+        correlation: { names: [], references: [] },
         createdAt: T0 + 1000,
         updatedAt: T0 + 1000,
+        incidentId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       });
-      await expect(store.get(items[0].id)).resolves.toEqual(items[0]);
+      await expect(store.getRecord(items[0].id)).resolves.toEqual(items[0]);
     });
 
     it('skips a delivery whose id was recorded, and writes nothing for it', async () => {
@@ -233,10 +236,10 @@ describe.each(databases.eachSupportedId())(
       });
 
       const keys = async (
-        filter: Omit<Parameters<typeof store.list>[0], 'entityRef'>,
+        filter: Omit<Parameters<typeof store.listRecords>[0], 'entityRef'>,
         page = { offset: 0, limit: 10 },
       ) => {
-        const { items, totalItems } = await store.list(
+        const { items, totalItems } = await store.listRecords(
           { entityRef: HUB, ...filter },
           page,
         );
@@ -277,7 +280,7 @@ describe.each(databases.eachSupportedId())(
       await expect(
         keys({ from: T0 + 95 * MIN, to: T0 + 125 * MIN, match: 'started' }),
       ).resolves.toEqual({ keys: ['c'], totalItems: 1 });
-      const overlapping = await store.listOverlapping(
+      const overlapping = await store.listRecordsOverlapping(
         HUB,
         T0 + 95 * MIN,
         T0 + 125 * MIN,
@@ -332,7 +335,7 @@ describe.each(databases.eachSupportedId())(
 
       await store.recordDelivery('github', { observations: [observation()] });
       const [fromGithub] = (
-        await store.list(
+        await store.listRecords(
           { entityRef: HUB, sources: ['github'] },
           { offset: 0, limit: 1 },
         )
@@ -344,7 +347,7 @@ describe.each(databases.eachSupportedId())(
           startedAt: T0,
         }),
       ).resolves.toBeUndefined();
-      await expect(store.get(fromGithub.id)).resolves.toMatchObject({
+      await expect(store.getRecord(fromGithub.id)).resolves.toMatchObject({
         title: 'JupyterHub is down',
       });
     });

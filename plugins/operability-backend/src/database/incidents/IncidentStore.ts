@@ -5,36 +5,52 @@ import {
   type IncidentSeverity,
   type IncidentStatus,
 } from '@airworthy/plugin-operability-common';
-import type {
-  IncidentDelivery,
-  IncidentDeliveryResult,
+import {
+  incidentKeyOfReference,
+  type IncidentDelivery,
+  type IncidentDeliveryResult,
 } from '@airworthy/plugin-operability-node';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { GroupingSettings } from './incidentGrouping';
+import {
+  IncidentGrouper,
+  lockIncidentWrites,
+  memberQuery,
+  membersToRecords,
+  readExtras,
+} from './incidentGroups';
 import {
   assertInstantsInRange,
   mergeObservation,
   normalizeObservation,
+  sanitizeKeys,
   type IncidentState,
-  type MergeState,
 } from './incidentMerge';
+import {
+  incidentFromRow,
+  recordFromRow,
+  sameState,
+  stateColumns,
+  stateFromRow,
+  type IncidentRow,
+  type MemberRow,
+  type RecordRow,
+  type StoredIncident,
+  type StoredIncidentRecord,
+} from './incidentRows';
 
-/** An incident as stored. Instants are epoch milliseconds. */
-export interface IncidentRecord extends Omit<IncidentState, 'merge'> {
-  id: string;
-  source: string;
-  sourceKey: string;
-  createdAt: number;
-  updatedAt: number;
-}
+export type { StoredIncident, StoredIncidentRecord } from './incidentRows';
 
-/** Which incidents of an entity to list, and which page. */
+/** Which incidents (or records) of an entity to list, and which page. */
 export interface IncidentFilter {
   entityRef: string;
   severities?: IncidentSeverity[];
   statuses?: IncidentStatus[];
+  /** Incidents with a record of one of these sources (records of one of them). */
   sources?: string[];
-  /** Incidents open at any moment of `[from, to)` (with `match: 'started'`, started in it). */
+  /** Open at any moment of `[from, to)`; with `match: 'started'`, started in it. */
   from?: number;
   to?: number;
   match?: IncidentRangeMatch;
@@ -54,40 +70,87 @@ export interface ManualIncidentFields {
   postMortem?: boolean;
 }
 
-/** Persistence of incidents, their entities, webhook deliveries and source cursors. */
+/**
+ * Persistence of incident records (what sources report), the incidents they group into,
+ * people's merge and split decisions, webhook deliveries and source cursors. Every write
+ * that changes records regroups the entities they affect in the same transaction.
+ */
 export interface IncidentStore {
+  /** The grouping rules of this store. */
+  readonly grouping: GroupingSettings;
   /**
    * Records a delivery of a source in one transaction: nothing when its delivery id was
-   * recorded before, else every observation merged into its incident.
+   * recorded before, else every observation merged into its record and the records'
+   * entities regrouped.
    */
   recordDelivery(
     source: string,
     delivery: IncidentDelivery,
     now?: number,
   ): Promise<IncidentDeliveryResult>;
-  get(id: string): Promise<IncidentRecord | undefined>;
-  /** A page of an entity's incidents, newest start first, and how many match in all. */
-  list(
-    filter: IncidentFilter,
-    page: { offset: number; limit: number },
-  ): Promise<{ items: IncidentRecord[]; totalItems: number }>;
-  /** Every incident of the entity open at any moment of `[from, to)`, oldest first. */
-  listOverlapping(
-    entityRef: string,
-    from: number,
-    to: number,
-  ): Promise<IncidentRecord[]>;
   createManual(
     entityRef: string,
     fields: ManualIncidentFields,
     now?: number,
-  ): Promise<IncidentRecord>;
-  /** Replaces the fields of a manual incident; undefined when there is none with that id. */
+  ): Promise<StoredIncidentRecord>;
+  /** Replaces the fields of a manual record; undefined when there is none with that id. */
   updateManual(
     id: string,
     fields: ManualIncidentFields,
     now?: number,
-  ): Promise<IncidentRecord | undefined>;
+  ): Promise<StoredIncidentRecord | undefined>;
+  /** A record, with its incident when it affects one entity. */
+  getRecord(id: string): Promise<StoredIncidentRecord | undefined>;
+  /** A page of an entity's records, newest start first, and how many match in all. */
+  listRecords(
+    filter: IncidentFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ items: StoredIncidentRecord[]; totalItems: number }>;
+  /** Every record of the entity open at any moment of `[from, to)`, oldest first. */
+  listRecordsOverlapping(
+    entityRef: string,
+    from: number,
+    to: number,
+  ): Promise<StoredIncidentRecord[]>;
+  /** An incident with its records. */
+  getIncident(id: string): Promise<StoredIncident | undefined>;
+  /** A page of an entity's incidents, newest start first, and how many match in all. */
+  listIncidents(
+    filter: IncidentFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ items: StoredIncident[]; totalItems: number }>;
+  /** Every incident of the entity open at any moment of `[from, to)`, oldest first. */
+  listIncidentsOverlapping(
+    entityRef: string,
+    from: number,
+    to: number,
+  ): Promise<StoredIncident[]>;
+  /**
+   * Moves the records of incident `otherId` into incident `id` (same entity) and pins them
+   * together: later deliveries and regrouping keep them one incident.
+   */
+  merge(
+    id: string,
+    otherId: string,
+    decidedBy: string,
+    now?: number,
+  ): Promise<StoredIncident>;
+  /**
+   * Takes a record out of incident `id` into an incident of its own, and pins both apart:
+   * later deliveries and regrouping keep them two incidents.
+   */
+  split(
+    id: string,
+    recordId: string,
+    decidedBy: string,
+    now?: number,
+  ): Promise<{ incident: StoredIncident; split: StoredIncident }>;
+  /**
+   * Groups every record that has no incident yet (after the migration that introduced
+   * incidents) and regroups the entities whose incidents were made with other grouping
+   * rules; returns how many entities it regrouped.
+   */
+  regroupStale(now?: number): Promise<number>;
   /** Forgets delivery ids received before the instant; returns how many. */
   pruneDeliveries(receivedBefore: number): Promise<number>;
   readCursor(source: string, key: string): Promise<string | undefined>;
@@ -99,96 +162,7 @@ export interface IncidentStore {
   ): Promise<void>;
 }
 
-interface IncidentRow {
-  id: string;
-  source: string;
-  source_key: string;
-  title: string;
-  description: string | null;
-  severity: string;
-  status: string;
-  started_at: number | string;
-  detected_at: number | string;
-  acknowledged_at: number | string | null;
-  resolved_at: number | string | null;
-  issue_url: string | null;
-  post_mortem_url: string | null;
-  runbook_url: string | null;
-  post_mortem: boolean | number;
-  labels: string;
-  observed_at: number | string;
-  merge_state: string;
-  created_at: number | string;
-  updated_at: number | string;
-}
-
-const optionalNumber = (v: number | string | null) =>
-  v === null ? undefined : Number(v);
-
-function stateFromRow(row: IncidentRow, entityRefs: string[]): IncidentState {
-  const links: IncidentLinks = {};
-  if (row.issue_url) links.issue = row.issue_url;
-  if (row.post_mortem_url) links.postMortem = row.post_mortem_url;
-  if (row.runbook_url) links.runbook = row.runbook_url;
-  return {
-    entityRefs,
-    title: row.title,
-    description: row.description ?? undefined,
-    severity: row.severity as IncidentSeverity,
-    status: row.status as IncidentStatus,
-    startedAt: Number(row.started_at),
-    detectedAt: Number(row.detected_at),
-    acknowledgedAt: optionalNumber(row.acknowledged_at),
-    resolvedAt: optionalNumber(row.resolved_at),
-    links,
-    postMortem: Boolean(row.post_mortem),
-    labels: JSON.parse(row.labels),
-    observedAt: Number(row.observed_at),
-    merge: JSON.parse(row.merge_state) as MergeState,
-  };
-}
-
-function recordFromRow(row: IncidentRow, entityRefs: string[]): IncidentRecord {
-  const { merge: _merge, ...state } = stateFromRow(row, entityRefs);
-  return {
-    id: row.id,
-    source: row.source,
-    sourceKey: row.source_key,
-    ...state,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-}
-
-/** The columns a state is written to (all but id, source, key and creation time). */
-function stateColumns(state: IncidentState, now: number) {
-  return {
-    title: state.title,
-    description: state.description ?? null,
-    severity: state.severity,
-    status: state.status,
-    started_at: state.startedAt,
-    detected_at: state.detectedAt,
-    acknowledged_at: state.acknowledgedAt ?? null,
-    resolved_at: state.resolvedAt ?? null,
-    issue_url: state.links.issue ?? null,
-    post_mortem_url: state.links.postMortem ?? null,
-    runbook_url: state.links.runbook ?? null,
-    post_mortem: state.postMortem,
-    labels: JSON.stringify(state.labels),
-    observed_at: state.observedAt,
-    merge_state: JSON.stringify(state.merge),
-    updated_at: now,
-  };
-}
-
-function sameState(a: IncidentState, b: IncidentState): boolean {
-  const canonical = (s: IncidentState) =>
-    JSON.stringify([s.entityRefs, stateColumns(s, 0)]);
-  return canonical(a) === canonical(b);
-}
-
-/** The state of a manual incident: what the writer gave, nothing merged. */
+/** The state of a manual record: what the writer gave, nothing merged. */
 function manualState(fields: ManualIncidentFields, now: number): IncidentState {
   let status: IncidentStatus = 'open';
   if (fields.acknowledgedAt !== undefined && fields.acknowledgedAt !== null) {
@@ -197,6 +171,10 @@ function manualState(fields: ManualIncidentFields, now: number): IncidentState {
   if (fields.resolvedAt !== undefined && fields.resolvedAt !== null) {
     status = 'resolved';
   }
+  // The issue a person names (a GitHub issue, a PagerDuty incident) is the same event.
+  const issueKey = fields.links?.issue
+    ? incidentKeyOfReference(fields.links.issue)
+    : undefined;
   return {
     entityRefs: [],
     title: fields.title,
@@ -211,13 +189,23 @@ function manualState(fields: ManualIncidentFields, now: number): IncidentState {
     postMortem: Boolean(fields.postMortem || fields.links?.postMortem),
     labels: fields.labels ?? [],
     observedAt: now,
+    correlation: {
+      names: [],
+      references: sanitizeKeys(
+        issueKey && /^(github|pagerduty):/.test(issueKey) ? [issueKey] : [],
+      ),
+    },
     merge: { resolutions: [] },
   };
 }
 
 /** IncidentStore on knex: SQLite and PostgreSQL. */
 export class KnexIncidentStore implements IncidentStore {
-  constructor(private readonly db: Knex) {}
+  private readonly grouper: IncidentGrouper;
+
+  constructor(private readonly db: Knex, readonly grouping: GroupingSettings) {
+    this.grouper = new IncidentGrouper(grouping);
+  }
 
   async recordDelivery(
     source: string,
@@ -232,6 +220,7 @@ export class KnexIncidentStore implements IncidentStore {
       unmatched: 0,
     };
     await this.db.transaction(async tx => {
+      await lockIncidentWrites(tx);
       if (delivery.deliveryId !== undefined) {
         const inserted = await tx('incident_deliveries')
           .insert({
@@ -247,159 +236,284 @@ export class KnexIncidentStore implements IncidentStore {
           return;
         }
       }
+      const changed = new Map<string, Set<string>>();
       for (const raw of delivery.observations) {
         const outcome = await this.mergeOne(tx, source, raw, now);
-        result[outcome] += 1;
+        result[outcome.result] += 1;
+        for (const entityRef of outcome.entityRefs ?? []) {
+          const ids = changed.get(entityRef) ?? new Set<string>();
+          ids.add(outcome.recordId!);
+          changed.set(entityRef, ids);
+        }
+      }
+      for (const [entityRef, ids] of [...changed].sort()) {
+        await this.grouper.regroup(tx, entityRef, [...ids], now);
       }
     });
     return result;
   }
 
+  /**
+   * Merges one observation into its record. Returns the outcome and, when the record
+   * changed, its id and the entities to regroup (old and new ones).
+   */
   private async mergeOne(
     tx: Knex.Transaction,
     source: string,
     raw: IncidentDelivery['observations'][number],
     now: number,
-  ): Promise<'created' | 'updated' | 'unchanged' | 'unmatched'> {
+  ): Promise<{
+    result: 'created' | 'updated' | 'unchanged' | 'unmatched';
+    recordId?: string;
+    entityRefs?: string[];
+  }> {
     const observation = normalizeObservation(raw);
     const key = { source, source_key: observation.sourceKey };
-    let row = await this.selectForUpdate(tx, key);
+    const row = await tx<RecordRow>('incident_records').where(key).first();
     if (!row) {
-      if (observation.entityRefs.length === 0) return 'unmatched';
+      if (observation.entityRefs.length === 0) return { result: 'unmatched' };
       const state = mergeObservation(undefined, observation);
       const id = randomUUID();
-      const inserted = await tx('incidents')
-        .insert({ id, ...key, ...stateColumns(state, now), created_at: now })
-        .onConflict(['source', 'source_key'])
-        .ignore()
-        .returning('id');
-      if (inserted.length > 0) {
-        await this.writeEntities(tx, id, state.entityRefs);
-        return 'created';
-      }
-      // Another transaction inserted it meanwhile: merge into theirs.
-      row = await this.selectForUpdate(tx, key);
-      if (!row)
-        throw new Error(`Incident ${source}/${key.source_key} vanished`);
+      await tx('incident_records').insert({
+        id,
+        ...key,
+        ...stateColumns(state, now),
+        created_at: now,
+      });
+      await this.writeExtras(tx, id, state, undefined);
+      return { result: 'created', recordId: id, entityRefs: state.entityRefs };
     }
-    const entityRefs = await this.readEntities(tx, [row.id]);
-    const current = stateFromRow(row, entityRefs.get(row.id) ?? []);
+    const extras = await readExtras(tx, [row.id]);
+    const current = stateFromRow(row, extras.get(row.id)!);
     const next = mergeObservation(current, observation);
-    if (sameState(next, current)) return 'unchanged';
-    await tx('incidents').where({ id: row.id }).update(stateColumns(next, now));
-    if (next.entityRefs.join('\n') !== current.entityRefs.join('\n')) {
-      await this.writeEntities(tx, row.id, next.entityRefs);
-    }
-    return 'updated';
+    if (sameState(next, current)) return { result: 'unchanged' };
+    await tx('incident_records')
+      .where({ id: row.id })
+      .update(stateColumns(next, now));
+    await this.writeExtras(tx, row.id, next, current);
+    return {
+      result: 'updated',
+      recordId: row.id,
+      entityRefs: [...new Set([...current.entityRefs, ...next.entityRefs])],
+    };
   }
 
-  private async selectForUpdate(
+  /** Writes a record's entities and keys where they differ from the previous state. */
+  private async writeExtras(
     tx: Knex.Transaction,
-    key: { source: string; source_key: string },
-  ): Promise<IncidentRow | undefined> {
-    const query = tx<IncidentRow>('incidents').where(key).first();
-    return tx.client.config.client === 'pg' ? query.forUpdate() : query;
-  }
-
-  private async writeEntities(
-    db: Knex,
-    incidentId: string,
-    entityRefs: string[],
+    recordId: string,
+    next: IncidentState,
+    previous: IncidentState | undefined,
   ): Promise<void> {
-    await db('incident_entities').where({ incident_id: incidentId }).delete();
-    if (entityRefs.length) {
-      await db('incident_entities').insert(
-        entityRefs.map(entityRef => ({
-          incident_id: incidentId,
+    const before = previous?.entityRefs ?? [];
+    const gone = before.filter(ref => !next.entityRefs.includes(ref));
+    const added = next.entityRefs.filter(ref => !before.includes(ref));
+    if (gone.length) {
+      await tx('incident_record_entities')
+        .where({ record_id: recordId })
+        .whereIn('entity_ref', gone)
+        .delete();
+    }
+    if (added.length) {
+      await tx('incident_record_entities').insert(
+        added.map(entityRef => ({
+          record_id: recordId,
           entity_ref: entityRef,
         })),
       );
     }
-  }
-
-  private async readEntities(
-    db: Knex,
-    incidentIds: string[],
-  ): Promise<Map<string, string[]>> {
-    const byIncident = new Map<string, string[]>();
-    if (!incidentIds.length) return byIncident;
-    const rows: Array<{ incident_id: string; entity_ref: string }> = await db(
-      'incident_entities',
-    )
-      .whereIn('incident_id', incidentIds)
-      .orderBy('entity_ref')
-      .select('incident_id', 'entity_ref');
-    for (const row of rows) {
-      const refs = byIncident.get(row.incident_id) ?? [];
-      refs.push(row.entity_ref);
-      byIncident.set(row.incident_id, refs);
+    if (
+      JSON.stringify(previous?.correlation) !== JSON.stringify(next.correlation)
+    ) {
+      await tx('incident_record_keys').where({ record_id: recordId }).delete();
+      const rows = [
+        ...next.correlation.names.map(key => ({ role: 'name', key })),
+        ...next.correlation.references.map(key => ({ role: 'reference', key })),
+      ].map(row => ({ record_id: recordId, ...row }));
+      if (rows.length) await tx('incident_record_keys').insert(rows);
     }
-    return byIncident;
   }
 
-  private async withEntities(rows: IncidentRow[]): Promise<IncidentRecord[]> {
-    const entityRefs = await this.readEntities(
-      this.db,
-      rows.map(r => r.id),
-    );
-    return rows.map(row => recordFromRow(row, entityRefs.get(row.id) ?? []));
-  }
-
-  async get(id: string): Promise<IncidentRecord | undefined> {
-    const row = await this.db<IncidentRow>('incidents').where({ id }).first();
-    return row ? (await this.withEntities([row]))[0] : undefined;
-  }
-
-  private entityIncidents(
+  async createManual(
     entityRef: string,
-    from?: number,
-    to?: number,
-    match: IncidentRangeMatch = 'open',
-  ) {
-    const query = this.db<IncidentRow>('incidents')
-      .join(
-        'incident_entities',
-        'incident_entities.incident_id',
-        'incidents.id',
-      )
-      .where('incident_entities.entity_ref', entityRef);
-    if (to !== undefined) query.where('incidents.started_at', '<', to);
-    if (from !== undefined && match === 'started') {
-      query.where('incidents.started_at', '>=', from);
-    } else if (from !== undefined) {
-      query.where(q =>
-        q
-          .whereNull('incidents.resolved_at')
-          .orWhere('incidents.resolved_at', '>', from),
+    fields: ManualIncidentFields,
+    now: number = Date.now(),
+  ): Promise<StoredIncidentRecord> {
+    assertInstantsInRange('A manual incident', fields);
+    const id = randomUUID();
+    const state = { ...manualState(fields, now), entityRefs: [entityRef] };
+    await this.db.transaction(async tx => {
+      await lockIncidentWrites(tx);
+      await tx('incident_records').insert({
+        id,
+        source: MANUAL_INCIDENT_SOURCE,
+        source_key: id,
+        ...stateColumns(state, now),
+        created_at: now,
+      });
+      await this.writeExtras(tx, id, state, undefined);
+      await this.grouper.regroup(tx, entityRef, [id], now);
+    });
+    return (await this.getRecord(id))!;
+  }
+
+  async updateManual(
+    id: string,
+    fields: ManualIncidentFields,
+    now: number = Date.now(),
+  ): Promise<StoredIncidentRecord | undefined> {
+    assertInstantsInRange('A manual incident', fields);
+    const updated = await this.db.transaction(async tx => {
+      await lockIncidentWrites(tx);
+      const row = await tx<RecordRow>('incident_records')
+        .where({ id, source: MANUAL_INCIDENT_SOURCE })
+        .first();
+      if (!row) return false;
+      const extras = (await readExtras(tx, [id])).get(id)!;
+      const previous = stateFromRow(row, extras);
+      const next = {
+        ...manualState(fields, now),
+        entityRefs: extras.entityRefs,
+      };
+      await tx('incident_records')
+        .where({ id })
+        .update(stateColumns(next, now));
+      await this.writeExtras(tx, id, next, previous);
+      for (const entityRef of extras.entityRefs) {
+        await this.grouper.regroup(tx, entityRef, [id], now);
+      }
+      return true;
+    });
+    return updated ? this.getRecord(id) : undefined;
+  }
+
+  async getRecord(id: string): Promise<StoredIncidentRecord | undefined> {
+    const row = await this.db<RecordRow>('incident_records')
+      .where({ id })
+      .first();
+    if (!row) return undefined;
+    const extras = (await readExtras(this.db, [id])).get(id)!;
+    if (extras.entityRefs.length === 1) {
+      const [member] = await memberQuery(this.db, extras.entityRefs[0]).where(
+        'incident_records.id',
+        id,
+      );
+      if (member) return recordFromRow(member, extras);
+    }
+    return recordFromRow(row, extras);
+  }
+
+  /** Records of the entity matching a filter (time: open at any moment, or started). */
+  private recordQuery(filter: IncidentFilter) {
+    const query = memberQuery(this.db, filter.entityRef);
+    applyFilter(query, 'incident_records', filter);
+    if (filter.sources?.length) {
+      query.whereIn('incident_records.source', filter.sources);
+    }
+    return query;
+  }
+
+  async listRecords(
+    filter: IncidentFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ items: StoredIncidentRecord[]; totalItems: number }> {
+    const [{ count }] = await this.recordQuery(filter)
+      .clearSelect()
+      .count({ count: 'incident_records.id' });
+    const rows: MemberRow[] = await this.recordQuery(filter)
+      .orderBy([
+        { column: 'incident_records.started_at', order: 'desc' },
+        { column: 'incident_records.id', order: 'asc' },
+      ])
+      .offset(page.offset)
+      .limit(page.limit);
+    return {
+      items: await membersToRecords(this.db, rows),
+      totalItems: Number(count),
+    };
+  }
+
+  async listRecordsOverlapping(
+    entityRef: string,
+    from: number,
+    to: number,
+  ): Promise<StoredIncidentRecord[]> {
+    const rows: MemberRow[] = await this.recordQuery({
+      entityRef,
+      from,
+      to,
+    }).orderBy([
+      { column: 'incident_records.started_at', order: 'asc' },
+      { column: 'incident_records.id', order: 'asc' },
+    ]);
+    return membersToRecords(this.db, rows);
+  }
+
+  /** Incidents of the entity matching a filter. */
+  private incidentQuery(filter: IncidentFilter) {
+    const query = this.db<IncidentRow>('incidents').where(
+      'incidents.entity_ref',
+      filter.entityRef,
+    );
+    applyFilter(query, 'incidents', filter);
+    if (filter.sources?.length) {
+      query.whereExists(
+        this.db('incident_record_entities')
+          .join(
+            'incident_records',
+            'incident_records.id',
+            'incident_record_entities.record_id',
+          )
+          .whereRaw('?? = ??', [
+            'incident_record_entities.incident_id',
+            'incidents.id',
+          ])
+          .whereIn('incident_records.source', filter.sources)
+          .select(this.db.raw('1')),
       );
     }
     return query;
   }
 
-  async list(
+  /** The incidents of rows, with their records for the rows' entity. */
+  private async withRecords(rows: IncidentRow[]): Promise<StoredIncident[]> {
+    const byIncident = new Map<string, StoredIncidentRecord[]>();
+    for (const row of rows) byIncident.set(row.id, []);
+    const byEntity = new Map<string, string[]>();
+    for (const row of rows) {
+      byEntity.set(row.entity_ref, [
+        ...(byEntity.get(row.entity_ref) ?? []),
+        row.id,
+      ]);
+    }
+    for (const [entityRef, ids] of byEntity) {
+      const members: MemberRow[] = await memberQuery(this.db, entityRef)
+        .whereIn('incident_record_entities.incident_id', ids)
+        .orderBy([
+          { column: 'incident_records.started_at', order: 'asc' },
+          { column: 'incident_records.source', order: 'asc' },
+          { column: 'incident_records.source_key', order: 'asc' },
+        ]);
+      for (const record of await membersToRecords(this.db, members)) {
+        byIncident.get(record.incidentId!)!.push(record);
+      }
+    }
+    return rows.map(row => incidentFromRow(row, byIncident.get(row.id)!));
+  }
+
+  async getIncident(id: string): Promise<StoredIncident | undefined> {
+    const row = await this.db<IncidentRow>('incidents').where({ id }).first();
+    return row ? (await this.withRecords([row]))[0] : undefined;
+  }
+
+  async listIncidents(
     filter: IncidentFilter,
     page: { offset: number; limit: number },
-  ): Promise<{ items: IncidentRecord[]; totalItems: number }> {
-    const query = this.entityIncidents(
-      filter.entityRef,
-      filter.from,
-      filter.to,
-      filter.match,
-    );
-    if (filter.severities?.length) {
-      query.whereIn('incidents.severity', filter.severities);
-    }
-    if (filter.statuses?.length) {
-      query.whereIn('incidents.status', filter.statuses);
-    }
-    if (filter.sources?.length) {
-      query.whereIn('incidents.source', filter.sources);
-    }
-    const [{ count }] = await query
-      .clone()
-      .clearSelect()
-      .count({ count: 'incidents.id' });
-    const rows: IncidentRow[] = await query
+  ): Promise<{ items: StoredIncident[]; totalItems: number }> {
+    const [{ count }] = await this.incidentQuery(filter).count({
+      count: 'incidents.id',
+    });
+    const rows: IncidentRow[] = await this.incidentQuery(filter)
       .select('incidents.*')
       .orderBy([
         { column: 'incidents.started_at', order: 'desc' },
@@ -407,54 +521,170 @@ export class KnexIncidentStore implements IncidentStore {
       ])
       .offset(page.offset)
       .limit(page.limit);
-    return { items: await this.withEntities(rows), totalItems: Number(count) };
+    return { items: await this.withRecords(rows), totalItems: Number(count) };
   }
 
-  async listOverlapping(
+  async listIncidentsOverlapping(
     entityRef: string,
     from: number,
     to: number,
-  ): Promise<IncidentRecord[]> {
-    const rows: IncidentRow[] = await this.entityIncidents(entityRef, from, to)
+  ): Promise<StoredIncident[]> {
+    const rows: IncidentRow[] = await this.incidentQuery({
+      entityRef,
+      from,
+      to,
+    })
       .select('incidents.*')
       .orderBy([
         { column: 'incidents.started_at', order: 'asc' },
         { column: 'incidents.id', order: 'asc' },
       ]);
-    return this.withEntities(rows);
+    return this.withRecords(rows);
   }
 
-  async createManual(
-    entityRef: string,
-    fields: ManualIncidentFields,
-    now: number = Date.now(),
-  ): Promise<IncidentRecord> {
-    assertInstantsInRange('A manual incident', fields);
-    const id = randomUUID();
-    const state = { ...manualState(fields, now), entityRefs: [entityRef] };
-    await this.db.transaction(async tx => {
-      await tx('incidents').insert({
-        id,
-        source: MANUAL_INCIDENT_SOURCE,
-        source_key: id,
-        ...stateColumns(state, now),
-        created_at: now,
-      });
-      await this.writeEntities(tx, id, state.entityRefs);
-    });
-    return (await this.get(id))!;
-  }
-
-  async updateManual(
+  async merge(
     id: string,
-    fields: ManualIncidentFields,
+    otherId: string,
+    decidedBy: string,
     now: number = Date.now(),
-  ): Promise<IncidentRecord | undefined> {
-    assertInstantsInRange('A manual incident', fields);
-    const updated = await this.db('incidents')
-      .where({ id, source: MANUAL_INCIDENT_SOURCE })
-      .update(stateColumns(manualState(fields, now), now));
-    return updated ? this.get(id) : undefined;
+  ): Promise<StoredIncident> {
+    if (id === otherId) {
+      throw new InputError('An incident cannot be merged with itself');
+    }
+    const mergedId = await this.db.transaction(async tx => {
+      await lockIncidentWrites(tx);
+      const read = async (incidentId: string) => {
+        const row = await tx<IncidentRow>('incidents')
+          .where({ id: incidentId })
+          .first();
+        if (!row) throw new NotFoundError(`No incident ${incidentId}`);
+        return row;
+      };
+      const target = await read(id);
+      const other = await read(otherId);
+      if (target.entity_ref !== other.entity_ref) {
+        throw new ConflictError(
+          `Incidents ${id} and ${otherId} are of different entities (${target.entity_ref}, ${other.entity_ref}); only incidents of one entity can be merged`,
+        );
+      }
+      const entityRef = target.entity_ref;
+      const members = await this.memberIds(tx, entityRef, [id, otherId]);
+      await this.pin(tx, entityRef, members, randomUUID(), decidedBy, now);
+      const incidentOf = await this.grouper.regroup(
+        tx,
+        entityRef,
+        members,
+        now,
+      );
+      return incidentOf.get(members[0])!;
+    });
+    return (await this.getIncident(mergedId))!;
+  }
+
+  async split(
+    id: string,
+    recordId: string,
+    decidedBy: string,
+    now: number = Date.now(),
+  ): Promise<{ incident: StoredIncident; split: StoredIncident }> {
+    const ids = await this.db.transaction(async tx => {
+      await lockIncidentWrites(tx);
+      const row = await tx<IncidentRow>('incidents').where({ id }).first();
+      if (!row) throw new NotFoundError(`No incident ${id}`);
+      const entityRef = row.entity_ref;
+      const members = await this.memberIds(tx, entityRef, [id]);
+      if (!members.includes(recordId)) {
+        throw new NotFoundError(`Incident ${id} has no record ${recordId}`);
+      }
+      if (members.length < 2) {
+        throw new ConflictError(
+          `Incident ${id} has one record only: there is nothing to split`,
+        );
+      }
+      const rest = members.filter(m => m !== recordId);
+      await this.pin(tx, entityRef, [recordId], randomUUID(), decidedBy, now);
+      await this.pin(tx, entityRef, rest, randomUUID(), decidedBy, now);
+      const incidentOf = await this.grouper.regroup(
+        tx,
+        entityRef,
+        members,
+        now,
+      );
+      return {
+        incident: incidentOf.get(rest[0])!,
+        split: incidentOf.get(recordId)!,
+      };
+    });
+    const [incident, split] = await Promise.all([
+      this.getIncident(ids.incident),
+      this.getIncident(ids.split),
+    ]);
+    return { incident: incident!, split: split! };
+  }
+
+  private async memberIds(
+    tx: Knex.Transaction,
+    entityRef: string,
+    incidentIds: string[],
+  ): Promise<string[]> {
+    const rows: Array<{ record_id: string }> = await tx(
+      'incident_record_entities',
+    )
+      .where({ entity_ref: entityRef })
+      .whereIn('incident_id', incidentIds)
+      .orderBy('record_id')
+      .select('record_id');
+    return rows.map(r => r.record_id);
+  }
+
+  private async pin(
+    tx: Knex.Transaction,
+    entityRef: string,
+    recordIds: string[],
+    pin: string,
+    decidedBy: string,
+    now: number,
+  ): Promise<void> {
+    await tx('incident_record_entities')
+      .where({ entity_ref: entityRef })
+      .whereIn('record_id', recordIds)
+      .update({ pin, pinned_by: decidedBy, pinned_at: now });
+  }
+
+  async regroupStale(now: number = Date.now()): Promise<number> {
+    const rows: Array<{ entity_ref: string }> = await this.db(
+      'incident_record_entities',
+    )
+      .leftJoin(
+        'incidents',
+        'incidents.id',
+        'incident_record_entities.incident_id',
+      )
+      .where(q =>
+        q
+          .whereNull('incident_record_entities.incident_id')
+          .orWhereNot('incidents.grouping', this.grouper.signature),
+      )
+      .distinct('incident_record_entities.entity_ref')
+      .orderBy('incident_record_entities.entity_ref');
+    for (const { entity_ref: entityRef } of rows) {
+      // One transaction per entity: deliveries wait for one entity at a time, not all.
+      await this.db.transaction(async tx => {
+        await lockIncidentWrites(tx);
+        const ids: Array<{ record_id: string }> = await tx(
+          'incident_record_entities',
+        )
+          .where({ entity_ref: entityRef })
+          .select('record_id');
+        await this.grouper.regroup(
+          tx,
+          entityRef,
+          ids.map(r => r.record_id),
+          now,
+        );
+      });
+    }
+    return rows.length;
   }
 
   async pruneDeliveries(receivedBefore: number): Promise<number> {
@@ -480,5 +710,32 @@ export class KnexIncidentStore implements IncidentStore {
       .insert({ source, cursor_key: key, value, updated_at: now })
       .onConflict(['source', 'cursor_key'])
       .merge(['value', 'updated_at']);
+  }
+}
+
+/** Severity, status and time filters on a table with incident columns. */
+function applyFilter(
+  query: Knex.QueryBuilder,
+  table: 'incidents' | 'incident_records',
+  filter: IncidentFilter,
+): void {
+  if (filter.severities?.length) {
+    query.whereIn(`${table}.severity`, filter.severities);
+  }
+  if (filter.statuses?.length) {
+    query.whereIn(`${table}.status`, filter.statuses);
+  }
+  const { from, to } = filter;
+  if (to !== undefined) query.where(`${table}.started_at`, '<', to);
+  if (from !== undefined) {
+    if (filter.match === 'started') {
+      query.where(`${table}.started_at`, '>=', from);
+    } else {
+      query.where(q =>
+        q
+          .whereNull(`${table}.resolved_at`)
+          .orWhere(`${table}.resolved_at`, '>', from),
+      );
+    }
   }
 }

@@ -5,7 +5,10 @@ import {
   type IncidentLinks,
   type IncidentStatus,
 } from '@airworthy/plugin-operability-common';
-import type { IncidentObservation } from '@airworthy/plugin-operability-node';
+import type {
+  IncidentCorrelation,
+  IncidentObservation,
+} from '@airworthy/plugin-operability-node';
 import { InputError } from '@backstage/errors';
 
 /**
@@ -15,12 +18,19 @@ import { InputError } from '@backstage/errors';
 export interface IncidentState
   extends Omit<
     IncidentObservation,
-    'sourceKey' | 'detectedAt' | 'links' | 'labels' | 'postMortem'
+    | 'sourceKey'
+    | 'detectedAt'
+    | 'links'
+    | 'labels'
+    | 'postMortem'
+    | 'correlation'
   > {
   detectedAt: number;
   links: IncidentLinks;
   labels: string[];
   postMortem: boolean;
+  /** The record's names and references (without `<source>:<sourceKey>`, always a name). */
+  correlation: Required<IncidentCorrelation>;
   merge: MergeState;
 }
 
@@ -39,6 +49,9 @@ const MAX_TITLE = 500;
 const MAX_DESCRIPTION = 20_000;
 const MAX_LABELS = 100;
 const MAX_LABEL = 255;
+const MAX_KEYS = 20;
+const MAX_KEY = 255;
+const KEY_PATTERN = /^[a-z][a-z0-9-]*:\S/;
 
 const STATUS_RANK: Record<IncidentStatus, number> = {
   open: 0,
@@ -70,6 +83,20 @@ function sanitizeLabels(labels: string[] | undefined): string[] {
     if (unique.size >= MAX_LABELS) break;
   }
   return [...unique].sort();
+}
+
+/** Correlation keys as stored: well-formed, at most 255 characters, deduplicated, sorted. */
+export function sanitizeKeys(
+  keys: ReadonlyArray<string> | undefined,
+): string[] {
+  const unique = new Set<string>();
+  for (const key of keys ?? []) {
+    const trimmed = String(key).trim();
+    if (trimmed.length <= MAX_KEY && KEY_PATTERN.test(trimmed)) {
+      unique.add(trimmed);
+    }
+  }
+  return [...unique].sort().slice(0, MAX_KEYS);
 }
 
 /**
@@ -151,6 +178,10 @@ export function normalizeObservation(
         : Math.max(observation.resolvedAt, startedAt),
     links: sanitizeLinks(observation.links),
     labels: sanitizeLabels(observation.labels),
+    correlation: {
+      names: sanitizeKeys(observation.correlation?.names),
+      references: sanitizeKeys(observation.correlation?.references),
+    },
   };
 }
 
@@ -160,7 +191,8 @@ export function normalizeObservation(
  * nothing:
  * - the newest observation (by `observedAt`; on a tie the one further along, resolved >
  *   acknowledged > open) sets status, title, description, severity, links, labels,
- *   post-mortem and entities (an observation with no entities keeps the known ones);
+ *   post-mortem, correlation keys and entities (an observation with no entities keeps the
+ *   known ones);
  * - start, detection and acknowledgement are the earliest reported (an acknowledged
  *   observation without a time counts as acknowledged at `observedAt`);
  * - when resolved, the resolution time is the earliest reported by an observation no older
@@ -213,6 +245,10 @@ export function mergeObservation(
         links: o.links ?? {},
         postMortem: o.postMortem ?? false,
         labels: o.labels ?? [],
+        correlation: {
+          names: o.correlation?.names ?? [],
+          references: o.correlation?.references ?? [],
+        },
       }
     : {
         entityRefs: current.entityRefs,
@@ -223,6 +259,7 @@ export function mergeObservation(
         links: current.links,
         postMortem: current.postMortem,
         labels: current.labels,
+        correlation: current.correlation,
       };
 
   const startedAt = min(current?.startedAt, o.startedAt)!;

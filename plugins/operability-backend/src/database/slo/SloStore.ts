@@ -1,6 +1,7 @@
 import type {
   Slo,
   SloIdentity,
+  SloPhase,
   SloRetiredReason,
   SloSource,
 } from '@airworthy/plugin-operability-common';
@@ -128,6 +129,7 @@ interface SloRow {
   source_location: string | null;
   target: number | string;
   period: string;
+  phase: string;
   definition: string;
   created_at: number | string;
   updated_at: number | string;
@@ -147,6 +149,7 @@ function fromRow(row: SloRow): SloRecord {
     sourceLocation: row.source_location ?? undefined,
     target: Number(row.target),
     period: row.period,
+    phase: row.phase as SloPhase,
     definition: JSON.parse(row.definition),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
@@ -232,6 +235,7 @@ export class KnexSloStore implements SloStore {
       source_location: input.sourceLocation ?? null,
       target: input.target,
       period: input.period,
+      phase: input.phase,
       definition: JSON.stringify(input.definition),
       updated_at: now,
       retired_at: null,

@@ -154,6 +154,10 @@ function describe(permissionName: string): string {
       return 'record incidents';
     case 'operability.exemption.write':
       return 'grant exemptions';
+    case 'operability.exception.write':
+      return 'grant or revoke exceptions to the error-budget policy';
+    case 'operability.gate.read':
+      return 'read the deploy gate';
     default:
       return `use ${permissionName} on the data`;
   }

@@ -95,13 +95,17 @@ async function setUp() {
       },
     ],
   });
-  return { history, slos };
+  return { history, slos, store };
 }
 
 describe('IncidentBudgetCostCalculator', () => {
   it('gives each incident the share of each objective’s period budget it burned', async () => {
     const { history, slos } = await setUp();
-    const { items } = await history.list(HUB, { limit: 10, offset: 0 });
+    const { items } = await history.list(HUB, {
+      view: 'incidents',
+      limit: 10,
+      offset: 0,
+    });
     const byTitle = Object.fromEntries(items.map(i => [i.title, i.budgetCost]));
 
     // 30 minutes x 40 bad events = 1,200 bad events. The 1-day period ending at 10:30
@@ -112,6 +116,8 @@ describe('IncidentBudgetCostCalculator', () => {
         sloId: slos[0].id,
         sloRef: 'availability',
         sloDisplayName: 'Hub availability',
+        name: slos[0].name,
+        target: 0.98,
         period: '1d',
         from: '2026-11-20T10:00:00.000Z',
         to: '2026-11-20T10:30:00.000Z',
@@ -123,6 +129,8 @@ describe('IncidentBudgetCostCalculator', () => {
         sloId: slos[1].id,
         sloRef: 'availability/1',
         sloDisplayName: 'Hub availability: 99%',
+        name: slos[1].name,
+        target: 0.99,
         period: '1d',
         from: '2026-11-20T10:00:00.000Z',
         to: '2026-11-20T10:30:00.000Z',
@@ -162,5 +170,73 @@ describe('IncidentBudgetCostCalculator', () => {
       ['JupyterHubDown', [0.4167, 0.8333]],
       ['Slow spawns', [0, 0]],
     ]);
+  });
+  it('charges one outage reported by three sources once, over the span of its records', async () => {
+    const { history, store } = await setUp();
+    // PagerDuty pages at 10:02 and resolves at 10:30; the GitHub issue is filed at 10:05 and
+    // closed at 10:40: the same outage as the alert of 10:00 to 10:30.
+    await store.incidents.recordDelivery('pagerduty', {
+      observations: [
+        {
+          sourceKey: 'Q1HUB',
+          entityRefs: [HUB],
+          title: 'JupyterHub is down',
+          severity: 'critical',
+          status: 'resolved',
+          startedAt: t('2026-11-20T10:02:00Z'),
+          acknowledgedAt: t('2026-11-20T10:04:00Z'),
+          resolvedAt: t('2026-11-20T10:30:00Z'),
+          observedAt: t('2026-11-20T10:30:00Z'),
+        },
+      ],
+    });
+    await store.incidents.recordDelivery('github', {
+      observations: [
+        {
+          sourceKey: 'operate-first/operations#500',
+          entityRefs: [HUB],
+          title: '[INCIDENT] JupyterHub down',
+          severity: 'critical',
+          status: 'resolved',
+          startedAt: t('2026-11-20T10:05:00Z'),
+          resolvedAt: t('2026-11-20T10:40:00Z'),
+          observedAt: t('2026-11-20T10:40:00Z'),
+        },
+      ],
+    });
+    const stats = await history.stats(HUB, {
+      from: t('2026-11-20T00:00:00Z'),
+      to: NOW,
+    });
+    // One incident of three records, 10:00 to 10:40 (no failures after 10:30): 1,200 bad
+    // events once, not three times 5/12 of the 98% objective's budget.
+    expect(stats).toMatchObject({ count: 2, records: 4 });
+    expect(
+      stats.budgetCost.map(c => [
+        c.title,
+        c.budgetCost.map(b => [b.from, b.to, Number(b.share?.toFixed(4))]),
+      ]),
+    ).toEqual([
+      [
+        '[INCIDENT] JupyterHub down',
+        [
+          ['2026-11-20T10:00:00.000Z', '2026-11-20T10:40:00.000Z', 0.4167],
+          ['2026-11-20T10:00:00.000Z', '2026-11-20T10:40:00.000Z', 0.8333],
+        ],
+      ],
+      [
+        'Slow spawns',
+        [
+          ['2026-11-20T11:50:00.000Z', '2026-11-20T12:00:00.000Z', 0],
+          ['2026-11-20T11:50:00.000Z', '2026-11-20T12:00:00.000Z', 0],
+        ],
+      ],
+    ]);
+    const { items } = await history.list(HUB, {
+      view: 'incidents',
+      limit: 10,
+      offset: 0,
+    });
+    expect(items).toHaveLength(3);
   });
 });

@@ -4,12 +4,19 @@ import {
   type IncidentBudgetCost,
 } from '@airworthy/plugin-operability-common';
 import pLimit from 'p-limit';
-import type { IncidentRecord } from '../../database/incidents/IncidentStore';
 import type { OperabilityStore } from '../../database/OperabilityStore';
 import type { SloRecord } from '../../database/slo/SloStore';
 import { budgetPeriod } from '../slo/BudgetEvaluator';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** What the budget cost is computed for: an incident's (or a record's) span. */
+export interface BudgetCostSpan {
+  id: string;
+  startedAt: number;
+  /** Undefined while it lasts (then until now). */
+  resolvedAt?: number;
+}
 
 /**
  * The error budget each incident burned, per SLO of an entity, from the SLI store's
@@ -27,10 +34,13 @@ export class IncidentBudgetCostCalculator {
     this.limit = pLimit(options.concurrency ?? 8);
   }
 
-  /** The budget cost of each incident (by id), for every SLO of the entity. */
+  /**
+   * The budget cost of each incident (by id), for every SLO of the entity: an incident is
+   * charged once for its whole span, however many records it has.
+   */
   async forIncidents(
     entityRef: string,
-    incidents: IncidentRecord[],
+    incidents: ReadonlyArray<BudgetCostSpan>,
     now: number,
   ): Promise<Map<string, IncidentBudgetCost[]>> {
     const slos = incidents.length
@@ -52,7 +62,7 @@ export class IncidentBudgetCostCalculator {
 
   private async cost(
     slo: SloRecord,
-    incident: IncidentRecord,
+    incident: BudgetCostSpan,
     now: number,
   ): Promise<IncidentBudgetCost> {
     const { sli } = this.store;
@@ -80,6 +90,8 @@ export class IncidentBudgetCostCalculator {
       sloId: slo.id,
       sloRef: slo.ref,
       sloDisplayName: slo.displayName,
+      name: slo.name,
+      target: slo.target,
       period: slo.period,
       from: iso(during.from),
       to: iso(during.to),

@@ -1,9 +1,13 @@
 import {
   MANUAL_INCIDENT_SOURCE,
   incidentTimeOrderErrors,
+  type EntityIncidentRecordsResponse,
   type EntityIncidentsResponse,
   type Incident,
+  type IncidentBudgetCost,
   type IncidentListQuery,
+  type IncidentRecord,
+  type IncidentSplitResponse,
   type IncidentStatsQuery,
   type IncidentStatsResponse,
   type ManualIncidentCreate,
@@ -14,8 +18,10 @@ import type { IncidentHistorySettings } from '../../config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { OperabilityStore } from '../../database/OperabilityStore';
 import type {
-  IncidentRecord,
+  IncidentFilter,
   ManualIncidentFields,
+  StoredIncident,
+  StoredIncidentRecord,
 } from '../../database/incidents/IncidentStore';
 import type { IncidentBudgetCostCalculator } from './IncidentBudgetCost';
 import { computeIncidentStats } from './incidentStats';
@@ -33,8 +39,11 @@ const iso = (ms: number | undefined) =>
   ms === undefined ? undefined : new Date(ms).toISOString();
 
 /** An incident record as the API serves it. */
-export function toIncident(record: IncidentRecord): Incident {
-  return {
+export function toIncidentRecord(
+  record: StoredIncidentRecord,
+  budgetCost?: IncidentBudgetCost[],
+): IncidentRecord {
+  const result: IncidentRecord = {
     id: record.id,
     source: record.source,
     sourceKey: record.sourceKey,
@@ -52,12 +61,46 @@ export function toIncident(record: IncidentRecord): Incident {
     labels: record.labels,
     createdAt: iso(record.createdAt)!,
     updatedAt: iso(record.updatedAt)!,
+    incidentId: record.incidentId,
   };
+  if (record.decision) {
+    result.decision = { by: record.decision.by, at: iso(record.decision.at)! };
+  }
+  if (budgetCost) result.budgetCost = budgetCost;
+  return result;
+}
+
+/** An incident, with its records, as the API serves it. */
+export function toIncident(
+  incident: StoredIncident,
+  budgetCost?: IncidentBudgetCost[],
+): Incident {
+  const result: Incident = {
+    id: incident.id,
+    entityRef: incident.entityRef,
+    title: incident.title,
+    description: incident.description,
+    severity: incident.severity,
+    status: incident.status,
+    startedAt: iso(incident.startedAt)!,
+    detectedAt: iso(incident.detectedAt)!,
+    acknowledgedAt: iso(incident.acknowledgedAt),
+    resolvedAt: iso(incident.resolvedAt),
+    links: incident.links,
+    postMortem: incident.postMortem,
+    labels: incident.labels,
+    sources: incident.sources,
+    records: incident.records.map(r => toIncidentRecord(r)),
+    createdAt: iso(incident.createdAt)!,
+    updatedAt: iso(incident.updatedAt)!,
+  };
+  if (budgetCost) result.budgetCost = budgetCost;
+  return result;
 }
 
 /**
  * The incidents of every entity: what sources record, manual incidents, lists and the
- * statistics of a period.
+ * statistics of a period, and people's merges and splits.
  */
 export class IncidentHistory {
   private readonly now: () => number;
@@ -87,42 +130,52 @@ export class IncidentHistory {
     };
   }
 
+  /** An entity's incidents (or, with `view=records`, its records), with their budget cost. */
   async list(
     entityRef: string,
     query: IncidentListQuery,
-  ): Promise<EntityIncidentsResponse> {
-    const { items, totalItems } = await this.store.incidents.list(
-      {
-        entityRef,
-        severities: query.severity,
-        statuses: query.status,
-        sources: query.source,
-        from: query.from,
-        to: query.to,
-        match: query.match,
-      },
-      { offset: query.offset, limit: query.limit },
-    );
-    const costs = await this.budgetCost.forIncidents(
+  ): Promise<EntityIncidentsResponse | EntityIncidentRecordsResponse> {
+    const filter: IncidentFilter = {
       entityRef,
-      items,
-      this.now(),
-    );
+      severities: query.severity,
+      statuses: query.status,
+      sources: query.source,
+      from: query.from,
+      to: query.to,
+      match: query.match,
+    };
+    const page = { offset: query.offset, limit: query.limit };
+    const { incidents } = this.store;
+    const now = this.now();
+    if (query.view === 'records') {
+      const { items, totalItems } = await incidents.listRecords(filter, page);
+      const costs = await this.budgetCost.forIncidents(entityRef, items, now);
+      return {
+        entityRef,
+        items: items.map(r => toIncidentRecord(r, costs.get(r.id) ?? [])),
+        totalItems,
+        ...page,
+      };
+    }
+    const { items, totalItems } = await incidents.listIncidents(filter, page);
+    const costs = await this.budgetCost.forIncidents(entityRef, items, now);
     return {
       entityRef,
-      items: items.map(record => ({
-        ...toIncident(record),
-        budgetCost: costs.get(record.id) ?? [],
-      })),
+      items: items.map(i => toIncident(i, costs.get(i.id) ?? [])),
       totalItems,
-      offset: query.offset,
-      limit: query.limit,
+      ...page,
     };
   }
 
-  async get(id: string): Promise<IncidentRecord> {
-    const record = await this.store.incidents.get(id);
-    if (!record) throw new NotFoundError(`No incident ${id}`);
+  async get(id: string): Promise<StoredIncident> {
+    const incident = await this.store.incidents.getIncident(id);
+    if (!incident) throw new NotFoundError(`No incident ${id}`);
+    return incident;
+  }
+
+  async getRecord(id: string): Promise<StoredIncidentRecord> {
+    const record = await this.store.incidents.getRecord(id);
+    if (!record) throw new NotFoundError(`No incident record ${id}`);
     return record;
   }
 
@@ -140,7 +193,7 @@ export class IncidentHistory {
         ).toISOString()}`,
       );
     }
-    const incidents = await this.store.incidents.listOverlapping(
+    const incidents = await this.store.incidents.listIncidentsOverlapping(
       entityRef,
       from,
       to,
@@ -171,10 +224,47 @@ export class IncidentHistory {
     };
   }
 
+  /**
+   * Merges incident `otherId` into `incident` (both of one entity; 409 otherwise): their
+   * records stay one incident across later deliveries and regrouping.
+   */
+  async merge(
+    incident: StoredIncident,
+    otherId: string,
+    decidedBy: string,
+  ): Promise<Incident> {
+    return toIncident(
+      await this.store.incidents.merge(
+        incident.id,
+        otherId,
+        decidedBy,
+        this.now(),
+      ),
+    );
+  }
+
+  /** Takes a record out of an incident into one of its own, for good. */
+  async split(
+    incident: StoredIncident,
+    recordId: string,
+    decidedBy: string,
+  ): Promise<IncidentSplitResponse> {
+    const result = await this.store.incidents.split(
+      incident.id,
+      recordId,
+      decidedBy,
+      this.now(),
+    );
+    return {
+      incident: toIncident(result.incident),
+      split: toIncident(result.split),
+    };
+  }
+
   async createManual(
     entityRef: string,
     input: ManualIncidentCreate,
-  ): Promise<Incident> {
+  ): Promise<IncidentRecord> {
     const now = this.now();
     this.refuseFuture(input, now, 'body.');
     const record = await this.store.incidents.createManual(
@@ -182,7 +272,7 @@ export class IncidentHistory {
       input,
       now,
     );
-    return toIncident(record);
+    return toIncidentRecord(record);
   }
 
   /**
@@ -190,9 +280,9 @@ export class IncidentHistory {
    * clears). Incidents of other sources are changed at their source: 409.
    */
   async updateManual(
-    record: IncidentRecord,
+    record: StoredIncidentRecord,
     update: ManualIncidentUpdate,
-  ): Promise<Incident> {
+  ): Promise<IncidentRecord> {
     if (record.source !== MANUAL_INCIDENT_SOURCE) {
       throw new ConflictError(
         `Incident ${record.id} comes from ${record.source} and changes there; only manual incidents can be changed through the API`,
@@ -232,8 +322,8 @@ export class IncidentHistory {
       fields,
       this.now(),
     );
-    if (!updated) throw new NotFoundError(`No incident ${record.id}`);
-    return toIncident(updated);
+    if (!updated) throw new NotFoundError(`No incident record ${record.id}`);
+    return toIncidentRecord(updated);
   }
 
   /**

@@ -1,70 +1,95 @@
-import type { IncidentRecord } from '../../database/incidents/IncidentStore';
+import {
+  summarizeIncident,
+  type SummarizedRecord,
+} from '../../database/incidents/incidentGrouping';
+import type { StoredIncident } from '../../database/incidents/IncidentStore';
 import {
   computeIncidentStats,
-  countOutages,
   coveredMs,
   durationStats,
 } from './incidentStats';
 
 const t = (iso: string) => Date.parse(iso);
 
-function incident(
-  overrides: Partial<IncidentRecord> &
-    Pick<IncidentRecord, 'startedAt' | 'severity' | 'source'>,
-): IncidentRecord {
+function record(
+  overrides: Partial<SummarizedRecord> &
+    Pick<SummarizedRecord, 'startedAt' | 'severity' | 'source'>,
+): SummarizedRecord {
   return {
-    id: `${overrides.source}-${overrides.startedAt}`,
     sourceKey: String(overrides.startedAt),
-    entityRefs: ['component:default/jupyterhub'],
-    title: 'x',
+    title: overrides.source,
     status: overrides.resolvedAt ? 'resolved' : 'open',
     detectedAt: overrides.startedAt,
     links: {},
     postMortem: false,
     labels: [],
-    observedAt: overrides.startedAt,
-    createdAt: overrides.startedAt,
-    updatedAt: overrides.startedAt,
     ...overrides,
+  };
+}
+
+/** An incident of its records, as the store groups them. */
+function incident(id: string, records: SummarizedRecord[]): StoredIncident {
+  const summary = summarizeIncident(records);
+  return {
+    id,
+    entityRef: 'component:default/jupyterhub',
+    ...summary,
+    records: [],
+    createdAt: summary.startedAt,
+    updatedAt: summary.startedAt,
   };
 }
 
 // The worked example of docs/incidents.md.
 const incidents = [
-  incident({
-    source: 'alertmanager',
-    severity: 'critical',
-    startedAt: t('2026-10-31T23:30:00Z'),
-    acknowledgedAt: t('2026-10-31T23:40:00Z'),
-    resolvedAt: t('2026-11-01T00:30:00Z'),
-  }),
-  incident({
-    source: 'github',
-    severity: 'critical',
-    startedAt: t('2026-11-03T10:00:00Z'),
-    detectedAt: t('2026-11-03T10:05:00Z'),
-    acknowledgedAt: t('2026-11-03T10:12:00Z'),
-    resolvedAt: t('2026-11-03T11:05:00Z'),
-    postMortem: true,
-  }),
-  incident({
-    source: 'alertmanager',
-    severity: 'warning',
-    startedAt: t('2026-11-03T10:30:00Z'),
-    resolvedAt: t('2026-11-03T10:50:00Z'),
-  }),
-  incident({
-    source: 'pagerduty',
-    severity: 'critical',
-    startedAt: t('2026-11-10T08:00:00Z'),
-    acknowledgedAt: t('2026-11-10T08:03:00Z'),
-    resolvedAt: t('2026-11-10T09:30:00Z'),
-  }),
-  incident({
-    source: 'manual',
-    severity: 'info',
-    startedAt: t('2026-11-20T12:00:00Z'),
-  }),
+  incident('A', [
+    record({
+      source: 'pagerduty',
+      severity: 'critical',
+      startedAt: t('2026-10-31T23:30:00Z'),
+      acknowledgedAt: t('2026-10-31T23:40:00Z'),
+      resolvedAt: t('2026-11-01T00:30:00Z'),
+    }),
+  ]),
+  incident('B', [
+    record({
+      source: 'github',
+      severity: 'critical',
+      startedAt: t('2026-11-03T10:00:00Z'),
+      detectedAt: t('2026-11-03T10:05:00Z'),
+      acknowledgedAt: t('2026-11-03T10:12:00Z'),
+      resolvedAt: t('2026-11-03T11:05:00Z'),
+      postMortem: true,
+    }),
+    record({
+      source: 'alertmanager',
+      severity: 'warning',
+      startedAt: t('2026-11-03T10:30:00Z'),
+      resolvedAt: t('2026-11-03T10:50:00Z'),
+    }),
+  ]),
+  incident('C', [
+    record({
+      source: 'alertmanager',
+      severity: 'critical',
+      startedAt: t('2026-11-10T08:00:00Z'),
+      resolvedAt: t('2026-11-10T09:10:00Z'),
+    }),
+    record({
+      source: 'pagerduty',
+      severity: 'critical',
+      startedAt: t('2026-11-10T08:02:00Z'),
+      acknowledgedAt: t('2026-11-10T08:03:00Z'),
+      resolvedAt: t('2026-11-10T09:30:00Z'),
+    }),
+  ]),
+  incident('D', [
+    record({
+      source: 'manual',
+      severity: 'info',
+      startedAt: t('2026-11-20T12:00:00Z'),
+    }),
+  ]),
 ];
 
 describe('computeIncidentStats', () => {
@@ -81,19 +106,21 @@ describe('computeIncidentStats', () => {
       entityRef: 'component:default/jupyterhub',
       from: '2026-11-01T00:00:00.000Z',
       to: '2026-11-29T00:00:00.000Z',
-      count: 4,
-      // The alert of 10:30-10:50 on 3 November fired during the GitHub incident of 10:00.
-      outages: 3,
-      countsBySeverity: { critical: 2, warning: 1, info: 1, unknown: 0 },
-      countsByStatus: { open: 1, acknowledged: 0, resolved: 3 },
-      countsBySource: { github: 1, alertmanager: 1, pagerduty: 1, manual: 1 },
+      // B, C and D started in the period; A before it.
+      count: 3,
+      records: 5,
+      countsBySeverity: { critical: 2, warning: 0, info: 1, unknown: 0 },
+      countsByStatus: { open: 1, acknowledged: 0, resolved: 2 },
+      countsBySource: { github: 1, alertmanager: 2, pagerduty: 1, manual: 1 },
+      // B: 10:05 to 10:12; C: 08:00 (the alert) to 08:03 (PagerDuty).
       mtta: { count: 2, meanSeconds: 300, medianSeconds: 300 },
-      mttr: { count: 3, meanSeconds: 3400, medianSeconds: 3600 },
+      // B: 10:05 to 11:05; C: 08:00 to 09:30 (the last record resolved).
+      mttr: { count: 2, meanSeconds: 4500, medianSeconds: 4500 },
       incidentMinutes: 245,
       timeBetweenIncidents: {
-        count: 3,
-        meanSeconds: 492_000,
-        medianSeconds: 595_800,
+        count: 2,
+        meanSeconds: 738_000,
+        medianSeconds: 738_000,
       },
       postMortemCoverage: {
         severities: ['critical'],
@@ -123,22 +150,6 @@ describe('computeIncidentStats', () => {
       covered: 0,
       ratio: undefined,
     });
-  });
-});
-
-describe('countOutages', () => {
-  it('counts overlapping or touching spans once, in any order', () => {
-    expect(countOutages([])).toBe(0);
-    expect(
-      countOutages([
-        [50, 60],
-        [0, 10],
-        [5, 20],
-        [20, 30],
-        [31, 40],
-        [32, 35],
-      ]),
-    ).toBe(3);
   });
 });
 

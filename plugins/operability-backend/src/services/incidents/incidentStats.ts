@@ -6,7 +6,7 @@ import {
   type IncidentStatsResponse,
   type IncidentStatus,
 } from '@airworthy/plugin-operability-common';
-import type { IncidentRecord } from '../../database/incidents/IncidentStore';
+import type { StoredIncident } from '../../database/incidents/IncidentStore';
 import { TIME } from '@airworthy/plugin-operability-common';
 
 const { MINUTE } = TIME;
@@ -50,36 +50,22 @@ export function coveredMs(
 }
 
 /**
- * How many distinct outages the intervals make: intervals that overlap (or touch) are one
- * outage, however many there are.
- */
-export function countOutages(intervals: Array<[number, number]>): number {
-  const sorted = [...intervals].sort((x, y) => x[0] - y[0]);
-  let outages = 0;
-  let end = -Infinity;
-  for (const [a, b] of sorted) {
-    if (a > end) outages++;
-    end = Math.max(end, b);
-  }
-  return outages;
-}
-
-/**
  * The statistics of an entity's incidents over `[from, to)`, from every incident open at
- * some moment of the period (as `IncidentStore.listOverlapping` returns them):
+ * some moment of the period (as `IncidentStore.listIncidentsOverlapping` returns them):
  * - counts, MTTA, MTTR, time between incidents and post-mortem coverage are over the
- *   incidents that started in the period;
- * - outages count those incidents once per group of overlapping open spans (an incident
- *   still open is open until `now`);
+ *   incidents that started in the period (an incident is one event, whatever number of
+ *   sources reported it; `records` counts their records);
+ * - counts by source count an incident once for each source among its records;
  * - MTTA is acknowledged − detected, MTTR resolved − detected, both over the incidents that
- *   have that time; time between incidents is the gap between consecutive starts;
+ *   have that time (an incident is acknowledged when any source acknowledged it; Alertmanager
+ *   does not acknowledge); time between incidents is the gap between consecutive starts;
  * - incident minutes are the minutes of the period (up to `now`) during which at least one
  *   incident was open, whenever it started;
  * - post-mortem coverage is over resolved incidents of the given severities.
  */
 export function computeIncidentStats(options: {
   entityRef: string;
-  incidents: IncidentRecord[];
+  incidents: StoredIncident[];
   from: number;
   to: number;
   now: number;
@@ -100,8 +86,9 @@ export function computeIncidentStats(options: {
   for (const incident of started) {
     countsBySeverity[incident.severity] += 1;
     countsByStatus[incident.status] += 1;
-    countsBySource[incident.source] =
-      (countsBySource[incident.source] ?? 0) + 1;
+    for (const source of incident.sources) {
+      countsBySource[source] = (countsBySource[source] ?? 0) + 1;
+    }
   }
 
   const acknowledged = started.filter(i => i.acknowledgedAt !== undefined);
@@ -124,12 +111,7 @@ export function computeIncidentStats(options: {
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
     count: started.length,
-    outages: countOutages(
-      started.map(i => [
-        i.startedAt,
-        i.resolvedAt ?? Math.max(now, i.startedAt),
-      ]),
-    ),
+    records: started.reduce((sum, i) => sum + i.recordCount, 0),
     countsBySeverity,
     countsByStatus,
     countsBySource,

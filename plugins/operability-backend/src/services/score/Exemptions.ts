@@ -3,7 +3,6 @@ import type {
   ExemptionWrite,
   ScoreExemption,
 } from '@airworthy/plugin-operability-common';
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { OperabilityStore } from '../../database/OperabilityStore';
@@ -15,22 +14,6 @@ import {
 import { TIME } from '@airworthy/plugin-operability-common';
 
 const { DAY } = TIME;
-
-/** Who grants an exemption: the user's entity ref, or the calling service. */
-export function authorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type?: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (principal.type === 'user' && principal.userEntityRef) {
-    return principal.userEntityRef;
-  }
-  if (principal.type === 'service' && principal.subject) {
-    return principal.subject;
-  }
-  return 'unknown';
-}
 
 /**
  * Exemptions granted through the API, one per entity and check: granted (or replaced) and

@@ -20,7 +20,11 @@ import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { OperabilityStore } from '../../database/OperabilityStore';
 import { alignDown } from '../../database/sli/SliStore';
-import { toIncident, type IncidentHistory } from '../incidents/IncidentHistory';
+import {
+  toIncident,
+  toIncidentRecord,
+  type IncidentHistory,
+} from '../incidents/IncidentHistory';
 import type { BudgetEvaluator } from '../slo/BudgetEvaluator';
 import type { SloRegistry } from '../slo/SloRegistry';
 import { TIME } from '@airworthy/plugin-operability-common';
@@ -160,20 +164,26 @@ export class ScoreContextFactory {
     const periodStart = now - periodDays * DAY;
     const baseWidth = store.sli.levels[0].widthMs;
 
-    const alertIncidents = new Map<number, ReturnType<typeof toIncident>[]>();
-    const burnAlertIncidents = async (from: number) => {
-      if (!alertIncidents.has(from)) {
-        const records = await store.incidents.listOverlapping(
+    // Records, not incidents: each alert record says which SLO's burn-rate alert fired.
+    const alertRecords = new Map<
+      number,
+      ReturnType<typeof toIncidentRecord>[]
+    >();
+    const burnAlertRecords = async (from: number) => {
+      if (!alertRecords.has(from)) {
+        const records = await store.incidents.listRecordsOverlapping(
           entityRef,
           from,
           now,
         );
-        alertIncidents.set(
+        alertRecords.set(
           from,
-          records.filter(r => r.severity === 'critical').map(toIncident),
+          records
+            .filter(r => r.severity === 'critical')
+            .map(r => toIncidentRecord(r)),
         );
       }
-      return alertIncidents.get(from)!;
+      return alertRecords.get(from)!;
     };
 
     const slos = once(async (): Promise<ScoreSloFacts[]> => {
@@ -233,7 +243,7 @@ export class ScoreContextFactory {
                 }
               }
               // Alertmanager incidents of the burn-rate alerts generated for this SLO.
-              for (const incident of await burnAlertIncidents(from)) {
+              for (const incident of await burnAlertRecords(from)) {
                 if (
                   incident.labels.includes(`sloth_id=${definition.ref}`) ||
                   incident.labels.includes(`sloth_slo=${definition.name}`)
@@ -256,20 +266,28 @@ export class ScoreContextFactory {
     });
 
     const incidents = once(async (): Promise<ScoreIncidentFacts> => {
-      const [stats, records] = await Promise.all([
+      const [stats, overlapping] = await Promise.all([
         incidentHistory.stats(entityRef, { from: periodStart, to: now }),
-        store.incidents.listOverlapping(entityRef, periodStart, now),
+        store.incidents.listIncidentsOverlapping(entityRef, periodStart, now),
       ]);
       let connected = INCIDENT_SOURCE_ANNOTATIONS.some(a =>
         Boolean(entity.metadata.annotations?.[a]?.trim()),
       );
       if (!connected) {
         connected =
-          records.length > 0 ||
-          (await store.incidents.list({ entityRef }, { offset: 0, limit: 1 }))
-            .totalItems > 0;
+          overlapping.length > 0 ||
+          (
+            await store.incidents.listIncidents(
+              { entityRef },
+              { offset: 0, limit: 1 },
+            )
+          ).totalItems > 0;
       }
-      return { connected, stats, incidents: records.map(toIncident) };
+      return {
+        connected,
+        stats,
+        incidents: overlapping.map(i => toIncident(i)),
+      };
     });
 
     const data: EntityScoreData = {

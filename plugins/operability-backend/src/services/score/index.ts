@@ -4,7 +4,7 @@
  * every scored entity, and public badges.
  */
 export { hasPublicBadge, renderScoreBadge } from './Badges';
-export { authorOf, Exemptions } from './Exemptions';
+export { Exemptions } from './Exemptions';
 export { OperabilityScorer } from './OperabilityScorer';
 export { Portfolio, type PortfolioSettings } from './Portfolio';
 export { ScoreContextFactory } from './ScoreContext';

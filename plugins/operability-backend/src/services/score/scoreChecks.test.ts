@@ -155,7 +155,10 @@ async function setUp(
     async addSlo(
       name: string,
       buckets: SliBucket[],
-      annotations: Record<string, string> = {},
+      // Enforcing unless a test says otherwise: the policy applies to the SLOs of most tests.
+      annotations: Record<string, string> = {
+        [ANNOTATION_SLO_PHASE]: 'enforcing',
+      },
     ) {
       const { slos, errors } = parseSloYaml(sloYaml(name, annotations));
       expect(errors).toEqual([]);
@@ -282,7 +285,7 @@ describe('service level checks', () => {
     expect((await failing.check('no-critical-burn')).credit).toBe(0);
   });
 
-  it('slo-enforcing: the share of SLOs not marked informing', async () => {
+  it('slo-enforcing: the share of SLOs marked enforcing (no phase is informing)', async () => {
     const env = await setUp();
     await env.addSlo('availability', FULL_DAY, {
       [ANNOTATION_SLO_PHASE]: 'enforcing',
@@ -297,9 +300,10 @@ describe('service level checks', () => {
     });
     const informing = await setUp();
     await informing.addSlo('availability', FULL_DAY, {
-      [ANNOTATION_SLO_PHASE]: 'Informing',
+      [ANNOTATION_SLO_PHASE]: 'Enforcing',
     });
-    expect((await informing.check('slo-enforcing')).credit).toBe(0);
+    await informing.addSlo('latency', FULL_DAY, {});
+    expect((await informing.check('slo-enforcing')).credit).toBe(0.5);
   });
 });
 
@@ -368,7 +372,7 @@ describe('incident response checks', () => {
       detail: '4 incidents in 28d; threshold 2',
     });
 
-    // One outage reported by three sources is one outage.
+    // One outage reported by three sources is one incident of three records.
     const reported = await setUp();
     await reported.addIncidents([
       resolved('a', 3, 5, 60),
@@ -378,7 +382,7 @@ describe('incident response checks', () => {
     ]);
     expect(await reported.check('incident-rate')).toMatchObject({
       credit: 1,
-      detail: '2 outages (4 incidents) in 28d; threshold 2',
+      detail: '2 incidents (4 records) in 28d; threshold 2',
     });
 
     // No incident source named and nothing recorded: incidents do not reach Airworthy.

@@ -200,15 +200,11 @@ const evaluators: Record<string, Evaluate> = {
   async 'slo-enforcing'(ctx) {
     const slos = await ctx.slos();
     if (slos.length === 0) return NO_SLO;
-    return shareOf(
-      slos,
-      slo => sloPhaseOf(slo.definition.annotations) === 'enforcing',
-      {
-        all: 'Every SLO is enforcing',
-        some: n => `${n} of ${slos.length} SLOs are enforcing`,
-        failing: slo => `${sloName(slo)} (informing)`,
-      },
-    );
+    return shareOf(slos, slo => sloPhaseOf(slo.definition) === 'enforcing', {
+      all: 'Every SLO is enforcing',
+      some: n => `${n} of ${slos.length} SLOs are enforcing`,
+      failing: slo => `${sloName(slo)} (informing)`,
+    });
   },
 
   async mtta(ctx) {
@@ -231,16 +227,16 @@ const evaluators: Record<string, Evaluate> = {
     }
     const threshold = ctx.definition.threshold ?? 0;
     const periodMs = ctx.now - ctx.periodStart;
-    // Outages, not source records: a project whose outages reach Airworthy through three
+    // Incidents, not source records: a project whose outages reach Airworthy through three
     // sources is not three times worse than one with a single source.
-    const per28 = (stats.outages * 28 * DAY) / periodMs;
+    const per28 = (stats.count * 28 * DAY) / periodMs;
     const rate = +per28.toFixed(1);
     const counted =
-      stats.outages === stats.count
+      stats.records === stats.count
         ? plural(stats.count, 'incident')
-        : `${plural(stats.outages, 'outage')} (${plural(
-            stats.count,
-            'incident',
+        : `${plural(stats.count, 'incident')} (${plural(
+            stats.records,
+            'record',
           )})`;
     const detail = `${counted} in ${formatDurationHuman(periodMs)}${
       periodMs === 28 * DAY ? '' : ` (${rate} per 28 days)`

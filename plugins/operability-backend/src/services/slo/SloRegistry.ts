@@ -1,7 +1,9 @@
 import {
+  ANNOTATION_SLO_PHASE,
   metricSourcesOf,
   parseSloYaml,
   SLO_PERIOD_MAX_MS,
+  sloPhaseOf,
   sloPeriodProblem,
   toOpenSloYaml,
   type EntityRetiredSlosResponse,
@@ -12,6 +14,7 @@ import {
   type SloDetailResponse,
   type SloEvaluation,
   type SloIdentity,
+  type SloPhase,
   type SloSource,
   type SloSummary,
   type SloValidationError,
@@ -62,6 +65,7 @@ export function toSloInput(
     sourceLocation,
     target: slo.target,
     period: slo.timeWindow.duration,
+    phase: sloPhaseOf(slo),
     definition: slo,
   };
 }
@@ -94,6 +98,7 @@ function identityOf(record: SloRecord): SloIdentity {
     sourceLocation: record.sourceLocation,
     target: record.target,
     period: record.period,
+    phase: record.phase,
   };
 }
 
@@ -331,6 +336,35 @@ export class SloRegistry {
       reason: 'deleted',
       now: this.now(),
     });
+  }
+
+  /**
+   * Sets the phase of an API SLO (all its objectives): written into each definition's
+   * `airworthy.dev/phase` annotation, so that its OpenSLO export carries it, and stored.
+   */
+  async setPhase(record: SloRecord, phase: SloPhase): Promise<SloSummary[]> {
+    this.requireApiSource(record, 'changed');
+    const now = this.now();
+    const records = [];
+    for (const objective of await this.objectivesOf(record)) {
+      const definition: Slo = {
+        ...objective.definition,
+        annotations: {
+          ...objective.definition.annotations,
+          [ANNOTATION_SLO_PHASE]: phase,
+        },
+      };
+      records.push(
+        await this.store.slos.upsert(
+          {
+            ...toSloInput(definition, record.entityRef, 'api'),
+            displayName: objective.displayName,
+          },
+          now,
+        ),
+      );
+    }
+    return this.summarize(records);
   }
 
   /** Brings back an SLO deleted through the API (all its objectives), with its history. */

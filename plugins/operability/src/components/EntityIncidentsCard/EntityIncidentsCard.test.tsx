@@ -4,7 +4,10 @@ import {
   type IncidentStatsResponse,
 } from '@airworthy/plugin-operability-common';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
+  mockApis,
   registerMswTestHooks,
   renderInTestApp,
   TestApiProvider,
@@ -19,6 +22,7 @@ import {
   TEST_BASE_URL,
   testComponent,
   testIncident,
+  testIncidentRecord,
 } from '../../__testUtils__';
 import { EntityIncidentsCard } from './EntityIncidentsCard';
 
@@ -36,8 +40,8 @@ const stats: IncidentStatsResponse = {
   entityRef: 'component:default/jupyterhub',
   from: '2026-11-01T00:00:00Z',
   to: '2026-11-29T00:00:00Z',
-  count: 4,
-  outages: 3,
+  count: 3,
+  records: 4,
   countsBySeverity: { critical: 2, warning: 1, info: 1, unknown: 0 },
   countsByStatus: { open: 1, acknowledged: 0, resolved: 3 },
   countsBySource: { github: 1, alertmanager: 2, manual: 1 },
@@ -80,9 +84,26 @@ function serve(all: Incident[]) {
   return queries;
 }
 
-function renderCard(annotations: Record<string, string> = {}) {
+function renderCard(
+  annotations: Record<string, string> = {},
+  canWrite = false,
+) {
+  const permissionApi = mockApis.permission({
+    authorize: request =>
+      canWrite &&
+      request.permission.name === 'operability.incident.write' &&
+      'resourceRef' in request &&
+      request.resourceRef === 'component:default/jupyterhub'
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY,
+  });
   return renderInTestApp(
-    <TestApiProvider apis={[[operabilityApiRef, createTestClient()]]}>
+    <TestApiProvider
+      apis={[
+        [operabilityApiRef, createTestClient()],
+        [permissionApiRef, permissionApi],
+      ]}
+    >
       <EntityProvider entity={testComponent(annotations)}>
         <EntityIncidentsCard />
       </EntityProvider>
@@ -104,6 +125,8 @@ describe('EntityIncidentsCard', () => {
             sloId: 's',
             sloRef: 'jupyterhub-availability',
             sloDisplayName: 'JupyterHub availability',
+            name: 'jupyterhub-availability',
+            target: 0.99,
             from: '2026-11-10T00:00:00Z',
             to: '2026-11-10T01:00:00Z',
             period: '28d',
@@ -125,9 +148,9 @@ describe('EntityIncidentsCard', () => {
     expect(
       screen.getByRole('group', { name: 'Post-mortems' }),
     ).toHaveTextContent('50%1 of 2 critical');
-    // Two of the four overlapped: one outage reported twice.
+    // Two of the four records reported one outage: three incidents.
     expect(screen.getByRole('group', { name: 'Incidents' })).toHaveTextContent(
-      '3 outages, 2 critical, 3 resolved',
+      '34 records, 2 critical, 3 resolved',
     );
 
     // One period for the figures and the list, named.
@@ -243,6 +266,167 @@ describe('EntityIncidentsCard', () => {
         /No incident started in the last 28 days \(2026-11-01 to 2026-11-29\)/,
       ),
     ).toBeInTheDocument();
+  });
+
+  it('lists the records of an incident, and offers no merge or split without the permission', async () => {
+    serve([
+      incident(1, {
+        title: 'Networking issues on the MOC clusters',
+        records: [
+          testIncidentRecord(11, {
+            source: 'alertmanager',
+            sourceKey: 'fp1@2026-11-11T20:02:00.000Z',
+            title: 'ArgocdErrorBudgetBurn',
+          }),
+          testIncidentRecord(12, {
+            source: 'github',
+            title: 'Networking issues on the MOC clusters',
+            links: {
+              issue: 'https://github.com/operate-first/operations/issues/428',
+            },
+          }),
+          testIncidentRecord(13, {
+            source: 'pagerduty',
+            sourceKey: 'Q1ARGO',
+            title: 'Networking issues (argocd)',
+            decision: { by: 'user:default/sre', at: '2026-11-12T09:00:00Z' },
+          }),
+        ],
+      }),
+    ]);
+    await renderCard();
+    expect(
+      await screen.findByText(/alertmanager · github · pagerduty/),
+    ).toHaveTextContent('grouped by a person');
+    const toggle = screen.getByRole('button', { name: 'Show 3 records' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await userEvent.click(toggle);
+    const records = within(
+      await screen.findByRole('table', {
+        name: 'Records of Networking issues on the MOC clusters',
+      }),
+    );
+    expect(records.getByText('ArgocdErrorBudgetBurn')).toBeInTheDocument();
+    expect(
+      records.getByRole('link', { name: /Networking issues on the MOC/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/operate-first/operations/issues/428',
+    );
+    expect(
+      records.getByText(/placed by user:default\/sre/),
+    ).toBeInTheDocument();
+    expect(records.getAllByText('by time and links')).toHaveLength(2);
+    expect(screen.queryByRole('button', { name: /Split/ })).toBeNull();
+    expect(screen.queryByRole('checkbox')).toBeNull();
+    expect(screen.queryByRole('button', { name: /Merge/ })).toBeNull();
+  });
+
+  it('merges the selected incidents into the earliest and splits a record out, then loads again', async () => {
+    const early = incident(1, { startedAt: '2026-11-03T10:00:00Z' });
+    const late = incident(2, {
+      title: 'Hub slow',
+      startedAt: '2026-11-03T12:00:00Z',
+    });
+    const merged = incident(1, {
+      records: [...early.records, ...late.records],
+    });
+    let current = [late, early];
+    const calls: Array<{ url: string; body: unknown }> = [];
+    serve(current);
+    server.use(
+      http.get(base, () =>
+        HttpResponse.json({
+          entityRef: 'component:default/jupyterhub',
+          items: current,
+          totalItems: current.length,
+          offset: 0,
+          limit: 5,
+        }),
+      ),
+      http.post(`${TEST_BASE_URL}/incidents/:id/merge`, async ({ request }) => {
+        calls.push({ url: request.url, body: await request.json() });
+        current = [merged];
+        return HttpResponse.json(merged);
+      }),
+      http.post(`${TEST_BASE_URL}/incidents/:id/split`, async ({ request }) => {
+        calls.push({ url: request.url, body: await request.json() });
+        current = [late, early];
+        return HttpResponse.json({ incident: early, split: late });
+      }),
+    );
+    await renderCard({}, true);
+    await screen.findByText('Hub slow');
+    // The permission is asked for after the list loads.
+    const merge = await screen.findByRole('button', { name: /Merge/ });
+    expect(merge).toBeDisabled();
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Select Hub slow to merge' }),
+    );
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Select Incident 1 to merge' }),
+    );
+    expect(merge).toHaveTextContent('Merge 2 selected incidents');
+    await userEvent.click(merge);
+    expect(
+      await screen.findByText(
+        'Merged 2 incidents into one of 2 records. Split a record out to undo.',
+      ),
+    ).toBeInTheDocument();
+    expect(calls[0]).toEqual({
+      url: `${TEST_BASE_URL}/incidents/${early.id}/merge`,
+      body: { incidentId: late.id },
+    });
+    await waitFor(() => expect(screen.queryByText('Hub slow')).toBeNull());
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show 2 records' }),
+    );
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: `Split github record ${late.records[0].sourceKey} out`,
+      }),
+    );
+    expect(
+      await screen.findByText(
+        /Split the record out into an incident of its own/,
+      ),
+    ).toBeInTheDocument();
+    expect(calls[1]).toEqual({
+      url: `${TEST_BASE_URL}/incidents/${early.id}/split`,
+      body: { recordId: late.records[0].id },
+    });
+    expect(await screen.findByText('Hub slow')).toBeInTheDocument();
+  });
+
+  it('says why a merge was refused', async () => {
+    serve([incident(1), incident(2, { title: 'Other' })]);
+    server.use(
+      http.post(`${TEST_BASE_URL}/incidents/:id/merge`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'ConflictError',
+              message: 'only incidents of one entity can be merged',
+            },
+            request: { method: 'POST', url: '/x' },
+            response: { statusCode: 409 },
+          },
+          { status: 409 },
+        ),
+      ),
+    );
+    await renderCard({}, true);
+    await userEvent.click(
+      await screen.findByRole('checkbox', { name: 'Select Other to merge' }),
+    );
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Select Incident 1 to merge' }),
+    );
+    await userEvent.click(screen.getByRole('button', { name: /Merge/ }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'only incidents of one entity can be merged',
+    );
   });
 
   it('shows the backend error', async () => {

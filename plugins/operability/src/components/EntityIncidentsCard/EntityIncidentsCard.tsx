@@ -1,4 +1,5 @@
 import {
+  operabilityIncidentWritePermission,
   ANNOTATION_ALERT_SELECTOR,
   ANNOTATION_GITHUB_INCIDENTS,
   ANNOTATION_PAGERDUTY_SERVICE_ID,
@@ -9,11 +10,16 @@ import {
   type IncidentStatsResponse,
 } from '@airworthy/plugin-operability-common';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import type { ResponseError } from '@backstage/errors';
 import { CodeSnippet, InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
+import Collapse from '@material-ui/core/Collapse';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -22,7 +28,8 @@ import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { operabilityApiRef } from '../../api';
 import { useAsyncContent } from '../../hooks/useAsyncContent';
 import {
@@ -49,6 +56,7 @@ import {
   ToneChip,
   WrappingText,
 } from '../common';
+import { IncidentRecords } from './IncidentRecords';
 
 const PAGE_SIZES = [5, 10, 20, 50];
 
@@ -112,9 +120,9 @@ function StatsTiles(props: { stats: IncidentStatsResponse }) {
         label="Incidents"
         value={stats.count}
         detail={`${
-          stats.outages === stats.count
+          stats.records === stats.count
             ? ''
-            : `${plural(stats.outages, 'outage')}, `
+            : `${plural(stats.records, 'record')}, `
         }${stats.countsBySeverity.critical ?? 0} critical, ${
           stats.countsByStatus.resolved ?? 0
         } resolved`}
@@ -142,6 +150,22 @@ function StatsTiles(props: { stats: IncidentStatsResponse }) {
 }
 
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
+/** A row of controls above the table: filters, the merge button. */
+const TOOLBAR = {
+  display: 'flex',
+  flexWrap: 'wrap',
+  alignItems: 'center',
+  style: { gap: 8 },
+  mb: 1,
+} as const;
+
+/** What the user may do to the grouping of the incidents shown (with the write permission). */
+interface GroupingActions {
+  selected: string[];
+  onSelect(id: string, selected: boolean): void;
+  onSplit(incident: Incident, recordId: string): void;
+  busy: boolean;
+}
 
 const useTableStyles = makeStyles(theme => ({
   table: {
@@ -164,13 +188,35 @@ const useTableStyles = makeStyles(theme => ({
   },
 }));
 
-function IncidentRow(props: { incident: Incident; nowMs: number }) {
-  const { incident, nowMs } = props;
+function IncidentRow(props: {
+  incident: Incident;
+  nowMs: number;
+  actions?: GroupingActions;
+  /** Whether its records show, in the row below (`recordsId`). */
+  open: boolean;
+  recordsId: string;
+  onToggle(): void;
+}) {
+  const { incident, nowMs, actions, open, recordsId, onToggle } = props;
   const classes = useTableStyles();
   const links = incidentLinks(incident);
   const cost = describeBudgetCost(incident.budgetCost);
+  const decided = incident.records.some(r => r.decision);
   return (
     <TableRow>
+      {actions && (
+        <TableCell padding="checkbox">
+          <Checkbox
+            size="small"
+            checked={actions.selected.includes(incident.id)}
+            disabled={actions.busy}
+            onChange={e => actions.onSelect(incident.id, e.target.checked)}
+            inputProps={{
+              'aria-label': `Select ${incident.title} to merge`,
+            }}
+          />
+        </TableCell>
+      )}
       <TableCell>
         {/* Untrusted text: rendered as text, never as HTML. */}
         <Typography variant="body2">
@@ -185,11 +231,12 @@ function IncidentRow(props: { incident: Incident; nowMs: number }) {
             />
           )}
           <Typography variant="caption" color="textSecondary">
-            {incident.source}
+            {incident.sources.join(' · ')}
             {incident.status === 'resolved' ? ' · resolved' : ''}
             {incident.postMortem && !links.some(l => l.kind === 'postMortem')
               ? ' · post-mortem'
               : ''}
+            {decided ? ' · grouped by a person' : ''}
           </Typography>
           {links.map(link => (
             <Typography variant="caption" key={link.kind}>
@@ -197,6 +244,14 @@ function IncidentRow(props: { incident: Incident; nowMs: number }) {
             </Typography>
           ))}
         </div>
+        <Button
+          size="small"
+          aria-expanded={open}
+          aria-controls={recordsId}
+          onClick={onToggle}
+        >
+          {open ? 'Hide' : 'Show'} {plural(incident.records.length, 'record')}
+        </Button>
       </TableCell>
       <TableCell title={formatInstant(incident.startedAt)} style={NOWRAP}>
         {formatDate(incident.startedAt)}
@@ -233,16 +288,28 @@ function IncidentRow(props: { incident: Incident; nowMs: number }) {
 function IncidentTable(props: {
   response: EntityIncidentsResponse;
   nowMs: number;
+  actions?: GroupingActions;
 }) {
-  const { response, nowMs } = props;
+  const { response, nowMs, actions } = props;
   const classes = useTableStyles();
-  // Four columns fit a half-width card; a name without any place to wrap (a long token) still
-  // scrolls sideways rather than spill out of the card.
+  const [expanded, setExpanded] = useState<string[]>([]);
+  const columns = actions ? 5 : 4;
+  const toggle = (id: string) =>
+    setExpanded(current =>
+      current.includes(id) ? current.filter(e => e !== id) : [...current, id],
+    );
+  // Four columns (and the merge checkbox) fit a half-width card; a name without any place to
+  // wrap (a long token) still scrolls sideways rather than spill out of the card.
   return (
     <Box style={{ overflowX: 'auto' }}>
       <Table size="small" aria-label="Incidents" className={classes.table}>
         <TableHead>
           <TableRow>
+            {actions && (
+              <TableCell padding="checkbox" style={NOWRAP}>
+                Merge
+              </TableCell>
+            )}
             <TableCell>Incident</TableCell>
             <TableCell style={NOWRAP}>Started</TableCell>
             <TableCell style={NOWRAP}>Duration</TableCell>
@@ -250,9 +317,42 @@ function IncidentTable(props: {
           </TableRow>
         </TableHead>
         <TableBody>
-          {response.items.map(incident => (
-            <IncidentRow key={incident.id} incident={incident} nowMs={nowMs} />
-          ))}
+          {response.items.map(incident => {
+            const open = expanded.includes(incident.id);
+            const recordsId = `incident-records-${incident.id}`;
+            return (
+              <Fragment key={incident.id}>
+                <IncidentRow
+                  incident={incident}
+                  nowMs={nowMs}
+                  actions={actions}
+                  open={open}
+                  recordsId={recordsId}
+                  onToggle={() => toggle(incident.id)}
+                />
+                <TableRow>
+                  <TableCell
+                    colSpan={columns}
+                    style={open ? undefined : { padding: 0, border: 0 }}
+                  >
+                    <Collapse in={open} unmountOnExit>
+                      <div id={recordsId}>
+                        <IncidentRecords
+                          incident={incident}
+                          busy={actions?.busy ?? false}
+                          onSplit={
+                            actions
+                              ? recordId => actions.onSplit(incident, recordId)
+                              : undefined
+                          }
+                        />
+                      </div>
+                    </Collapse>
+                  </TableCell>
+                </TableRow>
+              </Fragment>
+            );
+          })}
         </TableBody>
       </Table>
     </Box>
@@ -308,7 +408,9 @@ function NoIncidents(props: {
 
 /**
  * The incident history of the current entity: MTTA, MTTR and other figures of the last
- * period, and the incidents, filtered by severity, status and source, page by page.
+ * period, and the incidents, filtered by severity, status and source, page by page. Each
+ * incident lists the records of the sources that reported it; people with
+ * `operability.incident.write` on the entity merge incidents and split records out.
  * @public
  */
 export function EntityIncidentsCard() {
@@ -318,12 +420,31 @@ export function EntityIncidentsCard() {
   const [filters, setFilters] = useState<IncidentFilters>(NO_INCIDENT_FILTERS);
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(5);
+  // Bumped after a merge or split: the list and the figures load again.
+  const [version, setVersion] = useState(0);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<string>();
+  const [actionDone, setActionDone] = useState<string>();
+  const permissionApi = useApi(permissionApiRef);
+  // Asked directly (not through a cache shared between cards): merge and split buttons show
+  // only to those who may use them, and the backend checks again.
+  const { value: canWrite = false } = useAsync(
+    async () =>
+      (
+        await permissionApi.authorize({
+          permission: operabilityIncidentWritePermission,
+          resourceRef: entityRef,
+        })
+      ).result === AuthorizeResult.ALLOW,
+    [permissionApi, entityRef],
+  );
 
   // The backend's statistics period (the configured days up to now) is the card's period:
   // the list asks for the incidents that started in it, the ones the figures count.
   const stats = useAsyncContent(
     () => api.getEntityIncidentStats(entityRef),
-    [api, entityRef],
+    [api, entityRef, version],
   );
   const period = stats.latest
     ? { from: stats.latest.from, to: stats.latest.to }
@@ -341,6 +462,7 @@ export function EntityIncidentsCard() {
   }, [
     api,
     entityRef,
+    version,
     period?.from,
     period?.to,
     statsFailed,
@@ -349,11 +471,61 @@ export function EntityIncidentsCard() {
     pageSize,
   ]);
 
+  /** Runs a merge or split, then loads the list and figures again. */
+  const act = async (run: () => Promise<string>) => {
+    setBusy(true);
+    setActionError(undefined);
+    setActionDone(undefined);
+    try {
+      setActionDone(await run());
+      setSelected([]);
+      setVersion(v => v + 1);
+    } catch (e) {
+      // The backend's own words (a 409 says why), else the request's failure.
+      setActionError(
+        (e as ResponseError).cause?.message || (e as Error).message,
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  const mergeSelected = (items: Incident[]) =>
+    act(async () => {
+      // Into the earliest selected incident, one after the other.
+      const chosen = items
+        .filter(i => selected.includes(i.id))
+        .sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+      let target = chosen[0];
+      for (const other of chosen.slice(1)) {
+        target = await api.mergeIncidents(target.id, other.id);
+      }
+      return `Merged ${plural(chosen.length, 'incident')} into one of ${plural(
+        target.records.length,
+        'record',
+      )}. Split a record out to undo.`;
+    });
+  const actions: GroupingActions | undefined = canWrite
+    ? {
+        selected,
+        busy,
+        onSelect: (id, on) =>
+          setSelected(current =>
+            on ? [...current, id] : current.filter(s => s !== id),
+          ),
+        onSplit: (incident, recordId) =>
+          act(async () => {
+            await api.splitIncident(incident.id, recordId);
+            return 'Split the record out into an incident of its own. Merge them to undo.';
+          }),
+      }
+    : undefined;
+
   const setFilter = <K extends keyof IncidentFilters>(
     key: K,
     value: IncidentFilters[K],
   ) => {
     setFilters(current => ({ ...current, [key]: value }));
+    setSelected([]);
     setPage(0);
   };
   const filtered = Object.values(filters).some(v => v.length > 0);
@@ -370,14 +542,46 @@ export function EntityIncidentsCard() {
         <NoIncidents entity={entity} filtered={filtered} period={periodText} />
       ) : (
         <>
-          <IncidentTable response={value} nowMs={nowMs} />
+          {canWrite && (
+            <Box {...TOOLBAR}>
+              <Button
+                size="small"
+                variant="outlined"
+                disabled={busy || selected.length < 2}
+                onClick={() => mergeSelected(value.items)}
+              >
+                Merge {selected.length < 2 ? '' : `${selected.length} `}
+                selected incidents
+              </Button>
+              <Typography variant="caption" color="textSecondary">
+                One outage listed twice? Select its incidents and merge them;
+                split a record out to undo. Your choice stands whatever the
+                sources deliver later.
+              </Typography>
+            </Box>
+          )}
+          {actionError && (
+            <Typography variant="body2" color="error" role="alert">
+              {actionError}
+            </Typography>
+          )}
+          {actionDone && (
+            <Typography variant="body2" role="status">
+              {actionDone}
+            </Typography>
+          )}
+          <IncidentTable response={value} nowMs={nowMs} actions={actions} />
           <TablePagination
             component="div"
             count={value.totalItems}
             page={page}
             rowsPerPage={pageSize}
             rowsPerPageOptions={PAGE_SIZES}
-            onPageChange={(_, p) => setPage(p)}
+            onPageChange={(_, p) => {
+              // Merging takes incidents of the page shown: a new page starts afresh.
+              setSelected([]);
+              setPage(p);
+            }}
             onRowsPerPageChange={event => {
               setPageSize(Number(event.target.value));
               setPage(0);
@@ -402,13 +606,7 @@ export function EntityIncidentsCard() {
         ),
         { layout: 'stack' },
       )}
-      <Box
-        display="flex"
-        flexWrap="wrap"
-        alignItems="center"
-        style={{ gap: 8 }}
-        mb={1}
-      >
+      <Box {...TOOLBAR}>
         <MultiSelect
           label="Severity"
           options={choices.severity}

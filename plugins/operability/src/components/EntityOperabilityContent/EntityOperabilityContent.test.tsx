@@ -57,6 +57,8 @@ function answerWithOneSlo(options: { seriesStatus?: number } = {}) {
               {
                 sloId: 'slo-hub',
                 sloRef: 'jupyterhub-availability',
+                name: 'jupyterhub-availability',
+                target: 0.99,
                 period: '28d',
                 from: new Date(now - 2 * DAY).toISOString(),
                 to: new Date(now - 2 * DAY + HOUR).toISOString(),

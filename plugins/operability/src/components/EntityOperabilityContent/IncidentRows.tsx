@@ -35,7 +35,16 @@ export function IncidentRows(props: {
         {props.spans.map(span => (
           <TableRow key={span.id}>
             {/* Untrusted text: rendered as text, never as markup. */}
-            <TableCell>{span.title}</TableCell>
+            <TableCell>
+              {span.title}
+              <Typography
+                variant="caption"
+                color="textSecondary"
+                component="div"
+              >
+                {span.sources.join(' · ')}
+              </Typography>
+            </TableCell>
             <TableCell>
               <SeverityChip severity={span.severity} />
             </TableCell>

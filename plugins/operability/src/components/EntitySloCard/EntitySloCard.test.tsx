@@ -117,6 +117,9 @@ describe('EntitySloCard', () => {
       name: 'JupyterHub availability',
     });
     expect(within(slo).getByText('Warning')).toBeInTheDocument();
+    expect(
+      within(slo).getByTitle(/an exhausted budget blocks deploys/),
+    ).toHaveTextContent('enforcing');
     expect(slo).toHaveTextContent('98% over 28d · from the repository');
     expect(slo).toHaveTextContent(
       'Budget: 47.9% left (6h 26m of 13h 26m) · runs out in 8d 1h',

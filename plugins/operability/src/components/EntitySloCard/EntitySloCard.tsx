@@ -39,7 +39,12 @@ import {
 } from '../../lib/sloCard';
 import { sloEditRouteRef } from '../../routes';
 import { Sparkline } from '../charts/Sparkline';
-import { SloFileErrors, SloStatusChip, ToneChip } from '../common';
+import {
+  SloFileErrors,
+  SloPhaseChip,
+  SloStatusChip,
+  ToneChip,
+} from '../common';
 import { SloEmptyState } from '../SloEmptyState';
 
 const SPARKLINE_DAYS = 7;
@@ -237,6 +242,7 @@ function SloItem(props: {
         <Typography variant="subtitle1" component="h3">
           {title}
         </Typography>
+        <SloPhaseChip phase={slo.phase} />
         <Typography variant="body2" color="textSecondary">
           {formatTarget(slo.target)} over {slo.period}
           {slo.source === 'repo' ? ' · from the repository' : ' · in Backstage'}

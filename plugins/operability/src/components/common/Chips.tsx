@@ -1,5 +1,6 @@
 import type {
   IncidentSeverity,
+  SloPhase,
   SloStatus,
 } from '@airworthy/plugin-operability-common';
 import Chip from '@material-ui/core/Chip';
@@ -90,5 +91,25 @@ export function SloStatusChip(props: { status: SloStatus }) {
   const status = STATUS[props.status] ?? STATUS['no-data'];
   return (
     <ToneChip label={status.label} tone={status.tone} title={status.title} />
+  );
+}
+
+/**
+ * An SLO's phase: enforcing SLOs stop releases when their budget is gone (the deploy gate);
+ * informing ones are measured and shown only.
+ */
+export function SloPhaseChip(props: { phase: SloPhase }) {
+  return props.phase === 'enforcing' ? (
+    <ToneChip
+      label="enforcing"
+      tone="info"
+      title="Enforcing: the error-budget policy applies (an exhausted budget blocks deploys)"
+    />
+  ) : (
+    <ToneChip
+      label="informing"
+      tone="neutral"
+      title="Informing: measured and shown; the error-budget policy does not apply yet"
+    />
   );
 }

@@ -1,4 +1,4 @@
-export { SeverityChip, SloStatusChip, ToneChip } from './Chips';
+export { SeverityChip, SloPhaseChip, SloStatusChip, ToneChip } from './Chips';
 export { MultiSelect } from './MultiSelect';
 export { SafeLink } from './SafeLink';
 export { SloFileErrors } from './SloFileErrors';

@@ -1,0 +1,290 @@
+import {
+  ANNOTATION_ERROR_BUDGET_POLICY,
+  DEPLOY_GATE_DECISIONS,
+  describeZodError,
+  errorBudgetPolicyOverrideSchema,
+  type DeployGateDecision,
+  type DeployGateResponse,
+  type DeployGateSlo,
+  type ErrorBudgetPolicy,
+  type GateException,
+  type GateExceptionsResponse,
+  type GateExceptionWrite,
+  type SloSummary,
+} from '@airworthy/plugin-operability-common';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { parse as parseYaml } from 'yaml';
+import type { PolicySettings } from '../../config';
+import type { OperabilityStore } from '../../database/OperabilityStore';
+import type { GateExceptionRecord } from '../../database/policy/GateExceptionStore';
+import type { SloRegistry } from '../slo/SloRegistry';
+
+/** The policy of an entity: the configured one, changed by its annotation. */
+export interface EntityPolicy {
+  policy: ErrorBudgetPolicy;
+  source: 'config' | 'annotation';
+  /** Why the annotation was not used, when it is invalid. */
+  problem?: string;
+}
+
+const rank = (decision: DeployGateDecision) =>
+  DEPLOY_GATE_DECISIONS.indexOf(decision);
+
+const worst = (decisions: DeployGateDecision[]): DeployGateDecision =>
+  decisions.reduce<DeployGateDecision>(
+    (a, b) => (rank(b) > rank(a) ? b : a),
+    'allow',
+  );
+
+function percent(ratio: number | null): string {
+  return ratio === null ? 'no data' : `${+(ratio * 100).toFixed(1)}%`;
+}
+
+function label(slo: Pick<SloSummary, 'displayName' | 'name'>): string {
+  return `"${slo.displayName ?? slo.name}"`;
+}
+
+/** An exception as the API shows it. */
+export function toGateException(
+  record: GateExceptionRecord,
+  now: number,
+): GateException {
+  let state: GateException['state'] = 'active';
+  if (record.revokedAt !== undefined) state = 'revoked';
+  else if (record.expiresAt <= now) state = 'expired';
+  return {
+    id: record.id,
+    entityRef: record.entityRef,
+    reason: record.reason,
+    author: record.author,
+    createdAt: new Date(record.createdAt).toISOString(),
+    expiresAt: new Date(record.expiresAt).toISOString(),
+    ...(record.revokedAt === undefined
+      ? {}
+      : {
+          revokedAt: new Date(record.revokedAt).toISOString(),
+          revokedBy: record.revokedBy,
+        }),
+    state,
+  };
+}
+
+/**
+ * Operate First's error-budget policy, executable: the deploy gate of an entity from the
+ * states of its enforcing SLOs (informing ones never stop a release), the policy in config
+ * or the entity's annotation, and the exceptions granted to it.
+ */
+export class DeployGate {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly options: {
+      sloRegistry: Pick<SloRegistry, 'listForEntity'>;
+      store: Pick<OperabilityStore, 'gateExceptions'>;
+      settings: PolicySettings;
+      now?: () => number;
+    },
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The policy in force for an entity. */
+  policyFor(entity: Entity): EntityPolicy {
+    const configured = this.options.settings.policy;
+    const text = entity.metadata.annotations?.[ANNOTATION_ERROR_BUDGET_POLICY];
+    if (text === undefined || !text.trim()) {
+      return { policy: configured, source: 'config' };
+    }
+    let value: unknown;
+    try {
+      value = parseYaml(text);
+    } catch (error) {
+      return {
+        policy: configured,
+        source: 'config',
+        problem: `is not YAML or JSON (${
+          (error as Error).message.split('\n')[0]
+        })`,
+      };
+    }
+    const parsed = errorBudgetPolicyOverrideSchema.safeParse(value);
+    if (!parsed.success) {
+      return {
+        policy: configured,
+        source: 'config',
+        problem: describeZodError(parsed.error),
+      };
+    }
+    return { policy: { ...configured, ...parsed.data }, source: 'annotation' };
+  }
+
+  /** The gate's decision for an entity now, with its reasons. */
+  async decide(entity: Entity): Promise<DeployGateResponse> {
+    const entityRef = stringifyEntityRef(entity);
+    const now = this.now();
+    const { policy, source, problem } = this.policyFor(entity);
+    const { items } = await this.options.sloRegistry.listForEntity(entityRef);
+
+    const slos: DeployGateSlo[] = items.map(slo => {
+      let effect: DeployGateDecision = 'allow';
+      if (slo.phase === 'enforcing') {
+        if ((policy.block as string[]).includes(slo.status)) effect = 'block';
+        else if ((policy.warn as string[]).includes(slo.status)) {
+          effect = 'warn';
+        }
+      }
+      return {
+        id: slo.id,
+        name: slo.name,
+        ref: slo.ref,
+        displayName: slo.displayName,
+        phase: slo.phase,
+        status: slo.status,
+        budgetRemaining: slo.budget?.remaining ?? null,
+        effect,
+      };
+    });
+
+    const reasons: string[] = [];
+    const enforcing = slos.filter(s => s.phase === 'enforcing');
+    for (const effect of ['block', 'warn'] as const) {
+      for (const slo of slos.filter(s => s.effect === effect)) {
+        reasons.push(
+          `SLO ${label(slo)} (enforcing) is ${slo.status}, ${percent(
+            slo.budgetRemaining,
+          )} of its error budget left: the policy ${
+            effect === 'block' ? 'blocks' : 'warns'
+          } on ${policy[effect].join(', ')}`,
+        );
+      }
+    }
+    let decision = worst(slos.map(s => s.effect));
+    if (enforcing.length === 0) {
+      decision = policy.withoutEnforcingSlos;
+      reasons.push(
+        slos.length === 0
+          ? `${entityRef} has no SLOs: the error-budget policy has nothing to enforce (${policy.withoutEnforcingSlos} without enforcing SLOs)`
+          : `${entityRef} has no enforcing SLO (${slos.length} informing): mark an SLO airworthy.dev/phase: enforcing for the policy to apply (${policy.withoutEnforcingSlos} without enforcing SLOs)`,
+      );
+    }
+    if (problem) {
+      decision = worst([decision, 'warn']);
+      reasons.push(
+        `The entity's ${ANNOTATION_ERROR_BUDGET_POLICY} annotation is invalid (${problem}); the configured policy applies`,
+      );
+    }
+
+    let exception: GateException | undefined;
+    if (decision === 'block') {
+      const [active] = await this.options.store.gateExceptions.active(
+        entityRef,
+        now,
+      );
+      if (active) {
+        exception = toGateException(active, now);
+        decision = 'warn';
+        reasons.unshift(
+          `Blocked, but released by an exception until ${exception.expiresAt}, granted by ${exception.author}: ${exception.reason}`,
+        );
+      }
+    }
+    if (decision === 'allow' && enforcing.length > 0) {
+      reasons.push(
+        `Every enforcing SLO (${enforcing.length}) is within the error-budget policy`,
+      );
+    }
+    for (const slo of slos) {
+      if (
+        slo.phase === 'informing' &&
+        [...policy.block, ...policy.warn].some(s => s === slo.status)
+      ) {
+        reasons.push(
+          `SLO ${label(slo)} is ${
+            slo.status
+          } but informing: the policy does not apply to it yet`,
+        );
+      }
+    }
+
+    return {
+      entityRef,
+      decision,
+      reasons,
+      slos,
+      ...(exception ? { exception } : {}),
+      policy: { ...policy, source },
+      decidedAt: new Date(now).toISOString(),
+    };
+  }
+
+  /** An entity's exceptions, newest first. */
+  async listExceptions(entityRef: string): Promise<GateExceptionsResponse> {
+    const now = this.now();
+    const records = await this.options.store.gateExceptions.list(entityRef);
+    return {
+      entityRef,
+      items: records.map(r => toGateException(r, now)),
+    };
+  }
+
+  /** Grants an exception; its expiry must be in the future, within the configured longest. */
+  async grantException(
+    entityRef: string,
+    input: GateExceptionWrite,
+    author: string,
+  ): Promise<GateException> {
+    const now = this.now();
+    const longest = this.options.settings.maxExceptionMs;
+    if (input.expiresAt <= now) {
+      throw new InputError(
+        `Invalid request body: expiresAt ${new Date(
+          input.expiresAt,
+        ).toISOString()} is not in the future`,
+      );
+    }
+    if (input.expiresAt > now + longest) {
+      throw new InputError(
+        `Invalid request body: expiresAt must be at most ${Math.round(
+          longest / 86_400_000,
+        )} days from now, by ${new Date(
+          now + longest,
+        ).toISOString()} (operability.policy.exceptions.maxDuration)`,
+      );
+    }
+    const record = await this.options.store.gateExceptions.create(
+      {
+        entityRef,
+        reason: input.reason,
+        author,
+        expiresAt: input.expiresAt,
+      },
+      now,
+    );
+    return toGateException(record, now);
+  }
+
+  /** Revokes an exception of the entity. */
+  async revokeException(
+    entityRef: string,
+    id: string,
+    by: string,
+  ): Promise<GateException> {
+    const now = this.now();
+    const record = await this.options.store.gateExceptions.get(id);
+    if (!record || record.entityRef !== entityRef) {
+      throw new NotFoundError(`${entityRef} has no gate exception ${id}`);
+    }
+    const current = toGateException(record, now);
+    if (current.state !== 'active') {
+      throw new ConflictError(
+        `Gate exception ${id} of ${entityRef} is already ${current.state}`,
+      );
+    }
+    await this.options.store.gateExceptions.revoke(id, by, now);
+    return toGateException(
+      (await this.options.store.gateExceptions.get(id))!,
+      now,
+    );
+  }
+}

@@ -1,0 +1,1 @@
+export { DeployGate, toGateException, type EntityPolicy } from './DeployGate';

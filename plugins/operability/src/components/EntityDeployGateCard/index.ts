@@ -1,0 +1,1 @@
+export { EntityDeployGateCard } from './EntityDeployGateCard';
