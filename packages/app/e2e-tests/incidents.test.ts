@@ -27,6 +27,9 @@ test('the incidents card lists the incidents of the period its figures cover, an
         `/entities/component/default/jupyterhub/incidents?limit=100${query}`,
       )
     ).items.map((i: { title: string }) => i.title);
+  // The first test of a run can start before the catalog has read the demo's entities: the
+  // SLOs' poll waits for that (the entity is unknown, 404, until then).
+  await waitForEvaluatedSlos(request, 'component/default/jupyterhub');
   await expect
     .poll(async () => (await titles('')).join('\n'), { timeout: 120_000 })
     .toMatch(/Drill: hub probe failing[\s\S]*Planned power outage/);
@@ -49,8 +52,7 @@ test('the incidents card lists the incidents of the period its figures cover, an
     listed.items.map((i: { title: string }) => i.title).join('\n'),
   ).not.toContain('Planned power outage');
 
-  // Budget costs come from the SLI data of the first collection.
-  await waitForEvaluatedSlos(request, 'component/default/jupyterhub');
+  // Budget costs come from the SLI data of the first collection (waited for above).
   await openAsGuest(page, '/catalog/default/component/jupyterhub');
   const card = incidentsCard(page);
   const table = card.getByRole('table', { name: 'Incidents' });
