@@ -1,4 +1,9 @@
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import {
+  expect,
+  type APIRequestContext,
+  type Locator,
+  type Page,
+} from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -8,12 +13,15 @@ export const SCREENSHOT_DIR = path.resolve(
   '../../../e2e-screenshots',
 );
 
-export async function screenshot(page: Page, name: string) {
+/** A screenshot of the whole page, or of one part of it (a card) when given. */
+export async function screenshot(page: Page, name: string, part?: Locator) {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({
-    path: path.join(SCREENSHOT_DIR, `${name}.png`),
-    fullPage: true,
-  });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  if (part) {
+    await part.screenshot({ path: file });
+  } else {
+    await page.screenshot({ path: file, fullPage: true });
+  }
 }
 
 /** Opens a path of the app, signing in as the guest user on the way. */

@@ -313,7 +313,7 @@ describe('incident routes', () => {
       'info',
     ]);
     const started = await request(server).get(
-      `${HUB}/incidents?from=2026-11-01T00:30:00Z&to=2026-11-02T12:00:00Z&startedOnly=true`,
+      `${HUB}/incidents?from=2026-11-01T00:30:00Z&to=2026-11-02T12:00:00Z&match=started`,
     );
     expect(started.body.items.map((i: { title: string }) => i.title)).toEqual([
       'warning',

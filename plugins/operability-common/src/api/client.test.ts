@@ -145,7 +145,7 @@ describe('OperabilityClient', () => {
     await api.updateIncidentRecord('id-1', { resolvedAt: null });
     await api.getEntityIncidentRecords('component:default/jupyterhub', {
       from: '2026-11-01T00:00:00Z',
-      startedOnly: true,
+      match: 'started',
     });
     await api.mergeIncidents('id-2', 'id-3');
     await api.splitIncident('id-2', 'record-4');
@@ -171,7 +171,7 @@ describe('OperabilityClient', () => {
       },
       {
         method: 'GET',
-        url: '/api/operability/entities/component/default/jupyterhub/incidents?from=2026-11-01T00%3A00%3A00Z&startedOnly=true&view=records',
+        url: '/api/operability/entities/component/default/jupyterhub/incidents?from=2026-11-01T00%3A00%3A00Z&match=started&view=records',
       },
       {
         method: 'POST',

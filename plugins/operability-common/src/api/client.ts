@@ -6,6 +6,7 @@ import type {
   EntityIncidentRecordsResponse,
   EntityIncidentsResponse,
   Incident,
+  IncidentRangeMatch,
   IncidentRecord,
   IncidentSeverity,
   IncidentSplitResponse,
@@ -65,11 +66,11 @@ export interface IncidentListOptions extends RequestOptions {
   status?: IncidentStatus[];
   /** Incidents with a record of any of these sources. */
   source?: string[];
-  /** Incidents open at any moment of `[from, to)`, ISO 8601. */
+  /** Incidents open at any moment of `[from, to)`, ISO 8601 (see `match`). */
   from?: string;
   to?: string;
-  /** Only those that started in `[from, to)`, as the statistics count them. */
-  startedOnly?: boolean;
+  /** `started`: incidents that started in `[from, to)` instead (default `open`). */
+  match?: IncidentRangeMatch;
   /** Page size, 1 to 100 (default 20). */
   limit?: number;
   offset?: number;

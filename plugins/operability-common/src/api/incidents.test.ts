@@ -48,13 +48,17 @@ describe('incident API schemas', () => {
       limit: 5,
       offset: 0,
     });
+    expect(incidentListQuerySchema.parse({ match: 'started' }).match).toBe(
+      'started',
+    );
     const bad = incidentListQuerySchema.safeParse({
       source: 'GitHub',
       offset: '-1',
+      match: 'closed',
       extra: 'x',
     });
     expect(describeZodError(bad.error!, 'query')).toMatch(
-      /query\.source\.0: must be a source name.*query\.offset: must be at least 0/,
+      /query\.source\.0: must be a source name.*query\.match: must be one of open, started; query\.offset: must be at least 0/,
     );
   });
 

@@ -57,10 +57,13 @@ export interface IncidentBudgetCost {
   sloId: string;
   /** The objective's key within the entity (`name`, or `name/1`, ... for further objectives). */
   sloRef: string;
+  /**
+   * The objective's display name, as SLO lists show it (the SLO's `displayName`, with the
+   * objective's for further objectives); absent when the SLO has none: show `sloRef`.
+   */
+  sloDisplayName?: string;
   /** The SLO's `metadata.name`. */
   name: string;
-  /** The SLO's name for people (`metadata.displayName`), as its card shows it. */
-  displayName?: string;
   /** The objective, a ratio in [0, 1). */
   target: number;
   /** The SLO period whose budget the share refers to, e.g. `28d`. */
@@ -345,10 +348,21 @@ function checkRange(
 export const INCIDENT_LIST_VIEWS = ['incidents', 'records'] as const;
 
 /**
+ * How an incident list's time range `[from, to)` selects incidents: `open` (the default)
+ * lists those open at any moment of it, as charts shade them; `started` lists those that
+ * started in it, as the incident statistics count them.
+ * @public
+ */
+export const INCIDENT_RANGE_MATCHES = ['open', 'started'] as const;
+
+/** How an incident list's time range selects incidents. @public */
+export type IncidentRangeMatch = (typeof INCIDENT_RANGE_MATCHES)[number];
+
+/**
  * Query of `GET /entities/{kind}/{namespace}/{name}/incidents`: filters by severity, status
  * and source (each repeated or comma-separated; an incident matches the source of any of its
  * records), a time range (incidents open at any moment of `[from, to)`, or with
- * `startedOnly=true` those that started in it, as the statistics count them), a page
+ * `match=started` those that started in it, as the statistics count them), a page
  * (`offset`, `limit` up to 100, newest first), and the view: `incidents` (default, each with
  * its records) or `records` (each source record on its own, as before incidents were grouped).
  * @public
@@ -360,9 +374,10 @@ export const incidentListQuerySchema = z
     source: queryList(incidentSourceNameSchema).optional(),
     from: instantSchema.optional(),
     to: instantSchema.optional(),
-    startedOnly: z
-      .enum(['true', 'false'], { error: 'must be true or false' })
-      .transform(v => v === 'true')
+    match: z
+      .enum(INCIDENT_RANGE_MATCHES, {
+        error: `must be one of ${INCIDENT_RANGE_MATCHES.join(', ')}`,
+      })
       .optional(),
     view: z
       .enum(INCIDENT_LIST_VIEWS, {

@@ -10,6 +10,7 @@ import {
   formatSeconds,
   formatTarget,
   plural,
+  wrapPieces,
 } from './format';
 
 const { SECOND, MINUTE, HOUR, DAY } = TIME;
@@ -65,5 +66,23 @@ describe('format', () => {
   it('counts things', () => {
     expect(plural(1, 'incident')).toBe('1 incident');
     expect(plural(1200, 'incident')).toBe('1,200 incidents');
+  });
+
+  it('cuts names where they may wrap without breaking a word', () => {
+    expect(wrapPieces('JupyterhubErrorBudgetBurn')).toEqual([
+      'Jupyterhub',
+      'Error',
+      'Budget',
+      'Burn',
+    ]);
+    expect(wrapPieces('HTTPErrors on hub_proxy-v2.svc')).toEqual([
+      'HTTP',
+      'Errors on hub_',
+      'proxy-',
+      'v2.',
+      'svc',
+    ]);
+    expect(wrapPieces('')).toEqual([]);
+    expect(wrapPieces('Hub down').join('')).toBe('Hub down');
   });
 });

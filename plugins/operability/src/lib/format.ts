@@ -165,3 +165,15 @@ export function budgetTone(
   if (remaining < 0.25) return 'warning';
   return 'success';
 }
+
+/**
+ * A name cut where it may wrap without breaking a word: between the words of CamelCase
+ * (`JupyterhubErrorBudgetBurn` -> `Jupyterhub`, `Error`, `Budget`, `Burn`), before an
+ * acronym's last capital (`HTTPErrors` -> `HTTP`, `Errors`) and after `_ - . / :`. Joined, the
+ * pieces are the text again.
+ */
+export function wrapPieces(text: string): string[] {
+  return text
+    .split(/(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[_\-./:])/)
+    .filter(Boolean);
+}

@@ -84,6 +84,7 @@ describe('incident shaping', () => {
         {
           sloId: 's',
           sloRef: 'availability',
+          sloDisplayName: 'Hub availability',
           name: 'availability',
           target: 0.99,
           from: '2026-11-10T00:00:00Z',
@@ -105,7 +106,24 @@ describe('incident shaping', () => {
           total: 0,
         },
       ]),
-    ).toEqual(['12.3% of availability (28d)']);
+    ).toEqual(['12.3% of Hub availability\u00a0(28d)']);
+    // Without a display name, the SLO's ref.
+    expect(
+      describeBudgetCost([
+        {
+          sloId: 's',
+          sloRef: 'availability/1',
+          name: 'availability',
+          target: 0.995,
+          from: '2026-11-10T00:00:00Z',
+          to: '2026-11-10T01:00:00Z',
+          period: '7d',
+          good: 1,
+          total: 2,
+          share: 1.5,
+        },
+      ]),
+    ).toEqual(['150% of availability/1\u00a0(7d)']);
   });
 
   it('clips incidents to the range and carries the budget each cost', () => {

@@ -87,14 +87,22 @@ export function incidentFilterChoices(
   };
 }
 
-/** The budget costs of an incident written for a table cell: `12% of availability (28d)`. */
+/**
+ * The budget costs of an incident written for a table cell, each SLO by its display name:
+ * `12% of Hub availability (28d)` (its ref when it has none).
+ */
 export function describeBudgetCost(
   costs: ReadonlyArray<IncidentBudgetCost> | undefined,
 ): string[] {
   return (costs ?? []).flatMap(cost =>
     cost.share === undefined
       ? []
-      : [`${formatPercent(cost.share, 1)} of ${cost.sloRef} (${cost.period})`],
+      : [
+          // The period stays with the name it qualifies.
+          `${formatPercent(cost.share, 1)} of ${
+            cost.sloDisplayName ?? cost.sloRef
+          }\u00a0(${cost.period})`,
+        ],
   );
 }
 

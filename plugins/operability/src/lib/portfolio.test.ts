@@ -38,7 +38,7 @@ function entity(
 
 describe('portfolio comparison', () => {
   it('never calls missing data or standing still the best', () => {
-    const entity = (
+    const comparedEntity = (
       name: string,
       incidents: number | null,
       trendDelta: number | null,
@@ -58,7 +58,7 @@ describe('portfolio comparison', () => {
       trendDelta,
     });
     const rows = comparisonRows(
-      [entity('seldon', null, 0), entity('argocd', 3, -2)],
+      [comparedEntity('seldon', null, 0), comparedEntity('argocd', 3, -2)],
       [{ id: 'run', title: 'Run', threshold: 80 }],
     );
     const row = (label: string) => rows.find(r => r.label === label)!;

@@ -1,5 +1,6 @@
 import { parseSloYaml } from '@airworthy/plugin-operability-common';
 import {
+  describeSourceLocation,
   applySloFormChange,
   newSloTemplate,
   placeSloErrors,
@@ -242,5 +243,29 @@ describe('placeSloErrors', () => {
     );
     expect(placed.byField).toEqual({});
     expect(placed.other).toHaveLength(2);
+  });
+});
+
+describe('describeSourceLocation', () => {
+  it('links a file in a repository and names a local file without linking it', () => {
+    expect(
+      describeSourceLocation(
+        'https://github.com/operate-first/apps/blob/main/slos/jupyter%20hub.yaml',
+      ),
+    ).toEqual({
+      url: 'https://github.com/operate-first/apps/blob/main/slos/jupyter%20hub.yaml',
+      fileName: 'jupyter hub.yaml',
+    });
+    expect(
+      describeSourceLocation(
+        'file:/srv/backstage/examples/slos/jupyterhub.yaml',
+      ),
+    ).toEqual({ fileName: 'jupyterhub.yaml' });
+    expect(describeSourceLocation(undefined)).toEqual({
+      fileName: 'a file of the repository',
+    });
+    // Only http(s) is ever linked.
+    const scriptUrl = `${'javascript'}:alert(1)`;
+    expect(describeSourceLocation(scriptUrl).url).toBeUndefined();
   });
 });

@@ -555,3 +555,35 @@ export function newSloTemplate(entity: {
   );
   return doc.toString(TO_STRING);
 }
+
+/** Where a repository SLO's file is, as the page names it. */
+export interface SloSourceDescription {
+  /** A link to the file (an http(s) URL), when the API gives one. */
+  url?: string;
+  /** The file's name (`jupyterhub.yaml`), for text. */
+  fileName: string;
+}
+
+/**
+ * Describes the `sourceLocation` the API gives a repository SLO: an http(s) URL of the file
+ * in its repository (linked), or `file:<path>` on the Backstage server for a local catalog
+ * (named, not linked: the path means nothing in a browser).
+ */
+export function describeSourceLocation(
+  location: string | undefined,
+): SloSourceDescription {
+  if (!location) return { fileName: 'a file of the repository' };
+  if (/^https?:\/\//i.test(location)) {
+    let name = location;
+    try {
+      const segments = new URL(location).pathname.split('/').filter(Boolean);
+      name = decodeURIComponent(segments.at(-1) ?? location);
+    } catch {
+      // Not a URL after all: shown whole, not linked.
+      return { fileName: location };
+    }
+    return { url: location, fileName: name };
+  }
+  const path = location.replace(/^file:/, '');
+  return { fileName: path.split(/[\\/]/).filter(Boolean).at(-1) ?? path };
+}

@@ -413,10 +413,10 @@ describe.each(databases.eachSupportedId())(
       // The old alert was open during the day after it began, but did not start in it.
       const week = { from: S - 29.5 * 24 * HOUR, to: S - 24 * HOUR };
       expect(await titles(week)).toEqual(['old@1']);
-      expect(await titles({ ...week, startedOnly: true })).toEqual([]);
-      expect(
-        await titles({ from: S, to: S + HOUR, startedOnly: true }),
-      ).toEqual([ISSUE.title]);
+      expect(await titles({ ...week, match: 'started' })).toEqual([]);
+      expect(await titles({ from: S, to: S + HOUR, match: 'started' })).toEqual(
+        [ISSUE.title],
+      );
     });
 
     it('makes one incident of records of one outage recorded at the same moment', async () => {

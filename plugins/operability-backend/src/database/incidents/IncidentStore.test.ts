@@ -276,6 +276,10 @@ describe.each(databases.eachSupportedId())(
       await expect(
         keys({ from: T0 + 95 * MIN, to: T0 + 125 * MIN }),
       ).resolves.toEqual({ keys: ['c', 'a'], totalItems: 2 });
+      // Started in that range, as the statistics count them: only c.
+      await expect(
+        keys({ from: T0 + 95 * MIN, to: T0 + 125 * MIN, match: 'started' }),
+      ).resolves.toEqual({ keys: ['c'], totalItems: 1 });
       const overlapping = await store.listRecordsOverlapping(
         HUB,
         T0 + 95 * MIN,

@@ -1,6 +1,7 @@
 import {
   MANUAL_INCIDENT_SOURCE,
   type IncidentLinks,
+  type IncidentRangeMatch,
   type IncidentSeverity,
   type IncidentStatus,
 } from '@airworthy/plugin-operability-common';
@@ -49,10 +50,10 @@ export interface IncidentFilter {
   statuses?: IncidentStatus[];
   /** Incidents with a record of one of these sources (records of one of them). */
   sources?: string[];
-  /** Open at any moment of `[from, to)`; with `startedOnly`, started in it. */
+  /** Open at any moment of `[from, to)`; with `match: 'started'`, started in it. */
   from?: number;
   to?: number;
-  startedOnly?: boolean;
+  match?: IncidentRangeMatch;
 }
 
 /** The fields of a manual incident (or a change to one: `null` clears). */
@@ -727,7 +728,7 @@ function applyFilter(
   const { from, to } = filter;
   if (to !== undefined) query.where(`${table}.started_at`, '<', to);
   if (from !== undefined) {
-    if (filter.startedOnly) {
+    if (filter.match === 'started') {
       query.where(`${table}.started_at`, '>=', from);
     } else {
       query.where(q =>

@@ -25,11 +25,15 @@ async function setUp() {
     extraObjective: 0.99,
   });
   const slos = [];
-  for (const slo of [first, second]) {
+  for (const [slo, displayName] of [
+    [first, 'Hub availability'],
+    [second, 'Hub availability: 99%'],
+  ] as const) {
     slos.push(
       await store.slos.upsert(
         sloInput({
           ref: slo.ref,
+          displayName,
           target: slo.target,
           period: slo.timeWindow.duration,
           definition: slo,
@@ -111,8 +115,8 @@ describe('IncidentBudgetCostCalculator', () => {
       {
         sloId: slos[0].id,
         sloRef: 'availability',
+        sloDisplayName: 'Hub availability',
         name: slos[0].name,
-        displayName: 'Hub availability',
         target: 0.98,
         period: '1d',
         from: '2026-11-20T10:00:00.000Z',
@@ -124,8 +128,8 @@ describe('IncidentBudgetCostCalculator', () => {
       {
         sloId: slos[1].id,
         sloRef: 'availability/1',
+        sloDisplayName: 'Hub availability: 99%',
         name: slos[1].name,
-        displayName: 'Hub availability',
         target: 0.99,
         period: '1d',
         from: '2026-11-20T10:00:00.000Z',

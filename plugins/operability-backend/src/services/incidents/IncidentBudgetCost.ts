@@ -89,8 +89,8 @@ export class IncidentBudgetCostCalculator {
     return {
       sloId: slo.id,
       sloRef: slo.ref,
+      sloDisplayName: slo.displayName,
       name: slo.name,
-      displayName: slo.displayName,
       target: slo.target,
       period: slo.period,
       from: iso(during.from),

@@ -142,7 +142,7 @@ export class IncidentHistory {
       sources: query.source,
       from: query.from,
       to: query.to,
-      startedOnly: query.startedOnly,
+      match: query.match,
     };
     const page = { offset: query.offset, limit: query.limit };
     const { incidents } = this.store;

@@ -115,7 +115,7 @@ describe('EntityIncidentsCard', () => {
   it('shows MTTA, MTTR and the incidents, with untrusted text as text and only http(s) links', async () => {
     serve([
       incident(1, {
-        title: '<img src=x onerror="alert(1)"> Hub down',
+        title: '<img src=x onerror="alert(1)"> JupyterhubErrorBudgetBurn',
         links: {
           issue: SCRIPT_URL,
           postMortem: 'https://github.com/operate-first/sre/pm/1',
@@ -124,6 +124,7 @@ describe('EntityIncidentsCard', () => {
           {
             sloId: 's',
             sloRef: 'jupyterhub-availability',
+            sloDisplayName: 'JupyterHub availability',
             name: 'jupyterhub-availability',
             target: 0.99,
             from: '2026-11-10T00:00:00Z',
@@ -152,10 +153,23 @@ describe('EntityIncidentsCard', () => {
       '34 records, 2 critical, 3 resolved',
     );
 
+    // One period for the figures and the list, named.
+    expect(
+      screen.getByText(
+        'Incidents that started in the last 28 days (2026-11-01 to 2026-11-29)',
+      ),
+    ).toBeInTheDocument();
     const title = await screen.findByText(
-      '<img src=x onerror="alert(1)"> Hub down',
+      (_, el) =>
+        el?.tagName === 'P' &&
+        el.textContent ===
+          '<img src=x onerror="alert(1)"> JupyterhubErrorBudgetBurn',
     );
     expect(title.querySelector('img')).toBeNull();
+    // The alert name may wrap between its words, never inside one.
+    expect(title.innerHTML).toContain(
+      'Jupyterhub<wbr>Error<wbr>Budget<wbr>Burn',
+    );
     expect(document.querySelector('img[src="x"]')).toBeNull();
     expect(screen.getByRole('link', { name: /Post-mortem/ })).toHaveAttribute(
       'href',
@@ -164,9 +178,39 @@ describe('EntityIncidentsCard', () => {
     expect(screen.queryByRole('link', { name: /Issue/ })).toBeNull();
     expect(document.querySelector('a[href^="javascript"]')).toBeNull();
     expect(
-      screen.getByText('7.4% of jupyterhub-availability (28d)'),
+      screen.getByText('7.4% of JupyterHub availability (28d)'),
     ).toBeInTheDocument();
     expect(screen.getByText('1h 5m')).toBeInTheDocument();
+    expect(screen.getAllByRole('columnheader').map(h => h.textContent)).toEqual(
+      ['Incident', 'Started', 'Duration', 'Budget cost'],
+    );
+  });
+
+  it('lists the incidents that started in the period the figures cover', async () => {
+    const queries = serve([incident(1)]);
+    await renderCard();
+    expect(await screen.findByText('Incident 1')).toBeInTheDocument();
+    expect(queries).toHaveLength(1);
+    expect(queries[0].get('from')).toBe(stats.from);
+    expect(queries[0].get('to')).toBe(stats.to);
+    expect(queries[0].get('match')).toBe('started');
+  });
+
+  it('lists every incident, newest first, when the statistics fail', async () => {
+    const queries = serve([incident(1)]);
+    server.use(
+      http.get(`${base}/stats`, () =>
+        HttpResponse.json(
+          { error: { name: 'Error', message: 'statistics unavailable' } },
+          { status: 500 },
+        ),
+      ),
+    );
+    await renderCard();
+    expect(await screen.findByText('Incident 1')).toBeInTheDocument();
+    expect(screen.getByText('All incidents, newest first')).toBeInTheDocument();
+    expect(queries.at(-1)?.get('from')).toBeNull();
+    expect(queries.at(-1)?.get('match')).toBeNull();
   });
 
   it('filters by severity on the server and starts again at the first page', async () => {
@@ -218,7 +262,9 @@ describe('EntityIncidentsCard', () => {
       [ANNOTATION_GITHUB_INCIDENTS]: 'operate-first/operations:incident',
     });
     expect(
-      await screen.findByText(/No incidents recorded/),
+      await screen.findByText(
+        /No incident started in the last 28 days \(2026-11-01 to 2026-11-29\)/,
+      ),
     ).toBeInTheDocument();
   });
 

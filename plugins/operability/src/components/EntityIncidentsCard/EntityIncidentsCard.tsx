@@ -27,6 +27,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import { Fragment, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { operabilityApiRef } from '../../api';
@@ -53,10 +54,19 @@ import {
   SeverityChip,
   StatTile,
   ToneChip,
+  WrappingText,
 } from '../common';
 import { IncidentRecords } from './IncidentRecords';
 
 const PAGE_SIZES = [5, 10, 20, 50];
+
+/** A period as the card names it: `the last 28 days (2026-11-01 to 2026-11-29)`. */
+function describePeriod(from: string, to: string): string {
+  const days = Math.round((Date.parse(to) - Date.parse(from)) / TIME.DAY);
+  return `the last ${plural(days, 'day')} (${formatDate(from)} to ${formatDate(
+    to,
+  )})`;
+}
 
 /** The YAML that connects an entity to incident sources. */
 export function incidentAnnotationSnippet(entity: Entity): string {
@@ -157,22 +167,142 @@ interface GroupingActions {
   busy: boolean;
 }
 
+const useTableStyles = makeStyles(theme => ({
+  table: {
+    // Fits a half-width card (about 700 px): the incident's name and the SLOs' names wrap
+    // between words, dates and durations never wrap.
+    '& td, & th': {
+      verticalAlign: 'top',
+      padding: theme.spacing(1, 1),
+      overflowWrap: 'break-word',
+    },
+    '& td:first-child, & th:first-child': { paddingLeft: 0 },
+    '& td:last-child, & th:last-child': { paddingRight: 0 },
+  },
+  meta: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(0.5, 1),
+    marginTop: theme.spacing(0.5),
+  },
+}));
+
+function IncidentRow(props: {
+  incident: Incident;
+  nowMs: number;
+  actions?: GroupingActions;
+  /** Whether its records show, in the row below (`recordsId`). */
+  open: boolean;
+  recordsId: string;
+  onToggle(): void;
+}) {
+  const { incident, nowMs, actions, open, recordsId, onToggle } = props;
+  const classes = useTableStyles();
+  const links = incidentLinks(incident);
+  const cost = describeBudgetCost(incident.budgetCost);
+  const decided = incident.records.some(r => r.decision);
+  return (
+    <TableRow>
+      {actions && (
+        <TableCell padding="checkbox">
+          <Checkbox
+            size="small"
+            checked={actions.selected.includes(incident.id)}
+            disabled={actions.busy}
+            onChange={e => actions.onSelect(incident.id, e.target.checked)}
+            inputProps={{
+              'aria-label': `Select ${incident.title} to merge`,
+            }}
+          />
+        </TableCell>
+      )}
+      <TableCell>
+        {/* Untrusted text: rendered as text, never as HTML. */}
+        <Typography variant="body2">
+          <WrappingText text={incident.title} />
+        </Typography>
+        <div className={classes.meta}>
+          <SeverityChip severity={incident.severity} />
+          {incident.status !== 'resolved' && (
+            <ToneChip
+              label={incident.status}
+              tone={incident.status === 'open' ? 'error' : 'warning'}
+            />
+          )}
+          <Typography variant="caption" color="textSecondary">
+            {incident.sources.join(' · ')}
+            {incident.status === 'resolved' ? ' · resolved' : ''}
+            {incident.postMortem && !links.some(l => l.kind === 'postMortem')
+              ? ' · post-mortem'
+              : ''}
+            {decided ? ' · grouped by a person' : ''}
+          </Typography>
+          {links.map(link => (
+            <Typography variant="caption" key={link.kind}>
+              <SafeLink href={link.href}>{link.label}</SafeLink>
+            </Typography>
+          ))}
+        </div>
+        <Button
+          size="small"
+          aria-expanded={open}
+          aria-controls={recordsId}
+          onClick={onToggle}
+        >
+          {open ? 'Hide' : 'Show'} {plural(incident.records.length, 'record')}
+        </Button>
+      </TableCell>
+      <TableCell title={formatInstant(incident.startedAt)} style={NOWRAP}>
+        {formatDate(incident.startedAt)}
+      </TableCell>
+      <TableCell style={NOWRAP}>
+        {formatDuration(incidentDurationMs(incident, nowMs))}
+        {incident.resolvedAt ? null : (
+          <Typography variant="caption" color="textSecondary" component="div">
+            so far
+          </Typography>
+        )}
+      </TableCell>
+      <TableCell>
+        {cost.length ? (
+          cost.map(c => (
+            <Typography variant="body2" key={c}>
+              {c}
+            </Typography>
+          ))
+        ) : (
+          <Typography
+            variant="body2"
+            color="textSecondary"
+            title="No SLO of this entity counted events while it lasted"
+          >
+            –
+          </Typography>
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}
+
 function IncidentTable(props: {
   response: EntityIncidentsResponse;
   nowMs: number;
   actions?: GroupingActions;
 }) {
   const { response, nowMs, actions } = props;
+  const classes = useTableStyles();
   const [expanded, setExpanded] = useState<string[]>([]);
-  const columns = actions ? 8 : 7;
+  const columns = actions ? 5 : 4;
   const toggle = (id: string) =>
     setExpanded(current =>
       current.includes(id) ? current.filter(e => e !== id) : [...current, id],
     );
-  // Narrow cards scroll sideways rather than break dates and words letter by letter.
+  // Four columns (and the merge checkbox) fit a half-width card; a name without any place to
+  // wrap (a long token) still scrolls sideways rather than spill out of the card.
   return (
     <Box style={{ overflowX: 'auto' }}>
-      <Table size="small" aria-label="Incidents">
+      <Table size="small" aria-label="Incidents" className={classes.table}>
         <TableHead>
           <TableRow>
             {actions && (
@@ -180,98 +310,26 @@ function IncidentTable(props: {
                 Merge
               </TableCell>
             )}
-            <TableCell style={NOWRAP}>Severity</TableCell>
-            <TableCell style={{ minWidth: 200 }}>Incident</TableCell>
-            <TableCell style={NOWRAP}>Status</TableCell>
+            <TableCell>Incident</TableCell>
             <TableCell style={NOWRAP}>Started</TableCell>
             <TableCell style={NOWRAP}>Duration</TableCell>
-            <TableCell style={{ ...NOWRAP, minWidth: 180 }}>
-              Budget cost
-            </TableCell>
-            <TableCell style={NOWRAP}>Links</TableCell>
+            <TableCell style={{ width: '32%' }}>Budget cost</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
           {response.items.map(incident => {
-            const links = incidentLinks(incident);
-            const cost = describeBudgetCost(incident.budgetCost);
             const open = expanded.includes(incident.id);
             const recordsId = `incident-records-${incident.id}`;
-            const decided = incident.records.some(r => r.decision);
             return (
               <Fragment key={incident.id}>
-                <TableRow>
-                  {actions && (
-                    <TableCell padding="checkbox">
-                      <Checkbox
-                        size="small"
-                        checked={actions.selected.includes(incident.id)}
-                        disabled={actions.busy}
-                        onChange={e =>
-                          actions.onSelect(incident.id, e.target.checked)
-                        }
-                        inputProps={{
-                          'aria-label': `Select ${incident.title} to merge`,
-                        }}
-                      />
-                    </TableCell>
-                  )}
-                  <TableCell>
-                    <SeverityChip severity={incident.severity} />
-                  </TableCell>
-                  <TableCell>
-                    {/* Untrusted text: rendered as text, never as HTML. */}
-                    <Typography variant="body2">{incident.title}</Typography>
-                    <Typography variant="caption" color="textSecondary">
-                      {incident.sources.join(' · ')}
-                      {incident.postMortem ? ' · post-mortem' : ''}
-                      {decided ? ' · grouped by a person' : ''}
-                    </Typography>
-                    <div>
-                      <Button
-                        size="small"
-                        aria-expanded={open}
-                        aria-controls={recordsId}
-                        onClick={() => toggle(incident.id)}
-                      >
-                        {open ? 'Hide' : 'Show'}{' '}
-                        {plural(incident.records.length, 'record')}
-                      </Button>
-                    </div>
-                  </TableCell>
-                  <TableCell style={NOWRAP}>
-                    {incident.status === 'resolved' ? (
-                      'resolved'
-                    ) : (
-                      <ToneChip
-                        label={incident.status}
-                        tone={incident.status === 'open' ? 'error' : 'warning'}
-                      />
-                    )}
-                  </TableCell>
-                  <TableCell
-                    title={formatInstant(incident.startedAt)}
-                    style={NOWRAP}
-                  >
-                    {formatDate(incident.startedAt)}
-                  </TableCell>
-                  <TableCell style={NOWRAP}>
-                    {formatDuration(incidentDurationMs(incident, nowMs))}
-                    {incident.resolvedAt ? '' : ' so far'}
-                  </TableCell>
-                  <TableCell style={{ minWidth: 180 }}>
-                    {cost.length ? cost.map(c => <div key={c}>{c}</div>) : '–'}
-                  </TableCell>
-                  <TableCell style={NOWRAP}>
-                    {links.length
-                      ? links.map(link => (
-                          <div key={link.kind}>
-                            <SafeLink href={link.href}>{link.label}</SafeLink>
-                          </div>
-                        ))
-                      : '–'}
-                  </TableCell>
-                </TableRow>
+                <IncidentRow
+                  incident={incident}
+                  nowMs={nowMs}
+                  actions={actions}
+                  open={open}
+                  recordsId={recordsId}
+                  onToggle={() => toggle(incident.id)}
+                />
                 <TableRow>
                   <TableCell
                     colSpan={columns}
@@ -301,19 +359,28 @@ function IncidentTable(props: {
   );
 }
 
-function NoIncidents(props: { entity: Entity; filtered: boolean }) {
+function NoIncidents(props: {
+  entity: Entity;
+  filtered: boolean;
+  /** The period named, when the statistics gave one. */
+  period?: string;
+}) {
   if (props.filtered) {
     return (
       <Typography variant="body2">
-        No incident matches these filters.
+        No incident{props.period ? ` of ${props.period}` : ''} matches these
+        filters.
       </Typography>
     );
   }
   if (hasIncidentSource(props.entity)) {
     return (
       <Typography variant="body2">
-        No incidents recorded. Incidents appear here as the sources named in
-        this entity's annotations report them.
+        {props.period
+          ? `No incident started in ${props.period}.`
+          : 'No incidents recorded.'}{' '}
+        Incidents appear here as the sources named in this entity's annotations
+        report them.
       </Typography>
     );
   }
@@ -373,19 +440,36 @@ export function EntityIncidentsCard() {
     [permissionApi, entityRef],
   );
 
+  // The backend's statistics period (the configured days up to now) is the card's period:
+  // the list asks for the incidents that started in it, the ones the figures count.
   const stats = useAsyncContent(
     () => api.getEntityIncidentStats(entityRef),
     [api, entityRef, version],
   );
-  const list = useAsyncContent(
-    () =>
-      api.getEntityIncidents(entityRef, {
-        ...filters,
-        limit: pageSize,
-        offset: page * pageSize,
-      }),
-    [api, entityRef, filters, page, pageSize, version],
-  );
+  const period = stats.latest
+    ? { from: stats.latest.from, to: stats.latest.to }
+    : undefined;
+  // Without statistics (their request failed), the list shows every incident, newest first.
+  const statsFailed = !period && Boolean(stats.error);
+  const list = useAsyncContent(async () => {
+    if (!period && !statsFailed) return undefined;
+    return api.getEntityIncidents(entityRef, {
+      ...filters,
+      ...(period && { from: period.from, to: period.to, match: 'started' }),
+      limit: pageSize,
+      offset: page * pageSize,
+    });
+  }, [
+    api,
+    entityRef,
+    version,
+    period?.from,
+    period?.to,
+    statsFailed,
+    filters,
+    page,
+    pageSize,
+  ]);
 
   /** Runs a merge or split, then loads the list and figures again. */
   const act = async (run: () => Promise<string>) => {
@@ -447,12 +531,15 @@ export function EntityIncidentsCard() {
   const filtered = Object.values(filters).some(v => v.length > 0);
   const choices = incidentFilterChoices(stats.value?.countsBySource);
   const nowMs = Date.now();
+  const periodText = period
+    ? describePeriod(period.from, period.to)
+    : undefined;
 
   // The page shown stays while the next loads: the pagination keeps its place and focus.
   const listContent = list.render(
     value =>
       value.totalItems === 0 ? (
-        <NoIncidents entity={entity} filtered={filtered} />
+        <NoIncidents entity={entity} filtered={filtered} period={periodText} />
       ) : (
         <>
           {canWrite && (
@@ -483,9 +570,7 @@ export function EntityIncidentsCard() {
               {actionDone}
             </Typography>
           )}
-          <Box style={{ overflowX: 'auto' }}>
-            <IncidentTable response={value} nowMs={nowMs} actions={actions} />
-          </Box>
+          <IncidentTable response={value} nowMs={nowMs} actions={actions} />
           <TablePagination
             component="div"
             count={value.totalItems}
@@ -511,11 +596,8 @@ export function EntityIncidentsCard() {
     <InfoCard
       title="Incidents"
       subheader={
-        stats.value
-          ? `Figures of ${formatDate(stats.value.from)} to ${formatDate(
-              stats.value.to,
-            )}`
-          : undefined
+        (period && `Incidents that started in ${periodText}`) ||
+        (statsFailed ? 'All incidents, newest first' : undefined)
       }
     >
       {stats.render(

@@ -57,6 +57,17 @@ const COLUMNS: Array<{
  * The page of entities the server returned: sortable columns, a checkbox to compare each, and
  * the pagination. The rows stay while the next page loads, under a progress bar.
  */
+/** A worst-budget cell without a budget: no SLO at all, or SLOs without data yet. */
+function noBudgetText(sloCount: number): string {
+  return sloCount === 0 ? 'no SLO' : 'no data';
+}
+
+/** An incident count; without one, `no source` for a scored entity (`–` otherwise). */
+function incidentsText(incidents: number | null, score: number | null): string {
+  if (incidents !== null) return formatNumber(incidents, 0);
+  return score === null ? '–' : 'no source';
+}
+
 export function EntityTable(props: {
   response: PortfolioResponse;
   view: PortfolioView;
@@ -183,11 +194,7 @@ export function EntityTable(props: {
                   </TableCell>
                   <TableCell align="right">
                     {item.worstBudgetRemaining === null ? (
-                      item.sloCount === 0 ? (
-                        'no SLO'
-                      ) : (
-                        'no data'
-                      )
+                      noBudgetText(item.sloCount)
                     ) : (
                       <ToneChip
                         label={formatBudgetCell(item.worstBudgetRemaining)}
@@ -199,11 +206,7 @@ export function EntityTable(props: {
                     {formatPercent(item.sloCompliance, 1)}
                   </TableCell>
                   <TableCell align="right">
-                    {item.incidents === null
-                      ? item.score === null
-                        ? '–'
-                        : 'no source'
-                      : formatNumber(item.incidents, 0)}
+                    {incidentsText(item.incidents, item.score)}
                   </TableCell>
                   <TableCell align="right">
                     {formatSeconds(item.mttrSeconds)}

@@ -24,6 +24,7 @@ import { errorMessage } from '../../lib/errors';
 import { errorLocation } from '../../lib/sloCard';
 import {
   applySloFormChange,
+  describeSourceLocation,
   placeSloErrors,
   readSloDocument,
   SloDocumentShapeError,
@@ -65,6 +66,21 @@ export interface SloEditorProps {
   actions?: ReactNode;
 }
 
+/**
+ * The banner's sentence: `2 problems in the definition: 1 of them is shown at its field; the
+ * others:` (`atFields` of the `problems` are shown at their fields).
+ */
+function problemsSummary(problems: number, atFields: number): string {
+  const count = problems === 1 ? '1 problem' : `${problems} problems`;
+  if (atFields === 0) return `${count} in the definition`;
+  let which: string;
+  if (atFields === problems) which = problems === 1 ? 'it is' : 'all are';
+  else which = `${atFields} of them ${atFields === 1 ? 'is' : 'are'}`;
+  const where = atFields === 1 ? 'its field' : 'their fields';
+  const rest = atFields < problems ? '; the others:' : '.';
+  return `${count} in the definition: ${which} shown at ${where}${rest}`;
+}
+
 function describeError(error: SloValidationError): string {
   const where = errorLocation(error);
   return where ? `${where}: ${error.message}` : error.message;
@@ -76,19 +92,28 @@ function RepoInstructions(props: {
   sourceLocation?: string;
   sloFiles?: string[];
 }) {
-  const file = props.sourceLocation ?? props.sloFiles?.[0];
+  const source = props.sourceLocation
+    ? describeSourceLocation(props.sourceLocation)
+    : undefined;
+  const file = props.sloFiles?.[0];
   return (
     <InfoCard title="YAML to commit">
       <Typography variant="body2" paragraph>
-        {props.sourceLocation ? (
+        {source ? (
           <>
             This SLO is defined in{' '}
-            <SafeLink href={props.sourceLocation}>
-              <code>{props.sourceLocation}</code>
-            </SafeLink>{' '}
-            in the entity's repository: Backstage reads it from there and does
-            not save changes. Commit this YAML to that file; the SLO is updated
-            on the next sync.
+            {source.url ? (
+              <SafeLink href={source.url}>
+                <code>{source.fileName}</code>
+              </SafeLink>
+            ) : (
+              <code>{source.fileName}</code>
+            )}{' '}
+            {source.url
+              ? "in the entity's repository"
+              : "on the Backstage server's disk"}
+            : Backstage reads it from there and does not save changes. Commit
+            this YAML to that file; the SLO is updated on the next sync.
           </>
         ) : (
           <>
@@ -294,23 +319,10 @@ export function SloEditor(props: SloEditorProps) {
           >
             {problems > 0 && (
               <Alert severity="error" style={{ marginBottom: 16 }}>
-                {problems === 1 ? '1 problem' : `${problems} problems`} in the
-                definition
-                {view === 'form' && listed.length < problems
-                  ? `: ${
-                      problems - listed.length === problems
-                        ? problems === 1
-                          ? 'it is'
-                          : 'all are'
-                        : `${problems - listed.length} of them ${
-                            problems - listed.length === 1 ? 'is' : 'are'
-                          }`
-                    } shown at ${
-                      problems - listed.length === 1
-                        ? 'its field'
-                        : 'their fields'
-                    }${listed.length > 0 ? '; the others:' : '.'}`
-                  : ''}
+                {problemsSummary(
+                  problems,
+                  view === 'form' ? problems - listed.length : 0,
+                )}
                 {listed.length > 0 && (
                   <ul style={{ margin: 0, paddingLeft: 20 }}>
                     {listed.map((e, i) => (

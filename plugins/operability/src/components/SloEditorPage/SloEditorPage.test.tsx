@@ -1,3 +1,4 @@
+import { parseSloYaml } from '@airworthy/plugin-operability-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
@@ -69,6 +70,22 @@ function renderPage(path: string, allowed = true) {
       },
     },
   );
+}
+
+/** Serves the repository SLO `slo-hub` and its YAML; returns the SLO. */
+function serveRepoSlo(overrides: Parameters<typeof testSloSummary>[0] = {}) {
+  const repo = testSloSummary(overrides);
+  const yaml = newSloTemplate({ name: 'jupyterhub' });
+  const [definition] = parseSloYaml(yaml, 'slos.yaml').slos;
+  server.use(
+    http.get(`${TEST_BASE_URL}/slos/slo-hub`, () =>
+      HttpResponse.json({ ...repo, definition }),
+    ),
+    http.get(`${TEST_BASE_URL}/slos/slo-hub/openslo`, () =>
+      HttpResponse.text(yaml),
+    ),
+  );
+  return repo;
 }
 
 describe('SloEditorPage', () => {
@@ -147,19 +164,44 @@ describe('SloEditorPage', () => {
     ).toBeInTheDocument();
   });
 
-  it('asks for the entity when the link names none, and says when it does not exist', async () => {
+  it('picks the entity from the catalog when the link names none', async () => {
     await renderPage('/operability/slos/new');
-    fireEvent.change(await screen.findByLabelText('Entity'), {
-      target: { value: 'default/nope' },
+    const input = await screen.findByRole('textbox', { name: 'Entity' });
+    await userEvent.type(input, 'Jupyter');
+    // Suggestions come from the catalog, by title and name.
+    const option = await screen.findByRole('option', {
+      name: /JupyterHub.*jupyterhub/,
     });
-    await userEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    await userEvent.click(option);
+    // The entity is chosen: the form for it opens.
+    expect(await screen.findByLabelText('Display name')).toHaveValue(
+      'JupyterHub availability',
+    );
+    expect(screen.getByRole('link', { name: /jupyterhub/ })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/jupyterhub',
+    );
+  });
+
+  it('says when no entity matches what was typed', async () => {
+    await renderPage('/operability/slos/new');
+    const input = await screen.findByRole('textbox', { name: 'Entity' });
+    await userEvent.type(input, 'nothing-like-it');
     expect(
-      (
-        await screen.findAllByText(
-          /No entity component:default\/nope in the catalog/,
-        )
-      ).length,
-    ).toBeGreaterThan(0);
+      await screen.findByText(
+        'No component, resource, system or API of that name',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('says when the entity of the link does not exist, and offers the picker', async () => {
+    await renderPage('/operability/slos/new?entity=default/nope');
+    expect(
+      await screen.findByText(
+        /No entity component:default\/nope in the catalog .*: choose another/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('textbox', { name: 'Entity' })).toBeInTheDocument();
   });
 
   it('edits an API SLO with the data of its last period in the preview, and deletes it', async () => {
@@ -209,20 +251,57 @@ describe('SloEditorPage', () => {
     expect(deleted).toBe(true);
   });
 
-  it('shows the YAML to commit for repository SLOs, and no Save', async () => {
-    const repo = testSloSummary();
-    server.use(
-      http.get(`${TEST_BASE_URL}/slos/slo-hub`, () =>
-        HttpResponse.json({ ...repo, definition: {} }),
-      ),
-      http.get(`${TEST_BASE_URL}/slos/slo-hub/openslo`, () =>
-        HttpResponse.text(newSloTemplate({ name: 'jupyterhub' })),
-      ),
-    );
+  it('shows a repository SLO read-only, with a link to its file, and drafts a change as YAML to commit', async () => {
+    const repo = serveRepoSlo();
     await renderPage('/operability/slos/slo-hub/edit', false);
-    expect(await screen.findByText('YAML to commit')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('link', {
+        name: /Open the file in its repository/,
+      }),
+    ).toHaveAttribute('href', repo.sourceLocation);
+    expect(screen.getByText(/Read-only/)).toBeInTheDocument();
+    // The definition is shown, not offered for editing.
+    expect(
+      screen.getByText(
+        (_, el) =>
+          el?.tagName === 'CODE' &&
+          Boolean(el.textContent?.includes('name: jupyterhub-availability')),
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('textbox')).toBeNull();
+    expect(screen.queryByLabelText('Display name')).toBeNull();
     expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+    // The preview is the objective as Backstage read it.
+    expect(
+      screen.getByRole('table', {
+        name: 'Alert thresholds of Available',
+      }),
+    ).toBeInTheDocument();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Draft a change' }),
+    );
+    expect(await screen.findByText('YAML to commit')).toBeInTheDocument();
+    expect(screen.getByLabelText('Display name')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
+  });
+
+  it('names the local file of a repository SLO without linking it', async () => {
+    serveRepoSlo({
+      sourceLocation: 'file:/srv/backstage/examples/slos/jupyterhub.yaml',
+    });
+    await renderPage('/operability/slos/slo-hub/edit', false);
+    expect(
+      await screen.findByText(
+        /a file the Backstage server reads from its own disk/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('jupyterhub.yaml')).toBeInTheDocument();
+    expect(screen.queryByText(/\/srv\/backstage/)).toBeNull();
+    expect(
+      screen.queryByRole('link', { name: /Open the file in its repository/ }),
+    ).toBeNull();
   });
 
   it('shows the error of an SLO that does not exist', async () => {

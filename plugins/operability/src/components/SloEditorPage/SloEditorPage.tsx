@@ -10,6 +10,7 @@ import {
   type Entity,
 } from '@backstage/catalog-model';
 import { Content, Header, Link, Page } from '@backstage/core-components';
+import { NotFoundError } from '@backstage/errors';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   catalogApiRef,
@@ -24,7 +25,6 @@ import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useState, type ReactNode } from 'react';
@@ -44,6 +44,8 @@ import { newSloTemplate } from '../../lib/sloDocument';
 import type { PeriodData } from '../../lib/sloPreview';
 import { sloEditRouteRef } from '../../routes';
 import { SloListPage } from '../SloListPage';
+import { EntityPicker } from './EntityPicker';
+import { RepoSloDefinition } from './RepoSloDefinition';
 import { SloEditor } from './SloEditor';
 
 function EditorPage(props: {
@@ -85,48 +87,21 @@ function EntityLink(props: { entityRef: string; inline?: boolean }) {
   );
 }
 
-/** Asks for the entity of a new SLO when the link did not name one. */
-function ChooseEntity() {
+/** Asks for the entity of a new SLO (from the catalog) when the link did not name one. */
+function ChooseEntity(props: { error?: string }) {
   const [, setSearchParams] = useSearchParams();
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string | undefined>();
   return (
-    <Box
-      component="form"
-      maxWidth={480}
-      onSubmit={(event: React.FormEvent) => {
-        event.preventDefault();
-        try {
-          setSearchParams({
-            entity: toEntityRef(text.trim(), { defaultKind: 'component' }),
-          });
-        } catch (e) {
-          setError(
-            'Enter an entity reference such as component:default/jupyterhub',
-          );
-        }
-      }}
-    >
+    <Box maxWidth={560}>
       <Typography variant="body1" paragraph>
         Which entity is the SLO for? (Open an entity's page and use "New SLO" on
         its SLO card to come here with it chosen.)
       </Typography>
-      <Box display="flex" style={{ gap: 8 }} alignItems="flex-start">
-        <TextField
-          id="slo-entity"
-          label="Entity"
-          value={text}
-          onChange={e => setText(e.target.value)}
-          error={Boolean(error)}
-          helperText={error ?? 'e.g. component:default/jupyterhub'}
-          variant="outlined"
-          size="small"
-          fullWidth
-        />
-        <Button type="submit" variant="contained" color="primary">
-          Continue
-        </Button>
-      </Box>
+      <EntityPicker
+        error={props.error}
+        onChange={entityRef => {
+          if (entityRef) setSearchParams({ entity: entityRef });
+        }}
+      />
     </Box>
   );
 }
@@ -152,8 +127,8 @@ function CreateSlo() {
     if (!entityRef) return undefined;
     const found = await catalogApi.getEntityByRef(entityRef);
     if (!found) {
-      throw new Error(
-        `No entity ${entityRef} in the catalog (or you may not read it)`,
+      throw new NotFoundError(
+        `No entity ${entityRef} in the catalog (or you may not read it): choose another`,
       );
     }
     return found;
@@ -163,30 +138,39 @@ function CreateSlo() {
   if (!entityParam) {
     body = <ChooseEntity />;
   } else if (refError) {
-    body = <Alert severity="error">{refError}</Alert>;
+    body = <ChooseEntity error={refError} />;
   } else if (entityRef) {
     const ref = entityRef;
-    body = entity.render(value => (
-      <SloEditor
-        entityRef={ref}
-        initialYaml={newSloTemplate({
-          name: value.metadata.name,
-          title: value.metadata.title,
-        })}
-        management="api"
-        allowManagementChoice
-        sloFiles={getSloFileRefs(value)}
-        saveLabel="Create SLO"
-        onSave={async yaml => {
-          const { items } = await api.createSlos(ref, yaml);
-          if (editLink && items[0]) {
-            navigate(editLink({ sloId: items[0].id }), {
-              state: { created: true },
-            });
-          }
-        }}
-      />
-    ));
+    body = entity.render(
+      value => (
+        <SloEditor
+          entityRef={ref}
+          initialYaml={newSloTemplate({
+            name: value.metadata.name,
+            title: value.metadata.title,
+          })}
+          management="api"
+          allowManagementChoice
+          sloFiles={getSloFileRefs(value)}
+          saveLabel="Create SLO"
+          onSave={async yaml => {
+            const { items } = await api.createSlos(ref, yaml);
+            if (editLink && items[0]) {
+              navigate(editLink({ sloId: items[0].id }), {
+                state: { created: true },
+              });
+            }
+          }}
+        />
+      ),
+      {
+        // An entity that is not in the catalog: choose one that is.
+        renderError: e =>
+          e instanceof NotFoundError ? (
+            <ChooseEntity error={e.message} />
+          ) : undefined,
+      },
+    );
   }
   return (
     <EditorPage
@@ -271,6 +255,7 @@ function EditSlo() {
   const editLink = useOptionalRouteRef(sloEditRouteRef);
   const entityLink = useOptionalRouteRef(entityRouteRef);
   const [deleted, setDeleted] = useState(false);
+  const [drafting, setDrafting] = useState(false);
   const created = Boolean(
     (useLocation().state as { created?: boolean } | null)?.created,
   );
@@ -302,11 +287,21 @@ function EditSlo() {
           </Alert>
         </Box>
       )}
-      {deleted ? (
+      {deleted && (
         <Alert severity="success">
           Deleted {slo.displayName ?? slo.name} of {stringifyEntityRef(ref)}.
         </Alert>
-      ) : (
+      )}
+      {!deleted && slo.source === 'repo' && !drafting && (
+        <RepoSloDefinition
+          yaml={yaml}
+          definition={slo.definition}
+          sourceLocation={slo.sourceLocation}
+          data={periodData(slo)}
+          onDraftChange={() => setDrafting(true)}
+        />
+      )}
+      {!deleted && (slo.source === 'api' || drafting) && (
         <SloEditor
           key={slo.id}
           entityRef={slo.entityRef}

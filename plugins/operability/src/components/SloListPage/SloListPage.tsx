@@ -100,6 +100,12 @@ function viewFrom(params: URLSearchParams): SloListView {
   };
 }
 
+/** The order a click on a column's header asks for: the other order, or the column's first. */
+function nextOrder(view: SloListView, key: SloListSortKey): 'asc' | 'desc' {
+  if (view.sort !== key) return sloListDefaultOrder(key);
+  return view.order === 'asc' ? 'desc' : 'asc';
+}
+
 function viewTo(view: SloListView): URLSearchParams {
   const params = new URLSearchParams();
   if (view.q) params.set('q', view.q);
@@ -280,12 +286,7 @@ export function SloListPage() {
                                 onClick={() =>
                                   setView({
                                     sort: column.key!,
-                                    order:
-                                      view.sort === column.key
-                                        ? view.order === 'asc'
-                                          ? 'desc'
-                                          : 'asc'
-                                        : sloListDefaultOrder(column.key!),
+                                    order: nextOrder(view, column.key!),
                                   })
                                 }
                               >

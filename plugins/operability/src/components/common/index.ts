@@ -3,3 +3,4 @@ export { MultiSelect } from './MultiSelect';
 export { SafeLink } from './SafeLink';
 export { SloFileErrors } from './SloFileErrors';
 export { StatTile } from './StatTile';
+export { WrappingText } from './WrappingText';
