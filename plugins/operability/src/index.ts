@@ -22,5 +22,9 @@ export {
   sloEditRouteRef,
 } from './routes';
 export { isOperabilityRelevant } from './filters';
+export {
+  createOperabilityCatalogColumns,
+  type OperabilityCatalogRow,
+} from './components/CatalogColumns';
 export { operabilityApiRef } from './api';
 export { isOperabilityAvailable } from '@airworthy/plugin-operability-common';

@@ -115,6 +115,7 @@ describe('package entry point', () => {
       'EntitySloCard',
       'OperabilityPortfolioPage',
       'SloEditorPage',
+      'createOperabilityCatalogColumns',
       'isOperabilityAvailable',
       'isOperabilityRelevant',
       'operabilityApiRef',

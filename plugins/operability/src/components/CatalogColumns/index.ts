@@ -1,0 +1,4 @@
+export {
+  createOperabilityCatalogColumns,
+  type OperabilityCatalogRow,
+} from './OperabilityCatalogColumns';
