@@ -11,6 +11,63 @@
 const { HOUR, DAY, MINUTE } = require('./workload');
 
 /**
+ * The buckets of one row of `sli_chunks`, as the store reads them: a bitmap of the slots
+ * present and one of the slots sealed, then good and total per present slot (varints, or
+ * float64 pairs in format 2; see plugins/operability-backend/src/database/sli/sliChunks.ts).
+ * Running totals include the bucket: the chunk's totals before it plus the slots up to it.
+ * @param {any} row
+ */
+function chunkBuckets(row) {
+  const data = /** @type {Buffer} */ (row.data);
+  const width = Number(row.resolution_ms);
+  const slots = data.readUInt16LE(1);
+  const bitmap = Math.ceil(slots / 8);
+  const sealedThrough =
+    row.sealed_through === null ? -Infinity : Number(row.sealed_through);
+  let offset = 3 + 2 * bitmap;
+  const read = () => {
+    if (data[0] === 2) {
+      const value = data.readDoubleLE(offset);
+      offset += 8;
+      return value;
+    }
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      const byte = data[offset++];
+      value += (byte & 127) * scale;
+      if (byte < 128) return value;
+      scale *= 128;
+    }
+  };
+  let cumGood = Number(row.cum_good);
+  let cumTotal = Number(row.cum_total);
+  const out = [];
+  for (let slot = 0; slot < slots; slot++) {
+    const bit = 1 << (slot & 7);
+    if (!(data[3 + (slot >> 3)] & bit)) continue;
+    const good = read();
+    const total = read();
+    cumGood += good;
+    cumTotal += total;
+    const start = Number(row.chunk_start) + slot * width;
+    out.push({
+      sloId: row.slo_id,
+      width,
+      start,
+      good,
+      total,
+      cumGood,
+      cumTotal,
+      sealed:
+        Boolean(data[3 + bitmap + (slot >> 3)] & bit) ||
+        start + width <= sealedThrough,
+    });
+  }
+  return out;
+}
+
+/**
  * @param {import('pg').Client} db the operability plugin's database
  * @param {{
  *   expected: Map<string, import('./workload').ExpectedIncident>;
@@ -31,12 +88,14 @@ async function verify(db, options) {
   let lost = 0;
   let duplicated = 0;
 
-  // Incidents: exactly the expected ones, each with its final state.
+  // Incidents: exactly the expected source records, each with its final state (records are
+  // what the sources delivered; grouping them into incidents is checked by the store tests).
   const rows = (
     await db.query(
       `SELECT i.source, i.source_key, i.status, i.started_at, i.acknowledged_at, i.resolved_at,
               string_agg(e.entity_ref, ',' ORDER BY e.entity_ref) AS entity_refs
-         FROM incidents i LEFT JOIN incident_entities e ON e.incident_id = i.id
+         FROM incident_records i
+         LEFT JOIN incident_record_entities e ON e.record_id = i.id
         GROUP BY i.id`,
     )
   ).rows;
@@ -125,19 +184,10 @@ async function verify(db, options) {
   const base = options.levels[0];
   const buckets = (
     await db.query(
-      `SELECT slo_id, resolution_ms, bucket_start, good, total, cum_good, cum_total, sealed
-         FROM sli_buckets ORDER BY slo_id, resolution_ms, bucket_start`,
+      `SELECT slo_id, resolution_ms, chunk_start, cum_good, cum_total, sealed_through, data
+         FROM sli_chunks ORDER BY slo_id, resolution_ms, chunk_start`,
     )
-  ).rows.map(r => ({
-    sloId: r.slo_id,
-    width: Number(r.resolution_ms),
-    start: Number(r.bucket_start),
-    good: Number(r.good),
-    total: Number(r.total),
-    cumGood: Number(r.cum_good),
-    cumTotal: Number(r.cum_total),
-    sealed: Boolean(r.sealed),
-  }));
+  ).rows.flatMap(chunkBuckets);
   const sli = {
     base: 0,
     missing: 0,
