@@ -9,45 +9,26 @@
  */
 
 const { HOUR, DAY, MINUTE } = require('./workload');
+// The chunk format's decoder, from the migration that introduced it.
+const {
+  decodeChunk,
+} = require('../../plugins/operability-backend/migrations/20261217100000_sli_chunks.js');
 
 /**
- * The buckets of one row of `sli_chunks`, as the store reads them: a bitmap of the slots
- * present and one of the slots sealed, then good and total per present slot (varints, or
- * float64 pairs in format 2; see plugins/operability-backend/src/database/sli/sliChunks.ts).
+ * The buckets of one row of `sli_chunks`, as the store reads them (the format is in
+ * plugins/operability-backend/src/database/sli/sliChunks.ts).
  * Running totals include the bucket: the chunk's totals before it plus the slots up to it.
  * @param {any} row
  */
 function chunkBuckets(row) {
   const data = /** @type {Buffer} */ (row.data);
   const width = Number(row.resolution_ms);
-  const slots = data.readUInt16LE(1);
-  const bitmap = Math.ceil(slots / 8);
   const sealedThrough =
     row.sealed_through === null ? -Infinity : Number(row.sealed_through);
-  let offset = 3 + 2 * bitmap;
-  const read = () => {
-    if (data[0] === 2) {
-      const value = data.readDoubleLE(offset);
-      offset += 8;
-      return value;
-    }
-    let value = 0;
-    let scale = 1;
-    for (;;) {
-      const byte = data[offset++];
-      value += (byte & 127) * scale;
-      if (byte < 128) return value;
-      scale *= 128;
-    }
-  };
   let cumGood = Number(row.cum_good);
   let cumTotal = Number(row.cum_total);
   const out = [];
-  for (let slot = 0; slot < slots; slot++) {
-    const bit = 1 << (slot & 7);
-    if (!(data[3 + (slot >> 3)] & bit)) continue;
-    const good = read();
-    const total = read();
+  for (const { slot, good, total, sealed } of decodeChunk(data)) {
     cumGood += good;
     cumTotal += total;
     const start = Number(row.chunk_start) + slot * width;
@@ -59,9 +40,7 @@ function chunkBuckets(row) {
       total,
       cumGood,
       cumTotal,
-      sealed:
-        Boolean(data[3 + bitmap + (slot >> 3)] & bit) ||
-        start + width <= sealedThrough,
+      sealed: sealed || start + width <= sealedThrough,
     });
   }
   return out;

@@ -263,3 +263,6 @@ exports.down = async function down(knex) {
   }
   await knex.schema.dropTable('sli_chunks');
 };
+
+/** The format-1 decoder, also used by the fault harness (scripts/faults/verify.js). */
+exports.decodeChunk = decode;
