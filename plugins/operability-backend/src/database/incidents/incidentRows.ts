@@ -157,20 +157,42 @@ export function recordFromRow(
   return record;
 }
 
+/** The columns records and incidents share: what happened, when, and its links and labels. */
+function describingColumns(
+  x: Pick<
+    IncidentState,
+    | 'title'
+    | 'description'
+    | 'severity'
+    | 'status'
+    | 'startedAt'
+    | 'detectedAt'
+    | 'acknowledgedAt'
+    | 'resolvedAt'
+    | 'links'
+    | 'postMortem'
+    | 'labels'
+  >,
+) {
+  return {
+    title: x.title,
+    description: x.description ?? null,
+    severity: x.severity,
+    status: x.status,
+    started_at: x.startedAt,
+    detected_at: x.detectedAt,
+    acknowledged_at: x.acknowledgedAt ?? null,
+    resolved_at: x.resolvedAt ?? null,
+    ...linkColumns(x.links),
+    post_mortem: x.postMortem,
+    labels: JSON.stringify(x.labels),
+  };
+}
+
 /** The columns a record's state is written to (all but id, source, key and creation time). */
 export function stateColumns(state: IncidentState, now: number) {
   return {
-    title: state.title,
-    description: state.description ?? null,
-    severity: state.severity,
-    status: state.status,
-    started_at: state.startedAt,
-    detected_at: state.detectedAt,
-    acknowledged_at: state.acknowledgedAt ?? null,
-    resolved_at: state.resolvedAt ?? null,
-    ...linkColumns(state.links),
-    post_mortem: state.postMortem,
-    labels: JSON.stringify(state.labels),
+    ...describingColumns(state),
     observed_at: state.observedAt,
     merge_state: JSON.stringify(state.merge),
     updated_at: now,
@@ -191,17 +213,7 @@ export function incidentColumns(
   now: number,
 ) {
   return {
-    title: summary.title,
-    description: summary.description ?? null,
-    severity: summary.severity,
-    status: summary.status,
-    started_at: summary.startedAt,
-    detected_at: summary.detectedAt,
-    acknowledged_at: summary.acknowledgedAt ?? null,
-    resolved_at: summary.resolvedAt ?? null,
-    ...linkColumns(summary.links),
-    post_mortem: summary.postMortem,
-    labels: JSON.stringify(summary.labels),
+    ...describingColumns(summary),
     sources: JSON.stringify(summary.sources),
     record_count: summary.recordCount,
     grouping,

@@ -38,6 +38,38 @@ export interface IncidentHistoryOptions extends IncidentHistorySettings {
 const iso = (ms: number | undefined) =>
   ms === undefined ? undefined : new Date(ms).toISOString();
 
+/** What records and incidents share in the API: what happened, when, links and labels. */
+function describedFields(
+  x: Pick<
+    StoredIncident,
+    | 'title'
+    | 'description'
+    | 'severity'
+    | 'status'
+    | 'startedAt'
+    | 'detectedAt'
+    | 'acknowledgedAt'
+    | 'resolvedAt'
+    | 'links'
+    | 'postMortem'
+    | 'labels'
+  >,
+) {
+  return {
+    title: x.title,
+    description: x.description,
+    severity: x.severity,
+    status: x.status,
+    startedAt: iso(x.startedAt)!,
+    detectedAt: iso(x.detectedAt)!,
+    acknowledgedAt: iso(x.acknowledgedAt),
+    resolvedAt: iso(x.resolvedAt),
+    links: x.links,
+    postMortem: x.postMortem,
+    labels: x.labels,
+  };
+}
+
 /** An incident record as the API serves it. */
 export function toIncidentRecord(
   record: StoredIncidentRecord,
@@ -48,17 +80,7 @@ export function toIncidentRecord(
     source: record.source,
     sourceKey: record.sourceKey,
     entityRefs: record.entityRefs,
-    title: record.title,
-    description: record.description,
-    severity: record.severity,
-    status: record.status,
-    startedAt: iso(record.startedAt)!,
-    detectedAt: iso(record.detectedAt)!,
-    acknowledgedAt: iso(record.acknowledgedAt),
-    resolvedAt: iso(record.resolvedAt),
-    links: record.links,
-    postMortem: record.postMortem,
-    labels: record.labels,
+    ...describedFields(record),
     createdAt: iso(record.createdAt)!,
     updatedAt: iso(record.updatedAt)!,
     incidentId: record.incidentId,
@@ -78,17 +100,7 @@ export function toIncident(
   const result: Incident = {
     id: incident.id,
     entityRef: incident.entityRef,
-    title: incident.title,
-    description: incident.description,
-    severity: incident.severity,
-    status: incident.status,
-    startedAt: iso(incident.startedAt)!,
-    detectedAt: iso(incident.detectedAt)!,
-    acknowledgedAt: iso(incident.acknowledgedAt),
-    resolvedAt: iso(incident.resolvedAt),
-    links: incident.links,
-    postMortem: incident.postMortem,
-    labels: incident.labels,
+    ...describedFields(incident),
     sources: incident.sources,
     records: incident.records.map(r => toIncidentRecord(r)),
     createdAt: iso(incident.createdAt)!,
