@@ -287,6 +287,58 @@ describe.each(startBackend.supportedIds)('portfolio on %s', databaseId => {
     ).toBe(3);
   });
 
+  it('pages every order the same as the whole list, with the page read in full and only what the caller may read', async () => {
+    const { server } = await start(databaseId);
+    const get = (user: string, query: string) =>
+      request(server)
+        .get(`${BASE}/portfolio?${query}`)
+        .set('Authorization', user);
+    const sorts = ['score', 'level', 'name', 'owner', 'trend', 'budget'];
+    for (const [user, visible] of [
+      [BOB, ['binderhub', 'jupyterhub', 'trino']],
+      [ALICE, ['binderhub', 'jupyterhub', 'secret-lab', 'trino']],
+    ] as const) {
+      for (const sort of sorts) {
+        for (const order of ['asc', 'desc']) {
+          const query = `sort=${sort}&order=${order}`;
+          // Grouping reads every entity in full: its rows are the reference.
+          const whole = await get(user, `${query}&groupBy=owner&limit=100`);
+          expect(whole.status).toBe(200);
+          expect([...names(whole.body)].sort()).toEqual(visible);
+          const pages = [];
+          for (let offset = 0; offset < visible.length; offset += 2) {
+            const page = await get(user, `${query}&limit=2&offset=${offset}`);
+            expect(page.body).toMatchObject({
+              totalItems: visible.length,
+              summary: whole.body.summary,
+            });
+            pages.push(...page.body.items);
+          }
+          expect(pages).toEqual(whole.body.items);
+          // The CSV of a page holds the same rows, titles and owners included.
+          const csv = await get(user, `${query}&format=csv&limit=2&offset=1`);
+          const lines = csv.text.trim().split('\n').slice(1);
+          expect(lines.map(l => l.split(',')[0])).toEqual(
+            whole.body.items
+              .slice(1, 3)
+              .map((i: { entityRef: string }) => i.entityRef),
+          );
+        }
+      }
+    }
+    // The page's rows carry what the catalog says of the entity, not only its ref.
+    const jupyterhub = (await get(BOB, 'sort=name&limit=1&offset=1')).body
+      .items[0];
+    expect(jupyterhub).toMatchObject({
+      name: 'jupyterhub',
+      title: '=HYPERLINK("https://evil.example")',
+      owner: 'group:default/sig-ops',
+      system: 'system:default/jupyter',
+      domain: 'domain:default/data-science',
+      tags: ['python'],
+    });
+  });
+
   it('answers bad queries with 400 and a message saying what to fix', async () => {
     const { server } = await start(databaseId);
     for (const [query, message] of [

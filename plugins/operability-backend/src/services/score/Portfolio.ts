@@ -12,7 +12,11 @@ import type { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { stringify } from 'csv-stringify/sync';
-import type { ScoreStore } from '../../database/score/ScoreStore';
+import type {
+  ScoreSnapshot,
+  ScoreStore,
+  ScoreSummary,
+} from '../../database/score/ScoreStore';
 import { refOf, trendDelta, utcDay } from './OperabilityScorer';
 import { TIME } from '@airworthy/plugin-operability-common';
 
@@ -27,9 +31,8 @@ export interface PortfolioSettings {
   periodDays: number;
 }
 
-/** The portfolio's rows, sorted, with their statistics, before a page is cut. */
-export interface PortfolioResult extends Omit<PortfolioResponse, 'items'> {
-  /** Every matching row, sorted. */
+/** The portfolio's statistics and groups, with the rows of a slice of its order. */
+interface PortfolioResult extends Omit<PortfolioResponse, 'items'> {
   rows: PortfolioEntity[];
 }
 
@@ -85,6 +88,62 @@ export function portfolioStats(
 }
 
 type Comparable = number | string | null | undefined;
+
+/** The fields of an entity that make its ref. */
+const REF_FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
+/** The fields of an entity that a row shows. */
+const ENTITY_FIELDS = [
+  ...REF_FIELDS,
+  'metadata.title',
+  'metadata.tags',
+  'spec.owner',
+  'spec.system',
+  'spec.domain',
+];
+
+/**
+ * The row of an entity (read with ENTITY_FIELDS, or fewer: then the row has only what they
+ * give), its score and its snapshot at the start of the trend.
+ */
+function rowOf(
+  entity: Entity,
+  ref: string,
+  summary: ScoreSummary | undefined,
+  snapshot: ScoreSnapshot | undefined,
+  domains: Map<string, string>,
+): PortfolioEntity {
+  const namespace = entity.metadata.namespace ?? 'default';
+  const system = refOrUndefined(entity.spec?.system, 'system', namespace);
+  const row: PortfolioEntity = {
+    entityRef: ref,
+    kind: lower(entity.kind),
+    namespace: lower(namespace),
+    name: lower(entity.metadata.name),
+    ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
+    owner: refOrUndefined(entity.spec?.owner, 'group', namespace),
+    system,
+    domain:
+      lower(entity.kind) === 'system'
+        ? refOrUndefined(entity.spec?.domain, 'domain', namespace)
+        : system && domains.get(system),
+    tags: (entity.metadata.tags ?? []).map(lower),
+    score: summary?.score ?? null,
+    level: summary?.level ?? null,
+    ...(summary
+      ? { computedAt: new Date(summary.computedAt).toISOString() }
+      : {}),
+    sloCount: summary?.sloCount ?? 0,
+    worstBudgetRemaining: summary?.worstBudgetRemaining ?? null,
+    sloCompliance: summary?.sloCompliance ?? null,
+    incidents: summary ? summary.incidents : null,
+    mttrSeconds: summary?.mttrSeconds ?? null,
+    trendDelta: trendDelta(summary?.score ?? null, snapshot?.score ?? null),
+  };
+  for (const key of ['owner', 'system', 'domain'] as const) {
+    if (row[key] === undefined) delete row[key];
+  }
+  return row;
+}
 
 /**
  * The portfolio: every scored entity the caller may read in the catalog, with filters,
@@ -153,16 +212,29 @@ export class Portfolio {
     return [...inDomains, ...query.domain];
   }
 
-  /** Every matching row, sorted, with statistics and groups. */
-  async query(
+  /**
+   * The matching rows, sorted, with statistics and groups; `rows` holds the rows from
+   * `offset`, `limit` of them (every one from `offset` when `limit` is undefined).
+   *
+   * The catalog is asked, with the caller's credentials, for the refs of every matching
+   * entity the caller may read (three fields an entity: the permission filter and the
+   * owner, system, domain, tag and kind filters are the catalog's own query), the score
+   * table for their scores; the statistics and the order come from those alone. Only the
+   * page's entities are then read in full (by ref, with the caller's credentials again), so a
+   * page costs the same whatever the portfolio's size, but for the refs. Grouping needs every
+   * entity's owner, system, domain and tags: with `groupBy` every entity is read in full.
+   */
+  private async rowsOf(
     query: PortfolioQuery,
     credentials: BackstageCredentials,
+    slice: { offset: number; limit: number | undefined },
   ): Promise<PortfolioResult> {
     const { catalog, scores, settings } = this.options;
     const now = (this.options.now ?? Date.now)();
     const kinds = this.kindsOf(query);
     const levels = this.levelsOf(query);
     const partOf = await this.partOf(query, credentials);
+    const wide = Boolean(query.groupBy);
 
     let entities: Entity[] = [];
     if (!partOf || partOf.length > 0) {
@@ -173,73 +245,41 @@ export class Portfolio {
       ({ items: entities } = await catalog.getEntities(
         {
           filter,
-          fields: [
-            'kind',
-            'metadata.namespace',
-            'metadata.name',
-            'metadata.title',
-            'metadata.tags',
-            'spec.owner',
-            'spec.system',
-            'spec.domain',
-          ],
+          fields: wide
+            ? ENTITY_FIELDS
+            : [
+                ...REF_FIELDS,
+                ...(query.sort === 'owner' ? ['spec.owner'] : []),
+              ],
         },
         { credentials },
       ));
     }
 
     const refs = entities.map(refOf);
+    const trendDay = utcDay(now) - query.trendDays * DAY;
+    // The trend of every row is needed to sort or group by it; otherwise the page's.
+    const allTrends = wide || query.sort === 'trend';
     const [summaries, snapshots, domains] = await Promise.all([
       scores.summaries(refs, { levels }),
-      scores.snapshotsAtOrBefore(refs, utcDay(now) - query.trendDays * DAY),
-      this.domainsOf(entities, credentials),
+      allTrends
+        ? scores.snapshotsAtOrBefore(refs, trendDay)
+        : new Map<string, ScoreSnapshot>(),
+      wide ? this.domainsOf(entities, credentials) : new Map<string, string>(),
     ]);
     const byRef = new Map(summaries.map(s => [s.entityRef, s]));
 
-    const rows: PortfolioEntity[] = [];
+    let rows: PortfolioEntity[] = [];
     entities.forEach((entity, i) => {
-      const ref = refs[i];
-      const summary = byRef.get(ref);
+      const summary = byRef.get(refs[i]);
       if (levels && !summary) return;
-      const namespace = entity.metadata.namespace ?? 'default';
-      const system = refOrUndefined(entity.spec?.system, 'system', namespace);
-      const row: PortfolioEntity = {
-        entityRef: ref,
-        kind: lower(entity.kind),
-        namespace: lower(namespace),
-        name: lower(entity.metadata.name),
-        ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
-        owner: refOrUndefined(entity.spec?.owner, 'group', namespace),
-        system,
-        domain:
-          lower(entity.kind) === 'system'
-            ? refOrUndefined(entity.spec?.domain, 'domain', namespace)
-            : system && domains.get(system),
-        tags: (entity.metadata.tags ?? []).map(lower),
-        score: summary?.score ?? null,
-        level: summary?.level ?? null,
-        ...(summary
-          ? { computedAt: new Date(summary.computedAt).toISOString() }
-          : {}),
-        sloCount: summary?.sloCount ?? 0,
-        worstBudgetRemaining: summary?.worstBudgetRemaining ?? null,
-        sloCompliance: summary?.sloCompliance ?? null,
-        incidents: summary ? summary.incidents : null,
-        mttrSeconds: summary?.mttrSeconds ?? null,
-        trendDelta: trendDelta(
-          summary?.score ?? null,
-          snapshots.get(ref)?.score ?? null,
-        ),
-      };
-      for (const key of ['owner', 'system', 'domain'] as const) {
-        if (row[key] === undefined) delete row[key];
-      }
-      rows.push(row);
+      rows.push(
+        rowOf(entity, refs[i], summary, snapshots.get(refs[i]), domains),
+      );
     });
-
     rows.sort(this.comparator(query));
     const result: PortfolioResult = {
-      rows,
+      rows: [],
       totalItems: rows.length,
       offset: query.offset,
       limit: query.limit ?? DEFAULT_LIMIT,
@@ -252,7 +292,55 @@ export class Portfolio {
       result.groupBy = query.groupBy;
       result.groups = this.groups(rows, query.groupBy);
     }
+    rows =
+      slice.limit === undefined
+        ? rows.slice(slice.offset)
+        : rows.slice(slice.offset, slice.offset + slice.limit);
+    if (!wide && rows.length > 0) {
+      rows = await this.complete(rows, byRef, trendDay, credentials, {
+        snapshots: allTrends ? snapshots : undefined,
+      });
+    }
+    result.rows = rows;
     return result;
+  }
+
+  /**
+   * The rows of a page, built from the entities read in full (by ref, with the caller's
+   * credentials) instead of their refs. An entity deleted since the refs were read is left
+   * out.
+   */
+  private async complete(
+    page: PortfolioEntity[],
+    byRef: Map<string, ScoreSummary>,
+    trendDay: number,
+    credentials: BackstageCredentials,
+    known: { snapshots?: Map<string, ScoreSnapshot> },
+  ): Promise<PortfolioEntity[]> {
+    const refs = page.map(r => r.entityRef);
+    const [{ items }, snapshots] = await Promise.all([
+      this.options.catalog.getEntitiesByRefs(
+        { entityRefs: refs, fields: ENTITY_FIELDS },
+        { credentials },
+      ),
+      known.snapshots ??
+        this.options.scores.snapshotsAtOrBefore(refs, trendDay),
+    ]);
+    const entities = items.filter((e): e is Entity => Boolean(e));
+    const domains = await this.domainsOf(entities, credentials);
+    return items.flatMap((entity, i) =>
+      entity
+        ? [
+            rowOf(
+              entity,
+              refs[i],
+              byRef.get(refs[i]),
+              snapshots.get(refs[i]),
+              domains,
+            ),
+          ]
+        : [],
+    );
   }
 
   /** The JSON answer: one page of rows. */
@@ -260,11 +348,11 @@ export class Portfolio {
     query: PortfolioQuery,
     credentials: BackstageCredentials,
   ): Promise<PortfolioResponse> {
-    const { rows, ...rest } = await this.query(query, credentials);
-    return {
-      ...rest,
-      items: rows.slice(rest.offset, rest.offset + rest.limit),
-    };
+    const { rows, ...rest } = await this.rowsOf(query, credentials, {
+      offset: query.offset,
+      limit: query.limit ?? DEFAULT_LIMIT,
+    });
+    return { ...rest, items: rows };
   }
 
   /**
@@ -276,7 +364,10 @@ export class Portfolio {
     query: PortfolioQuery,
     credentials: BackstageCredentials,
   ): Promise<string> {
-    const result = await this.query(query, credentials);
+    const result = await this.rowsOf(query, credentials, {
+      offset: query.offset,
+      limit: query.limit,
+    });
     const levelIds = result.levels.map(l => l.id);
     const cast = {
       string: (value: string) =>
@@ -307,10 +398,7 @@ export class Portfolio {
         },
       );
     }
-    const rows =
-      query.limit === undefined
-        ? result.rows.slice(query.offset)
-        : result.rows.slice(query.offset, query.offset + query.limit);
+    const { rows } = result;
     const columns = [
       'entityRef',
       'kind',
