@@ -8,13 +8,16 @@
  *
  *   yarn bench                      1,000 entities, 1,000 SLOs, 30 days, 10,000 incidents
  *   yarn bench --entities 10000     the large run (the SLO count stays 1,000 unless --slos)
- *   yarn bench --quick              a smoke run: 100 entities, 50 SLOs, 2 days, 300 incidents
+ *   yarn bench --quick              a smoke run: 100 entities, 50 SLOs, 2 days, 300 incidents,
+ *                                   PostgreSQL only (unless --databases)
  *
  * (From a shell: `npm run bench -- --quick` or `node scripts/run.js bench --quick`.)
  *
  * Options: --entities N, --slos N, --days N, --incidents N, --databases pg,sqlite,
  * --prometheus-days N (history of the Prometheus comparison, 30 by default, 1 when quick),
- * --skip prometheus (the comparison with Prometheus, run on the first database only),
+ * --skip PARTS (comma-separated, any of: ingest (SLI push and storage, figures 3 and 6),
+ * incidents, sweep (figure 2), http (the SLO list and the catalog, figure 1), portfolio
+ * (figure 4), prometheus (figure 5, run on the first database only), browser (figure 7)),
  * --out DIR (default bench-results), --profile (a CPU profile of the backend per measured
  * phase, in DIR/<run>-profiles, summed up in the JSON).
  */
@@ -41,6 +44,17 @@ const { fmt, machine, table, writeJson } = require('./report');
 const { connectProfiler, summaries } = require('./profile');
 const { createCpuMeter } = require('./cpu');
 const { comparePrometheus } = require('./prometheus');
+
+/** The parts of a run that --skip may leave out. */
+const PARTS = [
+  'ingest',
+  'incidents',
+  'sweep',
+  'http',
+  'portfolio',
+  'prometheus',
+  'browser',
+];
 
 function parseArgs(argv) {
   const options = {
@@ -87,14 +101,15 @@ function parseArgs(argv) {
       }
       case '--databases':
         options.databases = value().split(',');
+        given.add('databases');
         if (options.databases.some(d => d !== 'pg' && d !== 'sqlite')) {
           throw new Error('--databases takes pg, sqlite or both');
         }
         break;
       case '--skip':
         options.skip = value().split(',');
-        if (options.skip.some(s => s !== 'prometheus')) {
-          throw new Error('--skip takes prometheus');
+        if (options.skip.some(s => !PARTS.includes(s))) {
+          throw new Error(`--skip takes any of ${PARTS.join(', ')}`);
         }
         break;
       case '--out':
@@ -118,6 +133,8 @@ function parseArgs(argv) {
       days: 2,
       incidents: 300,
       prometheusDays: 1,
+      // One database: PostgreSQL, the goals' database, whose catalog also stitches faster.
+      databases: ['pg'],
     };
     for (const [key, value] of Object.entries(quick)) {
       if (!given.has(key)) options[key] = value;
@@ -265,6 +282,7 @@ async function runDatabase(dbName, options, context) {
   const { dir, token } = context;
   const database = dbName === 'pg' ? startPostgres() : startSqlite(dir);
   const figures = { database: database.label };
+  const skipped = part => options.skip.includes(part);
   let backend;
   try {
     const port = await freePort();
@@ -327,155 +345,167 @@ async function runDatabase(dbName, options, context) {
       } entities created in ${figures.sloCreateSeconds.toFixed(1)} s`,
     );
 
-    const now = Math.floor(Date.now() / MINUTE) * MINUTE;
-    const from = now - options.days * DAY;
-    log(
-      `pushing ${options.days} days of 1-minute buckets of ${
-        slos.length
-      } SLOs (${fmt.int((slos.length * (now - from)) / MINUTE)} buckets)`,
-    );
-    let lastLog = Date.now();
-    figures.ingest = await phase('ingest', () =>
-      pushSli(client, slos, {
-        from,
-        to: now,
-        batch: 10_000,
-        concurrency: 4,
-        onProgress: buckets => {
-          if (Date.now() - lastLog > 30_000) {
-            lastLog = Date.now();
-            log(`  ${fmt.int(buckets)} buckets`);
-          }
-        },
-      }),
-    );
-    log(
-      `ingest: ${fmt.int(figures.ingest.perSecond)} buckets/s (${fmt.int(
-        figures.ingest.buckets,
-      )} in ${figures.ingest.seconds.toFixed(0)} s; CPU s ${fmtCpu(
-        figures.cpu.ingest,
-      )})`,
-    );
-
-    figures.storage = await sliStorage(database);
-    figures.storage.bytesPerSlo = figures.storage.bytes / slos.length;
-    log(
-      `storage: ${fmt.bytes(figures.storage.bytesPerSlo)} per SLO (${fmt.int(
-        figures.storage.rows,
-      )} rows)`,
-    );
-
-    const incidents = await createIncidents(client, {
-      count: options.incidents,
-      entities: options.entities,
-      shape,
-      now: Date.now(),
-      days: options.days,
-    });
-    log(
-      `${incidents.count} incidents created in ${incidents.seconds.toFixed(
-        1,
-      )} s`,
-    );
-
-    figures.sweeps = [];
-    for (let i = 0; i < options.measure.sweeps; i++) {
-      const sweep = await phase(`sweep-${i + 1}`, () =>
-        runTask(
-          backend,
-          TASKS.evaluation,
-          /operability-slo-evaluation: (?<evaluated>\d+) SLOs evaluated, (?<failed>\d+) failed.* in (?<ms>\d+) ms/,
-        ),
-      );
-      if (Number(sweep.match.groups.failed) > 0) throw new Error(sweep.message);
-      figures.sweeps.push(sweep.ms);
+    if (!skipped('ingest')) {
+      const now = Math.floor(Date.now() / MINUTE) * MINUTE;
+      const from = now - options.days * DAY;
       log(
-        `evaluation sweep: ${sweep.message}; CPU s ${fmtCpu(
-          figures.cpu[`sweep-${i + 1}`],
-        )}`,
+        `pushing ${options.days} days of 1-minute buckets of ${
+          slos.length
+        } SLOs (${fmt.int((slos.length * (now - from)) / MINUTE)} buckets)`,
       );
+      let lastLog = Date.now();
+      figures.ingest = await phase('ingest', () =>
+        pushSli(client, slos, {
+          from,
+          to: now,
+          batch: 10_000,
+          concurrency: 4,
+          onProgress: buckets => {
+            if (Date.now() - lastLog > 30_000) {
+              lastLog = Date.now();
+              log(`  ${fmt.int(buckets)} buckets`);
+            }
+          },
+        }),
+      );
+      log(
+        `ingest: ${fmt.int(figures.ingest.perSecond)} buckets/s (${fmt.int(
+          figures.ingest.buckets,
+        )} in ${figures.ingest.seconds.toFixed(0)} s; CPU s ${fmtCpu(
+          figures.cpu.ingest,
+        )})`,
+      );
+
+      figures.storage = await sliStorage(database);
+      figures.storage.bytesPerSlo = figures.storage.bytes / slos.length;
+      log(
+        `storage: ${fmt.bytes(figures.storage.bytesPerSlo)} per SLO (${fmt.int(
+          figures.storage.rows,
+        )} rows)`,
+      );
+    }
+
+    if (!skipped('incidents')) {
+      const incidents = await createIncidents(client, {
+        count: options.incidents,
+        entities: options.entities,
+        shape,
+        now: Date.now(),
+        days: options.days,
+      });
+      log(
+        `${incidents.count} incidents created in ${incidents.seconds.toFixed(
+          1,
+        )} s`,
+      );
+    }
+
+    if (!skipped('sweep')) {
+      figures.sweeps = [];
+      for (let i = 0; i < options.measure.sweeps; i++) {
+        const sweep = await phase(`sweep-${i + 1}`, () =>
+          runTask(
+            backend,
+            TASKS.evaluation,
+            /operability-slo-evaluation: (?<evaluated>\d+) SLOs evaluated, (?<failed>\d+) failed.* in (?<ms>\d+) ms/,
+          ),
+        );
+        if (Number(sweep.match.groups.failed) > 0)
+          throw new Error(sweep.message);
+        figures.sweeps.push(sweep.ms);
+        log(
+          `evaluation sweep: ${sweep.message}; CPU s ${fmtCpu(
+            figures.cpu[`sweep-${i + 1}`],
+          )}`,
+        );
+      }
     }
     const scoring = await runTask(
       backend,
       TASKS.scoring,
-      /Operability scoring: scored (?<scored>\d+) entities .* in (?<ms>\d+) ms/,
+      /operability-scoring: scored (?<scored>\d+) entities .* in (?<ms>\d+) ms/,
     );
     figures.scoringMs = scoring.ms;
     log(scoring.message);
 
-    // The per-entity SLO list and the catalog's own entity read, same entities, same token.
-    const names = [...perEntity.keys()].map(shape.componentName);
-    const next = rotation(names);
-    const slosPath = i =>
-      `/api/operability/entities/component/default/${next(i)}/slos`;
-    const catalogPath = i =>
-      `/api/catalog/entities/by-name/component/default/${next(i)}`;
-    const { serial, warmup, loadSeconds } = options.measure;
-    figures.http = {};
+    // A signed-in user's token, for the user figures and the portfolio.
     const guest = await guestToken(client);
-    for (const [who, userToken] of [
-      ['service', token],
-      ['user', guest],
-    ]) {
-      for (const [route, pathOf] of [
-        ['slos', slosPath],
-        ['catalog', catalogPath],
+    if (!skipped('http')) {
+      // The per-entity SLO list and the catalog's own entity read, same entities, same token.
+      const names = [...perEntity.keys()].map(shape.componentName);
+      const next = rotation(names);
+      const slosPath = i =>
+        `/api/operability/entities/component/default/${next(i)}/slos`;
+      const catalogPath = i =>
+        `/api/catalog/entities/by-name/component/default/${next(i)}`;
+      const { serial, warmup, loadSeconds } = options.measure;
+      figures.http = {};
+      for (const [who, userToken] of [
+        ['service', token],
+        ['user', guest],
       ]) {
-        const one = await phase(`${route}-${who}-1`, () =>
-          measureSerial(client, pathOf, {
-            requests: serial,
-            warmup,
-            token: userToken,
-          }),
-        );
-        const load = await phase(`${route}-${who}-20`, () =>
-          measureLoad(client, pathOf, {
-            clients: 20,
-            seconds: loadSeconds,
-            token: userToken,
-          }),
-        );
-        figures.http[`${route}.${who}`] = { one, load };
-        log(
-          `${route} (${who} token): 1 client p50 ${fmt.ms(
-            one.p50,
-          )} p99 ${fmt.ms(one.p99)} ms; 20 clients ${fmt.int(
-            load.rps,
-          )}/s p99 ${fmt.ms(load.p99)} ms`,
-        );
+        for (const [route, pathOf] of [
+          ['slos', slosPath],
+          ['catalog', catalogPath],
+        ]) {
+          const one = await phase(`${route}-${who}-1`, () =>
+            measureSerial(client, pathOf, {
+              requests: serial,
+              warmup,
+              token: userToken,
+            }),
+          );
+          const load = await phase(`${route}-${who}-20`, () =>
+            measureLoad(client, pathOf, {
+              clients: 20,
+              seconds: loadSeconds,
+              token: userToken,
+            }),
+          );
+          figures.http[`${route}.${who}`] = { one, load };
+          log(
+            `${route} (${who} token): 1 client p50 ${fmt.ms(
+              one.p50,
+            )} p99 ${fmt.ms(one.p99)} ms; 20 clients ${fmt.int(
+              load.rps,
+            )}/s p99 ${fmt.ms(load.p99)} ms`,
+          );
+        }
       }
     }
 
-    const portfolioPath = '/api/operability/portfolio?limit=50&sort=score';
-    figures.portfolio = {};
-    for (const [label, p] of [
-      ['page', portfolioPath],
-      ['csv', `${portfolioPath}&format=csv`],
-      ['csvAll', '/api/operability/portfolio?format=csv&sort=score'],
-    ]) {
-      const page = await getJson(client, portfolioPath, { token: guest });
-      if (
-        label === 'page' &&
-        page.items.length !== Math.min(50, page.totalItems)
-      ) {
-        throw new Error(`The portfolio page holds ${page.items.length} rows`);
+    if (!skipped('portfolio')) {
+      const portfolioPath = '/api/operability/portfolio?limit=50&sort=score';
+      figures.portfolio = {};
+      for (const [label, p] of [
+        ['page', portfolioPath],
+        ['csv', `${portfolioPath}&format=csv`],
+        ['csvAll', '/api/operability/portfolio?format=csv&sort=score'],
+      ]) {
+        const page = await getJson(client, portfolioPath, { token: guest });
+        if (
+          label === 'page' &&
+          page.items.length !== Math.min(50, page.totalItems)
+        ) {
+          throw new Error(`The portfolio page holds ${page.items.length} rows`);
+        }
+        figures.portfolio[label] = await phase(`portfolio-${label}`, () =>
+          measureSerial(client, () => p, {
+            requests: options.measure.portfolio,
+            warmup: 5,
+            token: guest,
+          }),
+        );
+        log(
+          `portfolio ${label}: p50 ${fmt.ms(
+            figures.portfolio[label].p50,
+          )} p95 ${fmt.ms(figures.portfolio[label].p95)} ms`,
+        );
       }
-      figures.portfolio[label] = await phase(`portfolio-${label}`, () =>
-        measureSerial(client, () => p, {
-          requests: options.measure.portfolio,
-          warmup: 5,
-          token: guest,
-        }),
-      );
-      log(
-        `portfolio ${label}: p50 ${fmt.ms(
-          figures.portfolio[label].p50,
-        )} p95 ${fmt.ms(figures.portfolio[label].p95)} ms`,
-      );
     }
     profiler?.close();
 
-    if (!options.skip.includes('prometheus') && !context.prometheusDone) {
+    if (!skipped('prometheus') && !context.prometheusDone) {
       context.prometheusDone = true;
       // A failed comparison is reported beside the figures already measured.
       figures.prometheus = await comparePrometheus({
@@ -515,6 +545,8 @@ async function runDatabase(dbName, options, context) {
 
 function rowsOf(results, options) {
   const rows = [];
+  // The part of the run (PARTS) that measures the rows added next.
+  let part;
   const add = (figure, goal, value) => {
     const values = {};
     for (const [db, r] of Object.entries(results)) {
@@ -524,9 +556,10 @@ function rowsOf(results, options) {
         values[db] = '-';
       }
     }
-    rows.push({ figure, goal, values });
+    rows.push({ figure, goal, values, part });
   };
-  const http = (key, part, field) => r => r.http[key][part][field];
+  const http = (key, which, field) => r => r.http[key][which][field];
+  part = 'http';
   add('SLO list, 1 client p50 / p95 / p99 (ms)', 'p99 <= 10 (pg)', r => {
     const o = r.http['slos.service'].one;
     return `${fmt.ms(o.p50)} / ${fmt.ms(o.p95)} / ${fmt.ms(o.p99)}`;
@@ -570,6 +603,7 @@ function rowsOf(results, options) {
         http('catalog.user', 'load', 'rps')(r),
       )}/s`,
   );
+  part = 'sweep';
   add(
     `evaluation sweep, ${options.slos} SLOs (ms, first/median)`,
     '<= 2500',
@@ -578,9 +612,11 @@ function rowsOf(results, options) {
         [...r.sweeps].sort((a, b) => a - b)[Math.floor(r.sweeps.length / 2)]
       }`,
   );
+  part = 'ingest';
   add('SLI ingest (buckets/s)', '>= 100,000 (pg)', r =>
     fmt.int(r.ingest.perSecond),
   );
+  part = 'portfolio';
   add(
     `portfolio page of 50 by score, p95 at ${options.entities} (ms)`,
     options.entities >= 10000 ? '<= 400' : '<= 150',
@@ -594,11 +630,13 @@ function rowsOf(results, options) {
   add(`portfolio CSV of every row, p95 (ms)`, '', r =>
     fmt.ms(r.portfolio.csvAll.p95),
   );
+  part = 'ingest';
   add(
     `SLI storage per SLO, ${options.days} days of minutes + roll-ups`,
     '<= 1 MB',
     r => fmt.bytes(r.storage.bytesPerSlo),
   );
+  part = 'prometheus';
   const prom = r => {
     if (!r.prometheus || r.prometheus.skipped) throw new Error('not run');
     return r.prometheus;
@@ -624,6 +662,7 @@ function rowsOf(results, options) {
       p.timeRatio,
     )}x)`;
   });
+  part = 'always';
   add('scoring run (ms)', '', r => fmt.int(r.scoringMs));
   add('catalog start-up and stitching (s)', '', r =>
     fmt.int(r.catalogStitchSeconds),
@@ -692,6 +731,7 @@ async function main() {
       : {}),
   };
   const file = writeJson(options.out, output);
+  const missing = missingFigures(rows, options);
   process.stdout.write(
     `\nAirworthy benchmark: ${options.entities} entities, ${
       options.slos
@@ -719,6 +759,32 @@ async function main() {
       }
     }
   }
+  if (missing.length) {
+    throw new Error(
+      `The run left out ${missing.length} figure(s): ${missing.join('; ')}`,
+    );
+  }
+}
+
+/**
+ * The figures a run should have produced but did not: every row of a part not skipped, on
+ * every database (Prometheus' on the first only).
+ */
+function missingFigures(rows, options) {
+  return rows.flatMap(row => {
+    if (options.skip.includes(row.part)) return [];
+    const databases =
+      row.part === 'prometheus'
+        ? options.databases.slice(0, 1)
+        : options.databases;
+    return databases
+      .filter(db => {
+        const value = String(row.values[db] ?? '');
+        // A figure left out prints as a lone dash (fmt), alone or in a list of figures.
+        return !value || /(^|\s)-(\s|$)|NaN|undefined/.test(value);
+      })
+      .map(db => `${row.figure.trim()} (${db})`);
+  });
 }
 
 main().catch(error => {
