@@ -32,6 +32,13 @@ function documentsBody(req: Request): SloDocumentsBody {
   );
 }
 
+/**
+ * How old the catalog's answer about an entity may be for a service caller of the
+ * per-entity SLO list (a script or dashboard polling it): a deleted entity's SLOs may be
+ * listed this long after.
+ */
+const SERVICE_ENTITY_MAX_AGE_MS = 5_000;
+
 export function createSloRoutes(options: {
   httpAuth: HttpAuthService;
   entityAccess: EntityAccess;
@@ -49,11 +56,15 @@ export function createSloRoutes(options: {
 
   router.get('/entities/:kind/:namespace/:name/slos', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const { entityRef } = await entityAccess.requireEntity(
-      entityRefParam(req.params),
-      credentials,
-    );
-    res.json(await sloRegistry.listForEntity(entityRef));
+    const entityRef = entityRefParam(req.params);
+    // The SLOs are read while the catalog decides; they are sent only if it allows.
+    const [, list] = await Promise.all([
+      entityAccess.requireEntity(entityRef, credentials, undefined, {
+        maxAgeMs: SERVICE_ENTITY_MAX_AGE_MS,
+      }),
+      sloRegistry.listForEntity(entityRef),
+    ]);
+    res.json(list);
   });
 
   router.post('/entities/:kind/:namespace/:name/slos', async (req, res) => {

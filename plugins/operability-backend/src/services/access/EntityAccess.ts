@@ -13,6 +13,9 @@ import {
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
 
+/** How many entities read with the plugin's own credentials are kept (`maxAgeMs`). */
+const OWN_READS_KEPT = 10_000;
+
 /**
  * Resolves the entity named by a request, as the caller: an entity a user may not read is
  * answered exactly like one that does not exist, so nothing leaks. Checks write permissions
@@ -24,6 +27,16 @@ import {
  * reads the catalog with its own credentials, since a restricted token cannot be delegated.
  */
 export class EntityAccess {
+  /**
+   * Entities read with the plugin's own credentials (for service callers), by ref, with when
+   * they were read: `requireEntity` with `maxAgeMs` answers from here. Nothing read with a
+   * user's credentials is kept (a user's permission decision is the catalog's, each time).
+   */
+  private readonly ownReads = new Map<
+    string,
+    { readAt: number; entity: Entity | undefined }
+  >();
+
   constructor(
     private readonly catalog: CatalogService,
     private readonly permissions: PermissionsService,
@@ -31,6 +44,7 @@ export class EntityAccess {
       AuthService,
       'isPrincipal' | 'getOwnServiceCredentials'
     >,
+    private readonly options: { now?: () => number } = {},
   ) {}
 
   /**
@@ -66,19 +80,53 @@ export class EntityAccess {
   /**
    * The entity of a (canonical) ref, or NotFoundError when missing or not readable; for a
    * route that writes, `writing` names its permission (checked with `requirePermission`).
+   *
+   * `maxAgeMs` (read-only routes): a service caller, whose access restrictions are decided
+   * here and whose catalog read is made with the plugin's own credentials, may be answered
+   * from that read if it is at most this old, so that a script polling an entity does not
+   * cost a catalog request each time. A user is always answered by the catalog.
    */
   async requireEntity(
     entityRef: string,
     credentials: BackstageCredentials,
     writing?: ResourcePermission<'catalog-entity'>,
+    options: { maxAgeMs?: number } = {},
   ): Promise<{ entity: Entity; entityRef: string }> {
-    const entity = await this.catalog.getEntityByRef(entityRef, {
-      credentials: await this.catalogCredentials(credentials, writing),
-    });
+    const catalogCredentials = await this.catalogCredentials(
+      credentials,
+      writing,
+    );
+    const entity =
+      options.maxAgeMs && catalogCredentials !== credentials
+        ? await this.ownRead(entityRef, catalogCredentials, options.maxAgeMs)
+        : await this.catalog.getEntityByRef(entityRef, {
+            credentials: catalogCredentials,
+          });
     if (!entity) {
       throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     }
     return { entity, entityRef };
+  }
+
+  /** The entity as read with the plugin's own credentials at most `maxAgeMs` ago. */
+  private async ownRead(
+    entityRef: string,
+    credentials: BackstageCredentials,
+    maxAgeMs: number,
+  ): Promise<Entity | undefined> {
+    const now = (this.options.now ?? Date.now)();
+    const kept = this.ownReads.get(entityRef);
+    if (kept && now - kept.readAt <= maxAgeMs) return kept.entity;
+    const entity = await this.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
+    // Bounded: the oldest read goes first (a Map iterates in insertion order).
+    this.ownReads.delete(entityRef);
+    if (this.ownReads.size >= OWN_READS_KEPT) {
+      this.ownReads.delete(this.ownReads.keys().next().value!);
+    }
+    this.ownReads.set(entityRef, { readAt: now, entity });
+    return entity;
   }
 
   /**
