@@ -89,6 +89,42 @@ export function portfolioStats(
 
 type Comparable = number | string | null | undefined;
 
+/** String order of the sort: `localeCompare`'s, with the collator made once. */
+const COLLATOR = new Intl.Collator();
+
+/** The refs of the systems of `entities` (their `spec.system`), each once. */
+function systemsOf(entities: Entity[]): string[] {
+  const systems = new Set<string>();
+  for (const e of entities) {
+    const ref = refOrUndefined(
+      e.spec?.system,
+      'system',
+      e.metadata.namespace ?? 'default',
+    );
+    if (ref) systems.add(ref);
+  }
+  return [...systems];
+}
+
+/** System ref -> domain ref, from the systems (read with `spec.domain`) of `systems`. */
+function domainsFrom(
+  systems: string[],
+  items: Array<Entity | undefined>,
+): Map<string, string> {
+  const result = new Map<string, string>();
+  items.forEach((system, i) => {
+    const domain =
+      system &&
+      refOrUndefined(
+        system.spec?.domain,
+        'domain',
+        system.metadata.namespace ?? 'default',
+      );
+    if (domain) result.set(systems[i], domain);
+  });
+  return result;
+}
+
 /** The fields of an entity that make its ref. */
 const REF_FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
 /** The fields of an entity that a row shows. */
@@ -143,6 +179,44 @@ function rowOf(
     if (row[key] === undefined) delete row[key];
   }
   return row;
+}
+
+/**
+ * What the order and the statistics read of a row (name, owner when read, score and facts,
+ * trend when its snapshot was read), without what only a shown row needs.
+ */
+function sortRowOf(
+  entity: Entity,
+  ref: string,
+  summary: ScoreSummary | undefined,
+  snapshot: ScoreSnapshot | undefined,
+): PortfolioEntity {
+  const owner = entity.spec?.owner;
+  return {
+    entityRef: ref,
+    kind: '',
+    namespace: '',
+    name: lower(entity.metadata.name),
+    owner:
+      owner === undefined
+        ? undefined
+        : refOrUndefined(
+            owner,
+            'group',
+            entity.metadata.namespace ?? 'default',
+          ),
+    tags: [],
+    score: summary?.score ?? null,
+    level: summary?.level ?? null,
+    sloCount: summary?.sloCount ?? 0,
+    worstBudgetRemaining: summary?.worstBudgetRemaining ?? null,
+    sloCompliance: summary?.sloCompliance ?? null,
+    incidents: summary ? summary.incidents : null,
+    mttrSeconds: summary?.mttrSeconds ?? null,
+    trendDelta: snapshot
+      ? trendDelta(summary?.score ?? null, snapshot.score)
+      : null,
+  };
 }
 
 /**
@@ -249,6 +323,8 @@ export class Portfolio {
             ? ENTITY_FIELDS
             : [
                 ...REF_FIELDS,
+                // The system, so that the page and its systems are read in one request.
+                'spec.system',
                 ...(query.sort === 'owner' ? ['spec.owner'] : []),
               ],
         },
@@ -269,12 +345,17 @@ export class Portfolio {
     ]);
     const byRef = new Map(summaries.map(s => [s.entityRef, s]));
 
+    // Without groupBy the rows are only sorted and counted here (sortRowOf), and the page's
+    // rows are then built from its entities read in full (complete).
+    const build = wide ? rowOf : sortRowOf;
+    const entityOf = new Map<string, Entity>();
     let rows: PortfolioEntity[] = [];
     entities.forEach((entity, i) => {
       const summary = byRef.get(refs[i]);
       if (levels && !summary) return;
+      entityOf.set(refs[i], entity);
       rows.push(
-        rowOf(entity, refs[i], summary, snapshots.get(refs[i]), domains),
+        build(entity, refs[i], summary, snapshots.get(refs[i]), domains),
       );
     });
     rows.sort(this.comparator(query));
@@ -297,50 +378,57 @@ export class Portfolio {
         ? rows.slice(slice.offset)
         : rows.slice(slice.offset, slice.offset + slice.limit);
     if (!wide && rows.length > 0) {
-      rows = await this.complete(rows, byRef, trendDay, credentials, {
-        snapshots: allTrends ? snapshots : undefined,
-      });
+      rows = await this.complete(
+        rows.map(r => r.entityRef),
+        { byRef, entityOf, trendDay },
+        credentials,
+        allTrends ? snapshots : undefined,
+      );
     }
     result.rows = rows;
     return result;
   }
 
   /**
-   * The rows of a page, built from the entities read in full (by ref, with the caller's
-   * credentials) instead of their refs. An entity deleted since the refs were read is left
-   * out.
+   * The rows of a page, built from its entities and their systems read in full, in one
+   * request (by ref, with the caller's credentials). An entity deleted since its ref was read
+   * is left out.
    */
   private async complete(
-    page: PortfolioEntity[],
-    byRef: Map<string, ScoreSummary>,
-    trendDay: number,
+    refs: string[],
+    known: {
+      byRef: Map<string, ScoreSummary>;
+      entityOf: Map<string, Entity>;
+      trendDay: number;
+    },
     credentials: BackstageCredentials,
-    known: { snapshots?: Map<string, ScoreSnapshot> },
+    allSnapshots?: Map<string, ScoreSnapshot>,
   ): Promise<PortfolioEntity[]> {
-    const refs = page.map(r => r.entityRef);
+    const systems = systemsOf(refs.map(ref => known.entityOf.get(ref)!));
     const [{ items }, snapshots] = await Promise.all([
       this.options.catalog.getEntitiesByRefs(
-        { entityRefs: refs, fields: ENTITY_FIELDS },
+        { entityRefs: [...refs, ...systems], fields: ENTITY_FIELDS },
         { credentials },
       ),
-      known.snapshots ??
-        this.options.scores.snapshotsAtOrBefore(refs, trendDay),
+      allSnapshots ??
+        this.options.scores.snapshotsAtOrBefore(refs, known.trendDay),
     ]);
-    const entities = items.filter((e): e is Entity => Boolean(e));
-    const domains = await this.domainsOf(entities, credentials);
-    return items.flatMap((entity, i) =>
-      entity
-        ? [
-            rowOf(
-              entity,
-              refs[i],
-              byRef.get(refs[i]),
-              snapshots.get(refs[i]),
-              domains,
-            ),
-          ]
-        : [],
-    );
+    const domains = domainsFrom(systems, items.slice(refs.length));
+    return items
+      .slice(0, refs.length)
+      .flatMap((entity, i) =>
+        entity
+          ? [
+              rowOf(
+                entity,
+                refs[i],
+                known.byRef.get(refs[i]),
+                snapshots.get(refs[i]),
+                domains,
+              ),
+            ]
+          : [],
+      );
   }
 
   /** The JSON answer: one page of rows. */
@@ -460,20 +548,8 @@ export class Portfolio {
     entities: Entity[],
     credentials: BackstageCredentials,
   ): Promise<Map<string, string>> {
-    const systems = [
-      ...new Set(
-        entities.flatMap(e => {
-          const ref = refOrUndefined(
-            e.spec?.system,
-            'system',
-            e.metadata.namespace ?? 'default',
-          );
-          return ref ? [ref] : [];
-        }),
-      ),
-    ];
-    const result = new Map<string, string>();
-    if (systems.length === 0) return result;
+    const systems = systemsOf(entities);
+    if (systems.length === 0) return new Map();
     const { items } = await this.options.catalog.getEntitiesByRefs(
       {
         entityRefs: systems,
@@ -481,17 +557,7 @@ export class Portfolio {
       },
       { credentials },
     );
-    items.forEach((system, i) => {
-      const domain =
-        system &&
-        refOrUndefined(
-          system.spec?.domain,
-          'domain',
-          system.metadata.namespace ?? 'default',
-        );
-      if (domain) result.set(systems[i], domain);
-    });
-    return result;
+    return domainsFrom(systems, items);
   }
 
   private comparator(
@@ -529,7 +595,7 @@ export class Portfolio {
         const cmp =
           typeof x === 'number' && typeof y === 'number'
             ? x - y
-            : String(x).localeCompare(String(y));
+            : COLLATOR.compare(String(x), String(y));
         if (cmp !== 0) return sign * cmp;
       }
       // Level ties are broken by score, then every tie by ref.
@@ -538,7 +604,7 @@ export class Portfolio {
         if (b.score === null) return -1;
         return sign * (a.score - b.score);
       }
-      return a.entityRef.localeCompare(b.entityRef);
+      return COLLATOR.compare(a.entityRef, b.entityRef);
     };
   }
 }
