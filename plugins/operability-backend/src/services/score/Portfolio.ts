@@ -186,25 +186,16 @@ function rowOf(
  * trend when its snapshot was read), without what only a shown row needs.
  */
 function sortRowOf(
-  entity: Entity,
-  ref: string,
+  entity: { ref: string; name: string; owner?: unknown },
   summary: ScoreSummary | undefined,
   snapshot: ScoreSnapshot | undefined,
 ): PortfolioEntity {
-  const owner = entity.spec?.owner;
   return {
-    entityRef: ref,
+    entityRef: entity.ref,
     kind: '',
     namespace: '',
-    name: lower(entity.metadata.name),
-    owner:
-      owner === undefined
-        ? undefined
-        : refOrUndefined(
-            owner,
-            'group',
-            entity.metadata.namespace ?? 'default',
-          ),
+    name: lower(entity.name),
+    owner: typeof entity.owner === 'string' ? entity.owner : undefined,
     tags: [],
     score: summary?.score ?? null,
     level: summary?.level ?? null,
@@ -290,13 +281,13 @@ export class Portfolio {
    * The matching rows, sorted, with statistics and groups; `rows` holds the rows from
    * `offset`, `limit` of them (every one from `offset` when `limit` is undefined).
    *
-   * The catalog is asked, with the caller's credentials, for the refs of every matching
-   * entity the caller may read (three fields an entity: the permission filter and the
-   * owner, system, domain, tag and kind filters are the catalog's own query), the score
-   * table for their scores; the statistics and the order come from those alone. Only the
-   * page's entities are then read in full (by ref, with the caller's credentials again), so a
-   * page costs the same whatever the portfolio's size, but for the refs. Grouping needs every
-   * entity's owner, system, domain and tags: with `groupBy` every entity is read in full.
+   * The catalog is asked, with the caller's credentials, which entities match the owner,
+   * system, domain, tag and kind filters and may be read (its permission filter is part of
+   * its own query), the score table for their scores; the order and the statistics come from
+   * those alone. For a page, the catalog answers with refs only (its facets of kind,
+   * namespace and name: no entity is read or sent), and only the page's entities are then
+   * read in full, by ref, with the caller's credentials again; sorting by owner also reads
+   * each entity's owner. Grouping and the CSV of every row read every entity in full.
    */
   private async rowsOf(
     query: PortfolioQuery,
@@ -308,31 +299,43 @@ export class Portfolio {
     const kinds = this.kindsOf(query);
     const levels = this.levelsOf(query);
     const partOf = await this.partOf(query, credentials);
-    const wide = Boolean(query.groupBy);
+    const wide = Boolean(query.groupBy) || slice.limit === undefined;
 
+    // Entities read (wide, or for their owners) or only their refs, with the name and owner
+    // the order needs.
     let entities: Entity[] = [];
+    let matching: Array<{ ref: string; name: string; owner?: unknown }> = [];
     if (!partOf || partOf.length > 0) {
-      const filter: Record<string, string[]> = { kind: kinds };
+      const filter: Record<string, string[]> = {};
       if (query.owner) filter['relations.ownedBy'] = query.owner;
       if (partOf) filter['relations.partOf'] = partOf;
       if (query.tag) filter['metadata.tags'] = query.tag;
-      ({ items: entities } = await catalog.getEntities(
-        {
-          filter,
-          fields: wide
-            ? ENTITY_FIELDS
-            : [
-                ...REF_FIELDS,
-                // The system, so that the page and its systems are read in one request.
-                'spec.system',
-                ...(query.sort === 'owner' ? ['spec.owner'] : []),
-              ],
-        },
-        { credentials },
-      ));
+      if (wide || query.sort === 'owner') {
+        ({ items: entities } = await catalog.getEntities(
+          {
+            filter: { ...filter, kind: kinds },
+            fields: wide ? ENTITY_FIELDS : [...REF_FIELDS, 'spec.owner'],
+          },
+          { credentials },
+        ));
+        matching = entities.map(e => ({
+          ref: refOf(e),
+          name: e.metadata.name,
+          owner:
+            e.spec?.owner === undefined
+              ? undefined
+              : refOrUndefined(
+                  e.spec.owner,
+                  'group',
+                  e.metadata.namespace ?? 'default',
+                ),
+        }));
+      } else {
+        matching = await this.readableRefs(kinds, filter, credentials);
+      }
     }
 
-    const refs = entities.map(refOf);
+    const refs = matching.map(m => m.ref);
     const trendDay = utcDay(now) - query.trendDays * DAY;
     // The trend of every row is needed to sort or group by it; otherwise the page's.
     const allTrends = wide || query.sort === 'trend';
@@ -345,17 +348,16 @@ export class Portfolio {
     ]);
     const byRef = new Map(summaries.map(s => [s.entityRef, s]));
 
-    // Without groupBy the rows are only sorted and counted here (sortRowOf), and the page's
+    // Without wide the rows are only sorted and counted here (sortRowOf), and the page's
     // rows are then built from its entities read in full (complete).
-    const build = wide ? rowOf : sortRowOf;
-    const entityOf = new Map<string, Entity>();
     let rows: PortfolioEntity[] = [];
-    entities.forEach((entity, i) => {
-      const summary = byRef.get(refs[i]);
+    matching.forEach((m, i) => {
+      const summary = byRef.get(m.ref);
       if (levels && !summary) return;
-      entityOf.set(refs[i], entity);
       rows.push(
-        build(entity, refs[i], summary, snapshots.get(refs[i]), domains),
+        wide
+          ? rowOf(entities[i], m.ref, summary, snapshots.get(m.ref), domains)
+          : sortRowOf(m, summary, snapshots.get(m.ref)),
       );
     });
     rows.sort(this.comparator(query));
@@ -380,7 +382,7 @@ export class Portfolio {
     if (!wide && rows.length > 0) {
       rows = await this.complete(
         rows.map(r => r.entityRef),
-        { byRef, entityOf, trendDay },
+        { byRef, trendDay },
         credentials,
         allTrends ? snapshots : undefined,
       );
@@ -390,45 +392,82 @@ export class Portfolio {
   }
 
   /**
-   * The rows of a page, built from its entities and their systems read in full, in one
-   * request (by ref, with the caller's credentials). An entity deleted since its ref was read
-   * is left out.
+   * The refs (and names) of the entities of `kinds` matching `filter` that the caller may
+   * read: the catalog's facets of namespace, then of name per kind and namespace, each with
+   * the filter and the caller's credentials (the catalog applies its permission filter to
+   * facets as to entities). A few small answers instead of every entity.
+   */
+  private async readableRefs(
+    kinds: string[],
+    filter: Record<string, string[]>,
+    credentials: BackstageCredentials,
+  ): Promise<Array<{ ref: string; name: string }>> {
+    const { catalog } = this.options;
+    const facet = async (name: string, where: Record<string, string[]>) => {
+      const { facets } = await catalog.getEntityFacets(
+        { facets: [name], filter: { ...filter, ...where } },
+        { credentials },
+      );
+      return (facets[name] ?? []).map(f => f.value);
+    };
+    const perKind = await Promise.all(
+      kinds.map(async kind => {
+        const namespaces = await facet('metadata.namespace', { kind: [kind] });
+        const perNamespace = await Promise.all(
+          namespaces.map(async namespace =>
+            (
+              await facet('metadata.name', {
+                kind: [kind],
+                'metadata.namespace': [namespace],
+              })
+            ).map(name => ({
+              ref: toEntityRef({ kind, namespace, name }),
+              name,
+            })),
+          ),
+        );
+        return perNamespace.flat();
+      }),
+    );
+    return perKind.flat();
+  }
+
+  /**
+   * The rows of a page, built from its entities read in full (by ref, with the caller's
+   * credentials) and their systems' domains. An entity deleted since its ref was read is
+   * left out.
    */
   private async complete(
     refs: string[],
-    known: {
-      byRef: Map<string, ScoreSummary>;
-      entityOf: Map<string, Entity>;
-      trendDay: number;
-    },
+    known: { byRef: Map<string, ScoreSummary>; trendDay: number },
     credentials: BackstageCredentials,
     allSnapshots?: Map<string, ScoreSnapshot>,
   ): Promise<PortfolioEntity[]> {
-    const systems = systemsOf(refs.map(ref => known.entityOf.get(ref)!));
     const [{ items }, snapshots] = await Promise.all([
       this.options.catalog.getEntitiesByRefs(
-        { entityRefs: [...refs, ...systems], fields: ENTITY_FIELDS },
+        { entityRefs: refs, fields: ENTITY_FIELDS },
         { credentials },
       ),
       allSnapshots ??
         this.options.scores.snapshotsAtOrBefore(refs, known.trendDay),
     ]);
-    const domains = domainsFrom(systems, items.slice(refs.length));
-    return items
-      .slice(0, refs.length)
-      .flatMap((entity, i) =>
-        entity
-          ? [
-              rowOf(
-                entity,
-                refs[i],
-                known.byRef.get(refs[i]),
-                snapshots.get(refs[i]),
-                domains,
-              ),
-            ]
-          : [],
-      );
+    const domains = await this.domainsOf(
+      items.filter((e): e is Entity => Boolean(e)),
+      credentials,
+    );
+    return items.flatMap((entity, i) =>
+      entity
+        ? [
+            rowOf(
+              entity,
+              refs[i],
+              known.byRef.get(refs[i]),
+              snapshots.get(refs[i]),
+              domains,
+            ),
+          ]
+        : [],
+    );
   }
 
   /** The JSON answer: one page of rows. */
