@@ -339,6 +339,48 @@ describe.each(startBackend.supportedIds)('portfolio on %s', databaseId => {
     });
   });
 
+  it('lists entities of several kinds and namespaces, each once, only where the caller may read them', async () => {
+    const elsewhere = component(
+      'jupyterhub',
+      { owner: 'group:default/sig-ops' },
+      { namespace: 'labs' },
+    );
+    const hiddenElsewhere = component(
+      'notebook-secrets',
+      { owner: 'user:default/alice' },
+      { namespace: 'labs', labels: { visibility: 'private' } },
+    );
+    const { server } = await startBackend({
+      entities: [...ENTITIES, elsewhere, hiddenElsewhere],
+      databaseId,
+      policy: new PrivateEntitiesPolicy(['user:default/bob']),
+      config: { operability: { score: { kinds: ['component', 'system'] } } },
+    });
+    const refs = async (user: string, query: string) =>
+      (
+        await request(server)
+          .get(`${BASE}/portfolio?${query}`)
+          .set('Authorization', user)
+      ).body.items.map((i: { entityRef: string }) => i.entityRef);
+    const bob = [
+      'component:default/binderhub',
+      'component:default/jupyterhub',
+      'component:default/trino',
+      'component:labs/jupyterhub',
+      'system:default/jupyter',
+    ];
+    // By score (the facets of refs), then grouped (every entity read): the same rows.
+    expect((await refs(BOB, 'sort=score')).sort()).toEqual(bob);
+    expect((await refs(BOB, 'sort=score&groupBy=owner')).sort()).toEqual(bob);
+    expect((await refs(ALICE, 'sort=name&limit=100')).sort()).toEqual(
+      [
+        ...bob,
+        'component:default/secret-lab',
+        'component:labs/notebook-secrets',
+      ].sort(),
+    );
+  });
+
   it('answers bad queries with 400 and a message saying what to fix', async () => {
     const { server } = await start(databaseId);
     for (const [query, message] of [

@@ -393,43 +393,53 @@ export class Portfolio {
 
   /**
    * The refs (and names) of the entities of `kinds` matching `filter` that the caller may
-   * read: the catalog's facets of namespace, then of name per kind and namespace, each with
-   * the filter and the caller's credentials (the catalog applies its permission filter to
-   * facets as to entities). A few small answers instead of every entity.
+   * read, from the catalog's facets (with the filter and the caller's credentials: the
+   * catalog applies its permission filter to facets as to entities): first of kind,
+   * namespace and name at once, which pair up when one kind and one namespace hold them all
+   * (the usual case: one request); otherwise of name per kind and namespace. A few small
+   * answers instead of every entity.
    */
   private async readableRefs(
     kinds: string[],
     filter: Record<string, string[]>,
     credentials: BackstageCredentials,
   ): Promise<Array<{ ref: string; name: string }>> {
-    const { catalog } = this.options;
-    const facet = async (name: string, where: Record<string, string[]>) => {
-      const { facets } = await catalog.getEntityFacets(
-        { facets: [name], filter: { ...filter, ...where } },
-        { credentials },
-      );
-      return (facets[name] ?? []).map(f => f.value);
-    };
-    const perKind = await Promise.all(
-      kinds.map(async kind => {
-        const namespaces = await facet('metadata.namespace', { kind: [kind] });
-        const perNamespace = await Promise.all(
-          namespaces.map(async namespace =>
-            (
-              await facet('metadata.name', {
-                kind: [kind],
-                'metadata.namespace': [namespace],
-              })
-            ).map(name => ({
-              ref: toEntityRef({ kind, namespace, name }),
-              name,
-            })),
-          ),
-        );
-        return perNamespace.flat();
-      }),
+    const facets = async (names: string[], where: Record<string, string[]>) =>
+      (
+        await this.options.catalog.getEntityFacets(
+          { facets: names, filter: { ...filter, ...where } },
+          { credentials },
+        )
+      ).facets;
+    const entry = (kind: string, namespace: string) => (name: string) => ({
+      ref: toEntityRef({ kind, namespace, name }),
+      name,
+    });
+    const all = await facets(['kind', 'metadata.namespace', 'metadata.name'], {
+      kind: kinds,
+    });
+    const kindsFound = all.kind ?? [];
+    const namespaces = (all['metadata.namespace'] ?? []).map(f => f.value);
+    if (kindsFound.length <= 1 && namespaces.length <= 1) {
+      return kindsFound.length && namespaces.length
+        ? (all['metadata.name'] ?? []).map(f =>
+            entry(kindsFound[0].value, namespaces[0])(f.value),
+          )
+        : [];
+    }
+    const perPair = await Promise.all(
+      kindsFound.flatMap(({ value: kind }) =>
+        namespaces.map(async namespace =>
+          (
+            await facets(['metadata.name'], {
+              kind: [kind],
+              'metadata.namespace': [namespace],
+            })
+          )['metadata.name']?.map(f => entry(kind, namespace)(f.value)) ?? [],
+        ),
+      ),
     );
-    return perKind.flat();
+    return perPair.flat();
   }
 
   /**
