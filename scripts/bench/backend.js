@@ -52,6 +52,8 @@ function writeConfig(options) {
     app: {
       title: 'Airworthy',
       baseUrl,
+      // Every plugin package of packages/app, as in app-config.yaml (figure 7's pages).
+      packages: 'all',
       extensions: [{ 'page:catalog': { config: { path: '/' } } }],
     },
     organization: { name: 'Benchmark Foundation' },

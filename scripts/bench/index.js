@@ -17,7 +17,8 @@
  * --prometheus-days N (history of the Prometheus comparison, 30 by default, 1 when quick),
  * --skip PARTS (comma-separated, any of: ingest (SLI push and storage, figures 3 and 6),
  * incidents, sweep (figure 2), http (the SLO list and the catalog, figure 1), portfolio
- * (figure 4), prometheus (figure 5, run on the first database only), browser (figure 7)),
+ * (figure 4), prometheus (figure 5), browser (figure 7); 5 and 7 run on the first database
+ * only; 7 needs the app's production build, `node scripts/run.js yarn workspace app build`),
  * --out DIR (default bench-results), --profile (a CPU profile of the backend per measured
  * phase, in DIR/<run>-profiles, summed up in the JSON).
  */
@@ -44,6 +45,7 @@ const { fmt, machine, table, writeJson } = require('./report');
 const { connectProfiler, summaries } = require('./profile');
 const { createCpuMeter } = require('./cpu');
 const { comparePrometheus } = require('./prometheus');
+const { measureBrowser } = require('./browser');
 
 /** The parts of a run that --skip may leave out. */
 const PARTS = [
@@ -505,6 +507,29 @@ async function runDatabase(dbName, options, context) {
     }
     profiler?.close();
 
+    if (!skipped('browser') && !context.browserDone) {
+      context.browserDone = true;
+      // An entity holding the median number of SLOs among those that hold any.
+      const [index, count] = [...perEntity.entries()].sort(
+        (a, b) => a[1] - b[1] || a[0] - b[0],
+      )[Math.floor(perEntity.size / 2)];
+      const entityName = shape.componentName(index);
+      log(
+        `browser: Chromium against the app's production build; entity ${entityName} (${count} SLOs), portfolio of ${options.entities}`,
+      );
+      figures.browser = await phase('browser', () =>
+        measureBrowser({
+          baseUrl: backend.baseUrl,
+          entityName,
+          repeat: options.quick ? 1 : 3,
+          log,
+        }),
+      ).catch(error => ({ skipped: `failed: ${error.message}` }));
+      figures.browser.entity = { name: entityName, slos: count };
+      if (figures.browser.skipped)
+        log(`browser figures skipped: ${figures.browser.skipped}`);
+    }
+
     if (!skipped('prometheus') && !context.prometheusDone) {
       context.prometheusDone = true;
       // A failed comparison is reported beside the figures already measured.
@@ -662,6 +687,16 @@ function rowsOf(results, options) {
       p.timeRatio,
     )}x)`;
   });
+  part = 'browser';
+  const browser = (key, label) =>
+    add(`browser: ${label}, cold / warm (ms)`, '<= 1500 cold', r => {
+      const b = r.browser?.[key];
+      if (!b) throw new Error('not run');
+      return `${fmt.int(b.cold)} / ${fmt.int(b.warm)}`;
+    });
+  browser('sloCard', "entity page to the SLO card's numbers");
+  browser('chart', 'Operability tab to its first chart');
+  browser('portfolio', `portfolio to its first rows (${options.entities})`);
   part = 'always';
   add('scoring run (ms)', '', r => fmt.int(r.scoringMs));
   add('catalog start-up and stitching (s)', '', r =>
@@ -774,7 +809,7 @@ function missingFigures(rows, options) {
   return rows.flatMap(row => {
     if (options.skip.includes(row.part)) return [];
     const databases =
-      row.part === 'prometheus'
+      row.part === 'prometheus' || row.part === 'browser'
         ? options.databases.slice(0, 1)
         : options.databases;
     return databases
