@@ -152,6 +152,35 @@ if (databaseIds.length === 0) {
       expect(await seqScans(knex, queries)).toEqual([]);
     });
 
+    it("answers a sweep's windows of many SLOs, a push's chunk loads and the evaluations' writes through indexes", async () => {
+      const { knex, slo, now, sli } = await setup();
+      const evaluations = new KnexEvaluationStore(knex);
+      const queries = await capture(knex, async () => {
+        const windows = [
+          { from: now - 30 * DAY, to: now },
+          { from: now - HOUR, to: now },
+        ];
+        const counts = await sli.getCountsOfSlos(
+          [
+            { sloId: slo.id, windows },
+            { sloId: 'no-such-slo', windows },
+          ],
+          now,
+        );
+        expect(counts[0][1]).toMatchObject({ good: 540, total: 600 });
+        expect(counts[1][1]).toMatchObject({ good: 0, total: 0 });
+        await sli.writeBuckets(
+          slo.id,
+          [{ start: now - 2 * MINUTE, good: 10, total: 10 }],
+          now,
+        );
+        await evaluations.latest([slo.id]);
+      });
+      // The lateral lookups, the lock of the SLO and the load of every resolution.
+      expect(queries.length).toBeGreaterThanOrEqual(3);
+      expect(await seqScans(knex, queries)).toEqual([]);
+    });
+
     it("answers the portfolio's scores and trends through indexes", async () => {
       const { knex, now } = await setup();
       const scores = new KnexScoreStore(knex);

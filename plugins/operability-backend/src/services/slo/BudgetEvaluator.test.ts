@@ -213,18 +213,19 @@ describe('BudgetEvaluator', () => {
       logger: mockServices.logger.mock(),
       snapshotIntervalMs: HOUR,
       concurrency: 1,
+      countsBatch: 1,
     });
     // The scheduler aborts the signal at the task's timeout: here, while the counts of the
     // SLO evaluated second are read (one at a time). The first, computed before, is stored.
     const timeout = new AbortController();
-    const getCountsMany = store.sli.getCountsMany.bind(store.sli);
+    const getCountsOfSlos = store.sli.getCountsOfSlos.bind(store.sli);
     const seen = new Set<string>();
     jest
-      .spyOn(store.sli, 'getCountsMany')
+      .spyOn(store.sli, 'getCountsOfSlos')
       .mockImplementation(async (...args) => {
-        seen.add(args[0]);
+        for (const request of args[0]) seen.add(request.sloId);
         if (seen.size > 1) timeout.abort();
-        return getCountsMany(...args);
+        return getCountsOfSlos(...args);
       });
 
     await expect(
@@ -244,12 +245,12 @@ describe('BudgetEvaluator', () => {
     );
     // The timeout comes while the SLO's counts are read.
     const timeout = new AbortController();
-    const getCountsMany = store.sli.getCountsMany.bind(store.sli);
+    const getCountsOfSlos = store.sli.getCountsOfSlos.bind(store.sli);
     jest
-      .spyOn(store.sli, 'getCountsMany')
+      .spyOn(store.sli, 'getCountsOfSlos')
       .mockImplementation(async (...args) => {
         timeout.abort();
-        return getCountsMany(...args);
+        return getCountsOfSlos(...args);
       });
     await evaluator.evaluateAll(NOW, { signal: timeout.signal });
     expect((await store.evaluations.latest([record.id])).size).toBe(0);
