@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
-import { TIME } from '@airworthy/plugin-operability-common';
+import { TIME, type SloEvaluation } from '@airworthy/plugin-operability-common';
 import { sloInput } from '../__testUtils__/slos';
 import { applyDatabaseMigrations } from './migrations';
 import { KnexScoreStore } from './score/ScoreStore';
@@ -174,10 +174,17 @@ if (databaseIds.length === 0) {
           [{ start: now - 2 * MINUTE, good: 10, total: 10 }],
           now,
         );
-        await evaluations.latest([slo.id]);
+        // What saveMany reads of an evaluation.
+        const evaluation = {
+          status: 'ok',
+          budget: { total: 600, remaining: 0.5, sli: 0.9 },
+          burnRates: [],
+        } as unknown as SloEvaluation;
+        await evaluations.saveMany([{ sloId: slo.id, evaluation }], now, HOUR);
       });
-      // The lateral lookups, the lock of the SLO and the load of every resolution.
-      expect(queries.length).toBeGreaterThanOrEqual(3);
+      // The lateral lookups, the lock of the SLO, the load of every resolution and the
+      // latest snapshots.
+      expect(queries.length).toBeGreaterThanOrEqual(4);
       expect(await seqScans(knex, queries)).toEqual([]);
     });
 
