@@ -49,6 +49,19 @@ async function write(store: OperabilityStore, id: string, b: SliBucket[]) {
   }
 }
 
+/** Two SLOs of a day, the first with an hour of traffic, the second without data. */
+async function setupTwo() {
+  const { store, record, evaluator } = await setup(
+    openSloYaml({ target: 0.99, duration: '1d' }),
+  );
+  const second = await store.slos.upsert({
+    ...record,
+    entityRef: 'component:default/grafana',
+  });
+  await write(store, record.id, traffic(NOW - HOUR, NOW, 10));
+  return { store, record, second, evaluator };
+}
+
 describe('BudgetEvaluator', () => {
   it('computes budget, burn rates, alert rows, status and time to exhaustion from counts', async () => {
     // 99% over a rolling day, 100 events a minute, half of them bad in the last 10 minutes.
@@ -253,14 +266,7 @@ describe('BudgetEvaluator', () => {
   });
 
   it('evaluates the SLOs of a batch one at a time when the batch read fails, counting only failed SLOs', async () => {
-    const { store, record, evaluator } = await setup(
-      openSloYaml({ target: 0.99, duration: '1d' }),
-    );
-    const second = await store.slos.upsert({
-      ...record,
-      entityRef: 'component:default/grafana',
-    });
-    await write(store, record.id, traffic(NOW - HOUR, NOW, 10));
+    const { store, record, second, evaluator } = await setupTwo();
     jest
       .spyOn(store.sli, 'getCountsOfSlos')
       .mockRejectedValueOnce(new Error('connection reset'));
@@ -340,14 +346,7 @@ describe('BudgetEvaluator', () => {
   });
 
   it('stores a batch one SLO at a time when the batch fails, counting only failed SLOs', async () => {
-    const { store, record, evaluator } = await setup(
-      openSloYaml({ target: 0.99, duration: '1d' }),
-    );
-    const second = await store.slos.upsert({
-      ...record,
-      entityRef: 'component:default/grafana',
-    });
-    await write(store, record.id, traffic(NOW - HOUR, NOW, 10));
+    const { store, record, second, evaluator } = await setupTwo();
     const saveMany = jest
       .spyOn(store.evaluations, 'saveMany')
       .mockRejectedValueOnce(new Error('deadlock detected'));
