@@ -2,6 +2,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import { TIME, type SloEvaluation } from '@airworthy/plugin-operability-common';
 import { sloInput } from '../__testUtils__/slos';
+import { captureQueries, type CapturedQuery } from '../__testUtils__/queries';
 import { applyDatabaseMigrations } from './migrations';
 import { KnexScoreStore } from './score/ScoreStore';
 import { KnexSliStore } from './sli/SliStore';
@@ -29,26 +30,11 @@ const LEVELS = [
   { widthMs: DAY, retentionMs: 400 * DAY },
 ];
 
-interface Captured {
-  sql: string;
-  bindings: readonly unknown[];
-}
+type Captured = CapturedQuery;
 
 /** Runs `fn`, returning the SELECTs it sent. */
-async function capture(knex: Knex, fn: () => Promise<unknown>) {
-  const queries: Captured[] = [];
-  const listener = (q: { sql: string; bindings?: readonly unknown[] }) => {
-    if (/^\s*(\(\s*)?(select|with)\b/i.test(q.sql)) {
-      queries.push({ sql: q.sql, bindings: q.bindings ?? [] });
-    }
-  };
-  knex.on('query', listener);
-  try {
-    await fn();
-  } finally {
-    knex.removeListener('query', listener);
-  }
-  return queries;
+function capture(knex: Knex, fn: () => Promise<unknown>) {
+  return captureQueries(knex, /^\s*(\(\s*)?(select|with)\b/i, fn);
 }
 
 /** The node types of a query's plan, with sequential scans priced out. */

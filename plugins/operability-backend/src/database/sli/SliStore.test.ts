@@ -1,6 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import fc from 'fast-check';
 import type { Knex } from 'knex';
+import { captureQueries } from '../../__testUtils__/queries';
 import { sloInput } from '../../__testUtils__/slos';
 import { applyDatabaseMigrations } from '../migrations';
 import { KnexSliStore, validateSliLevels, type SliLevel } from './SliStore';
@@ -41,6 +42,11 @@ describe.each(databases.eachSupportedId())('KnexSliStore on %s', databaseId => {
       id: slo.id,
       other: other.id,
     };
+  }
+
+  /** The INSERT statements sent while `fn` runs. */
+  function insertsDuring(fn: () => Promise<unknown>) {
+    return captureQueries(knex, /^\s*insert/i, fn);
   }
 
   function minutes(from: number, count: number, good: number, total = 10) {
@@ -182,20 +188,13 @@ describe.each(databases.eachSupportedId())('KnexSliStore on %s', databaseId => {
     const midnight = T0 + DAY;
     const now = midnight + 2 * HOUR;
     const push = minutes(midnight - 30 * MINUTE, 120, 7);
-    const upserts: string[] = [];
-    const listener = (q: { sql: string }) => {
-      if (/^\s*insert/i.test(q.sql)) upserts.push(q.sql);
-    };
-    knex.on('query', listener);
-    try {
+    const upserts = await insertsDuring(async () => {
       await expect(store.writeBuckets(id, push, now)).resolves.toEqual({
         inserted: 120,
         unchanged: 0,
         replaced: [],
       });
-    } finally {
-      knex.removeListener('query', listener);
-    }
+    });
     expect(upserts).toHaveLength(1);
     const rows = async () =>
       knex('sli_chunks')
@@ -266,6 +265,44 @@ describe.each(databases.eachSupportedId())('KnexSliStore on %s', databaseId => {
       [213, 213],
       [633, 846],
     ]);
+  });
+
+  it('rewrites more chunks than one upsert statement holds, in one transaction', async () => {
+    const { id } = await setup();
+    // Minutes kept 30 days, so that 560 hours of minute chunks stay writable.
+    const store = new KnexSliStore(knex, [
+      { widthMs: MINUTE, retentionMs: 30 * DAY },
+      { widthMs: HOUR, retentionMs: 120 * DAY },
+      { widthMs: DAY, retentionMs: 400 * DAY },
+    ]);
+    const now = T0 + 25 * DAY;
+    // One minute in each of 560 hours: 560 minute chunks.
+    const hourly = Array.from({ length: 560 }, (_, h) => ({
+      start: T0 + h * HOUR,
+      good: 3,
+      total: 4,
+    }));
+    await store.writeBuckets(id, hourly, now);
+    // The first bucket changes: every chunk after it in each resolution is rewritten.
+    const upserts = await insertsDuring(() =>
+      store.writeBuckets(id, [{ start: T0, good: 0, total: 4 }], now),
+    );
+    expect(upserts.length).toBeGreaterThan(1);
+    const { rows } = await store.getRunningTotals(id, MINUTE, T0, now);
+    const last = rows[rows.length - 1];
+    expect([rows.length, last.cumGood, last.cumTotal]).toEqual([
+      560,
+      559 * 3,
+      560 * 4,
+    ]);
+    const days = await store.getRunningTotals(id, DAY, T0, T0 + 24 * DAY);
+    expect(days.rows.at(-1)).toMatchObject({
+      cumGood: 559 * 3,
+      cumTotal: 560 * 4,
+    });
+    await expect(
+      store.getCounts(id, T0 + HOUR, T0 + 560 * HOUR, now),
+    ).resolves.toMatchObject({ good: 559 * 3, total: 559 * 4 });
   });
 
   it('reads the windows of several SLOs at once as it reads each SLO alone', async () => {
