@@ -425,7 +425,7 @@ async function runDatabase(dbName, options, context) {
     const scoring = await runTask(
       backend,
       TASKS.scoring,
-      /operability-scoring: scored (?<scored>\d+) entities .* in (?<ms>\d+) ms/,
+      /scoring: scored (?<scored>\d+) entities .* in (?<ms>\d+) ms/i,
     );
     figures.scoringMs = scoring.ms;
     log(scoring.message);
