@@ -429,13 +429,14 @@ export class Portfolio {
     }
     const perPair = await Promise.all(
       kindsFound.flatMap(({ value: kind }) =>
-        namespaces.map(async namespace =>
-          (
-            await facets(['metadata.name'], {
-              kind: [kind],
-              'metadata.namespace': [namespace],
-            })
-          )['metadata.name']?.map(f => entry(kind, namespace)(f.value)) ?? [],
+        namespaces.map(
+          async namespace =>
+            (
+              await facets(['metadata.name'], {
+                kind: [kind],
+                'metadata.namespace': [namespace],
+              })
+            )['metadata.name']?.map(f => entry(kind, namespace)(f.value)) ?? [],
         ),
       ),
     );
