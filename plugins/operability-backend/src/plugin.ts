@@ -245,6 +245,11 @@ export const operabilityPlugin = createBackendPlugin({
           store,
           settings: settings.policy,
         });
+        const portfolio = new Portfolio({
+          catalog,
+          scores: store.scores,
+          settings: settings.score,
+        });
         httpRouter.use(
           await createRouter({
             middleware: MiddlewareFactory.create({ config, logger }),
@@ -266,11 +271,7 @@ export const operabilityPlugin = createBackendPlugin({
             webhookLimits: settings.incidents.webhooks,
             scorer,
             exemptions: new Exemptions(store, scorer),
-            portfolio: new Portfolio({
-              catalog,
-              scores: store.scores,
-              settings: settings.score,
-            }),
+            portfolio,
             deployGate,
           }),
         );
@@ -279,6 +280,9 @@ export const operabilityPlugin = createBackendPlugin({
           entityAccess,
           sloRegistry,
           deployGate,
+          incidentHistory,
+          scorer,
+          portfolio,
         });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         // Webhooks carry their source's credentials (signatures, tokens) instead.

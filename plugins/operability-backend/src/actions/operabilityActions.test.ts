@@ -40,12 +40,17 @@ describe('operability actions, through the actions registry', () => {
     const { actions } = await registry.list();
     expect(actions.map(a => [a.name, a.attributes.readOnly]).sort()).toEqual([
       ['get-deploy-gate', true],
+      ['get-operability-score', true],
       ['get-slo-status', true],
+      ['list-entities-below-level', true],
+      ['list-incidents', true],
     ]);
     for (const action of actions) {
       expect(action.schema.input).toMatchObject({
         type: 'object',
-        required: ['entityRef'],
+        required: [
+          action.name === 'list-entities-below-level' ? 'level' : 'entityRef',
+        ],
       });
       expect(action.schema.output).toMatchObject({ type: 'object' });
     }
