@@ -42,6 +42,10 @@ backend.add(import('@airworthy/plugin-operability-backend-module-prometheus'));
 // operability.demo.enabled is true, as in app-config.yaml.
 backend.add(import('@airworthy/plugin-operability-backend-module-demo'));
 
+// AI assistants: the actions of the plugins in backend.actions.pluginSources (the operability
+// plugin's read-only actions) as MCP tools at /api/mcp-actions/v1 (README, "Ask an AI assistant").
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 // A replica whose start-up failed would keep running half-started (its scheduled tasks
 // running, its routes answering 503): exit instead, so that the platform starts it again.
 backend.start().catch(error => {
