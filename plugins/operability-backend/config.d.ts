@@ -119,6 +119,13 @@ export interface Config {
         /** Longest exception, from its grant. Default `30d`. */
         maxDuration?: string | HumanDuration;
       };
+      /**
+       * How old an enforcing SLO's last evaluation, or its collected SLI data, may be before
+       * the gate judges it stale: a stale SLO counts as `no-data` (the policy's block or warn
+       * for no-data, and a warning when the policy names neither), never milder than its last
+       * state. Default `1h`; from 5 minutes to 7 days.
+       */
+      maxStaleness?: string | HumanDuration;
     };
     /** The operability score: checks, levels, scoring schedule, exemptions and badges. */
     score?: {

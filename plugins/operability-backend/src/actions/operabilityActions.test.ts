@@ -64,12 +64,13 @@ describe('operability actions, through the actions registry', () => {
       .send(openSloYaml({ phase: 'enforcing' }));
     expect(created.status).toBe(201);
     const sloId = created.body.items[0].id;
+    // Evaluated just now: the backend's clock is the real one, and older data is stale.
     await backend.knex('slo_evaluations').insert({
       slo_id: sloId,
       evaluated_at: 1,
       status: 'exhausted',
       result: JSON.stringify({
-        evaluatedAt: '2026-12-01T12:00:00.000Z',
+        evaluatedAt: new Date().toISOString(),
         status: 'exhausted',
         budget: { total: 100, remaining: -0.5 },
         burnRates: [],

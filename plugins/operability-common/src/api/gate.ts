@@ -65,6 +65,16 @@ export interface DeployGateSlo {
   budgetRemaining: number | null;
   /** What this SLO does to the decision (informing SLOs: always `allow`). */
   effect: DeployGateDecision;
+  /**
+   * Present when an enforcing SLO's data is older than `operability.policy.maxStaleness`:
+   * the gate then judged it as `no-data` (never milder than its last state).
+   */
+  stale?: {
+    /** The older of its last evaluation and the end of its collected SLI data (ISO 8601). */
+    dataAt: string;
+    /** What is that old: its `evaluation`, or its collected SLI `data`. */
+    what: 'evaluation' | 'data';
+  };
 }
 
 /** An exception to the error-budget policy of an entity. @public */
