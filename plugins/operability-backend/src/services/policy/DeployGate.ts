@@ -176,6 +176,7 @@ export class DeployGate {
         ref: slo.ref,
         displayName: slo.displayName,
         phase: slo.phase,
+        source: slo.source,
         status: slo.status,
         budgetRemaining: slo.budget?.remaining ?? null,
         effect,
@@ -275,7 +276,11 @@ export class DeployGate {
       reasons,
       slos,
       ...(exception ? { exception } : {}),
-      policy: { ...policy, source },
+      policy: {
+        ...policy,
+        source,
+        exceptions: { maxDurationMs: this.options.settings.maxExceptionMs },
+      },
       decidedAt: new Date(now).toISOString(),
     };
   }

@@ -12,9 +12,11 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import { useState, type ReactNode } from 'react';
 import { operabilityApiRef } from '../../api';
 import { useAsyncContent } from '../../hooks/useAsyncContent';
 import { ToneChip } from '../common';
+import { GateSloPhases, GrantException, RevokeException } from './GateControls';
 
 const DECISION: Record<
   DeployGateDecision,
@@ -45,8 +47,14 @@ function formatDate(iso: string): string {
   });
 }
 
-/** The gate's decision, why, and the exception that applies, if any. */
-export function DeployGateSummary(props: { gate: DeployGateResponse }) {
+/**
+ * The gate's decision, why, and the exception that applies, if any (with `exceptionAction`,
+ * e.g. a revoke button, in its alert).
+ */
+export function DeployGateSummary(props: {
+  gate: DeployGateResponse;
+  exceptionAction?: ReactNode;
+}) {
   const { gate } = props;
   const decision = DECISION[gate.decision];
   const enforcing = gate.slos.filter(s => s.phase === 'enforcing').length;
@@ -61,7 +69,11 @@ export function DeployGateSummary(props: { gate: DeployGateResponse }) {
         <Typography variant="body2">{decision.text}</Typography>
       </Box>
       {gate.exception && (
-        <Alert severity="info" style={{ marginTop: 8 }}>
+        <Alert
+          severity="info"
+          style={{ marginTop: 8 }}
+          action={props.exceptionAction}
+        >
           Exception until {formatDate(gate.exception.expiresAt)} UTC, granted by{' '}
           {gate.exception.author}: {gate.exception.reason}
         </Alert>
@@ -95,15 +107,46 @@ export function EntityDeployGateCard() {
   const { entity } = useEntity();
   const api = useApi(operabilityApiRef);
   const entityRef = stringifyEntityRef(entity);
+  // Bumped after a write (exception, phase) to load the gate's new decision.
+  const [version, setVersion] = useState(0);
+  const reload = () => setVersion(v => v + 1);
   const gate = useAsyncContent(
     () => api.getDeployGate(entityRef),
-    [api, entityRef],
+    [api, entityRef, version],
   );
   return (
     <InfoCard title="Deploy gate">
-      {gate.render(value => (
-        <DeployGateSummary gate={value} />
-      ))}
+      {gate.render(
+        value => (
+          <>
+            <DeployGateSummary
+              gate={value}
+              exceptionAction={
+                value.exception && (
+                  <RevokeException
+                    entityRef={entityRef}
+                    exception={value.exception}
+                    onChanged={reload}
+                  />
+                )
+              }
+            />
+            <GateSloPhases
+              entityRef={entityRef}
+              slos={value.slos}
+              onChanged={reload}
+            />
+            <Box mt={1}>
+              <GrantException
+                entityRef={entityRef}
+                maxDurationMs={value.policy.exceptions.maxDurationMs}
+                onChanged={reload}
+              />
+            </Box>
+          </>
+        ),
+        { layout: 'stack' },
+      )}
     </InfoCard>
   );
 }
