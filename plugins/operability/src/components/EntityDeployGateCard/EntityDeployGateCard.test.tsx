@@ -23,6 +23,18 @@ import { EntityDeployGateCard } from './EntityDeployGateCard';
 
 const server = setupServer();
 registerMswTestHooks(server);
+const EXCEPTIONS_URL = `${TEST_BASE_URL}/entities/component/default/jupyterhub/gate-exceptions`;
+// The card lists the entity's exceptions too: none unless a test says otherwise.
+beforeEach(() =>
+  server.use(
+    http.get(EXCEPTIONS_URL, () =>
+      HttpResponse.json({
+        entityRef: 'component:default/jupyterhub',
+        items: [],
+      }),
+    ),
+  ),
+);
 
 const GATE_URL = `${TEST_BASE_URL}/entities/component/default/jupyterhub/deploy-gate`;
 

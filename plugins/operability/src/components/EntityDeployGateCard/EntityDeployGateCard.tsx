@@ -110,36 +110,61 @@ export function EntityDeployGateCard() {
   // Bumped after a write (exception, phase) to load the gate's new decision.
   const [version, setVersion] = useState(0);
   const reload = () => setVersion(v => v + 1);
-  const gate = useAsyncContent(
-    () => api.getDeployGate(entityRef),
-    [api, entityRef, version],
-  );
+  const gate = useAsyncContent(async () => {
+    const [decision, exceptions] = await Promise.all([
+      api.getDeployGate(entityRef),
+      api.getGateExceptions(entityRef),
+    ]);
+    return { decision, exceptions: exceptions.items };
+  }, [api, entityRef, version]);
   return (
     <InfoCard title="Deploy gate">
       {gate.render(
-        value => (
+        ({ decision, exceptions }) => (
           <>
             <DeployGateSummary
-              gate={value}
+              gate={decision}
               exceptionAction={
-                value.exception && (
+                decision.exception && (
                   <RevokeException
                     entityRef={entityRef}
-                    exception={value.exception}
+                    exception={decision.exception}
                     onChanged={reload}
                   />
                 )
               }
             />
+            {/* Active exceptions that release nothing now (the gate does not block). */}
+            {exceptions
+              .filter(
+                e => e.state === 'active' && e.id !== decision.exception?.id,
+              )
+              .map(e => (
+                <Alert
+                  key={e.id}
+                  severity="info"
+                  style={{ marginBottom: 8 }}
+                  action={
+                    <RevokeException
+                      entityRef={entityRef}
+                      exception={e}
+                      onChanged={reload}
+                    />
+                  }
+                >
+                  Exception until {formatDate(e.expiresAt)} UTC, granted by{' '}
+                  {e.author}: {e.reason} (nothing is blocked now)
+                </Alert>
+              ))}
             <GateSloPhases
               entityRef={entityRef}
-              slos={value.slos}
+              slos={decision.slos}
               onChanged={reload}
             />
             <Box mt={1}>
               <GrantException
                 entityRef={entityRef}
-                maxDurationMs={value.policy.exceptions.maxDurationMs}
+                maxDurationMs={decision.policy.exceptions.maxDurationMs}
                 onChanged={reload}
               />
             </Box>
