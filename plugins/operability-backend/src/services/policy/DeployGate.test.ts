@@ -113,6 +113,7 @@ describe('DeployGate', () => {
       warn: ['critical'],
       withoutEnforcingSlos: 'allow',
       source: 'config',
+      exceptions: { maxDurationMs: 30 * DAY },
     });
     expect(answer.decidedAt).toBe('2026-12-01T12:00:00.000Z');
   });
