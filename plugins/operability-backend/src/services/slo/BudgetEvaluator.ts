@@ -82,6 +82,16 @@ export class BudgetEvaluator {
       /** Minimum time between two snapshots of an SLO. */
       snapshotIntervalMs: number;
       concurrency?: number;
+      /** Told of every stored evaluation after its transaction (SLO state notifications). */
+      notifier?: {
+        afterEvaluation(
+          items: ReadonlyArray<{
+            record: SloRecord;
+            evaluation: SloEvaluation;
+          }>,
+          now: number,
+        ): Promise<unknown>;
+      };
     },
   ) {}
 
@@ -250,6 +260,7 @@ export class BudgetEvaluator {
     const done = results.filter(<T>(r: T | undefined): r is T => Boolean(r));
     let evaluated = 0;
     let snapshots = 0;
+    const stored: typeof done = [];
     for (let i = 0; i < done.length; i += SAVE_BATCH) {
       const batch = done.slice(i, i + SAVE_BATCH);
       try {
@@ -259,6 +270,7 @@ export class BudgetEvaluator {
           snapshotIntervalMs,
         );
         evaluated += batch.length;
+        stored.push(...batch);
       } catch {
         // One SLO's write failing fails its batch: the batch is written one by one.
         for (const item of batch) {
@@ -274,11 +286,15 @@ export class BudgetEvaluator {
               snapshots++;
             }
             evaluated++;
+            stored.push(item);
           } catch (error) {
             warn(item.record, error);
           }
         }
       }
+    }
+    if (this.options.notifier && stored.length > 0 && !signal?.aborted) {
+      await this.options.notifier.afterEvaluation(stored, now);
     }
     return { evaluated, failed, snapshots };
   }
