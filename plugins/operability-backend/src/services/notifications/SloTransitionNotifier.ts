@@ -69,6 +69,10 @@ export function transitionMessage(
   const { record, evaluation } = item;
   const { budget } = evaluation;
   const left = budget.total > 0 ? percent(budget.remaining) : 'n/a';
+  const budgetText =
+    budget.total > 0 && budget.remaining < 0
+      ? `budget overspent by ${percent(-budget.remaining)}`
+      : `budget ${left} left`;
   const stateText = to === 'ok' ? 'recovered' : to;
   const period = evaluation.burnRates.find(b => b.window === 'period');
   const facts = [
@@ -77,10 +81,14 @@ export function transitionMessage(
     }.`,
     `Burn rate: ${times(hourBurnRate(evaluation))} over the last hour, ${times(
       period?.burnRate ?? null,
-    )} over the period; ${left} of the error budget left${
-      budget.total > 0
-        ? ` (${Math.max(0, Math.round(budget.remainingMinutes))} min)`
-        : ''
+    )} over the period; ${
+      budget.total > 0 && budget.remaining < 0
+        ? `the error budget is overspent by ${percent(-budget.remaining)}`
+        : `${left} of the error budget left${
+            budget.total > 0
+              ? ` (${Math.round(budget.remainingMinutes)} min)`
+              : ''
+          }`
     }${
       budget.exhaustsAt && to !== 'exhausted'
         ? `, exhausted at ${budget.exhaustsAt} at this rate`
@@ -91,7 +99,7 @@ export function transitionMessage(
   return {
     recipients: { type: 'entity', entityRef: record.entityRef },
     payload: {
-      title: `${sloLabel(record)}: ${stateText} (budget ${left} left)`,
+      title: `${sloLabel(record)}: ${stateText} (${budgetText})`,
       description: facts.join(' '),
       link: operabilityTabLink(record.entityRef),
       severity: SEVERITY[to],

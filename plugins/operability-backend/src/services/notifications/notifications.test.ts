@@ -217,7 +217,7 @@ describe.each(databases.eachSupportedId())(
         );
         expect(notifications.sent.map(n => n.payload)).toEqual([
           expect.objectContaining({
-            title: 'Hub availability: exhausted (budget -20% left)',
+            title: 'Hub availability: exhausted (budget overspent by 20%)',
             severity: 'critical',
           }),
         ]);

@@ -140,7 +140,7 @@ describe('SLO notifications through the real notifications backend', () => {
     ]);
     const { payload } = landed.notifications[0];
     expect(payload.title).toMatch(
-      /^Hub availability: exhausted \(budget -?\d+(\.\d)?% left\)$/,
+      /^Hub availability: exhausted \(budget overspent by \d+(\.\d)?%\)$/,
     );
     expect(payload).toMatchObject({
       severity: 'critical',

@@ -25,6 +25,8 @@ export interface EvaluationRunResult {
   evaluated: number;
   failed: number;
   snapshots: number;
+  /** With a notifier: state changes recorded and notifications sent after the run. */
+  notifications?: { transitions: number; sent: number };
 }
 
 /** The window whose burn rate extrapolates the time to exhaustion. */
@@ -90,7 +92,7 @@ export class BudgetEvaluator {
             evaluation: SloEvaluation;
           }>,
           now: number,
-        ): Promise<unknown>;
+        ): Promise<{ transitions: number; sent: number }>;
       };
     },
   ) {}
@@ -294,7 +296,11 @@ export class BudgetEvaluator {
       }
     }
     if (this.options.notifier && stored.length > 0 && !signal?.aborted) {
-      await this.options.notifier.afterEvaluation(stored, now);
+      const notifications = await this.options.notifier.afterEvaluation(
+        stored,
+        now,
+      );
+      return { evaluated, failed, snapshots, notifications };
     }
     return { evaluated, failed, snapshots };
   }
