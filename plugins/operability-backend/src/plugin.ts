@@ -27,6 +27,7 @@ import { createRouter } from './router';
 import { EntityAccess } from './services/access';
 import {
   catalogOwners,
+  evaluatedBudgets,
   MonthlyReview,
   NotificationOutbox,
   SloTransitionNotifier,
@@ -273,6 +274,7 @@ export const operabilityPlugin = createBackendPlugin({
             store,
             owners: catalogOwners(catalog, auth),
             outbox,
+            budgetAt: evaluatedBudgets(evaluator, Date.now),
           }),
           review: new MonthlyReview({
             store,

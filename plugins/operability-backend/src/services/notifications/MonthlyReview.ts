@@ -72,8 +72,8 @@ export class MonthlyReview {
       const level = b.level ?? 'unscored';
       perLevel.set(level, (perLevel.get(level) ?? 0) + 1);
       const before = a?.level ?? 'unscored';
-      if (!a) moves.push(`- ${ref}: new, ${level}`);
-      else if (before !== level) moves.push(`- ${ref}: ${before} -> ${level}`);
+      if (!a) moves.push(`${ref} new, ${level}`);
+      else if (before !== level) moves.push(`${ref} ${before} → ${level}`);
       if (a && a.score !== null && b.score !== null && a.score !== b.score) {
         changes.push({
           ref,
@@ -103,18 +103,18 @@ export class MonthlyReview {
       .sort((a, b) => byDelta(b, a))
       .slice(0, TOP);
     const line = (c: (typeof changes)[0]) =>
-      `- ${c.ref}: ${c.from} -> ${c.to} (${signed(c.delta)})`;
+      `${c.ref} ${c.from} → ${c.to} (${signed(c.delta)})`;
+    const list = (items: string[]) =>
+      items.length ? items.join('; ') : 'none';
     const month = monthOf(from);
+    // One sentence a line: it reads the same where line breaks are kept and where not.
     const description = [
       `Entities per level at the end of ${month}: ${
         levels.map(l => `${l} ${perLevel.get(l)}`).join(', ') || 'none scored'
       }.`,
-      `Moved between levels (${moves.length}):`,
-      ...(moves.length ? moves : ['- none']),
-      'Biggest gains:',
-      ...(gains.length ? gains.map(line) : ['- none']),
-      'Biggest losses:',
-      ...(losses.length ? losses.map(line) : ['- none']),
+      `Moved between levels (${moves.length}): ${list(moves)}.`,
+      `Biggest gains: ${list(gains.map(line))}.`,
+      `Biggest losses: ${list(losses.map(line))}.`,
     ].join('\n');
     return {
       recipients: this.options.recipients,

@@ -5,6 +5,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { OperabilityStore } from '../../database/OperabilityStore';
 import type { OutboxMessage } from '../../database/notifications/NotificationStore';
 import type { SloRecord } from '../../database/slo/SloStore';
+import type { BudgetEvaluator } from '../slo/BudgetEvaluator';
 import type { NotificationOutbox } from './NotificationOutbox';
 import {
   isoDate,
@@ -53,6 +54,24 @@ export function catalogOwners(
   };
 }
 
+/**
+ * An SLO's state and budget left as of an instant, evaluated from its SLI data by the
+ * evaluator (the store's resolutions chosen by the current time, `clock()`).
+ */
+export function evaluatedBudgets(
+  evaluator: Pick<BudgetEvaluator, 'evaluate'>,
+  clock: () => number,
+) {
+  return async (record: SloRecord, at: number) => {
+    const evaluation = await evaluator.evaluate(record, at, undefined, clock());
+    return {
+      state: evaluation.status,
+      remaining:
+        evaluation.budget.total > 0 ? evaluation.budget.remaining : null,
+    };
+  };
+}
+
 /** Monday 00:00 UTC of the ISO week holding `ms`. */
 export function isoWeekStart(ms: number): number {
   const day = Math.floor(ms / DAY) * DAY;
@@ -83,42 +102,51 @@ export interface EntityWeek {
   };
 }
 
-/** The text of one entity in a digest. */
-function entityLines(week: EntityWeek): string[] {
-  const lines = [`${week.entityRef}:`];
-  for (const slo of week.slos) {
-    const used =
-      slo.budgetAtStart !== null && slo.budgetAtEnd !== null
-        ? `, ${points(slo.budgetAtStart - slo.budgetAtEnd).replace(
-            /^\+?/,
-            '',
-          )} of budget used`
-        : '';
-    lines.push(
-      `- SLO ${slo.label}: ${slo.state}, budget left ${percent(
+/** What one SLO's budget did in the week: points used, regained, or none. */
+function budgetUse(start: number | null, end: number | null): string {
+  if (start === null || end === null) return '';
+  const used = start - end;
+  if (Math.abs(used) < 0.0005) return ' (none used)';
+  return ` (${points(Math.abs(used)).replace(/^\+/, '')} ${
+    used > 0 ? 'used' : 'regained'
+  })`;
+}
+
+/**
+ * The text of one entity in a digest: one line of sentences, so that it reads the same
+ * where a notification's line breaks are kept and where they are not.
+ */
+function entityLine(week: EntityWeek): string {
+  const slos = week.slos.map(
+    slo =>
+      `SLO ${slo.label} ${slo.state}, budget left ${percent(
         slo.budgetAtStart,
-      )} -> ${percent(slo.budgetAtEnd)}${used}`,
-    );
-  }
-  lines.push(
-    `- Incidents started: ${week.incidents}`,
-    `- Score: ${week.score.start ?? 'n/a'} -> ${week.score.end ?? 'n/a'}${
-      week.score.start !== null && week.score.end !== null
-        ? ` (${signed(week.score.end - week.score.start)})`
+      )} → ${percent(slo.budgetAtEnd)}${budgetUse(
+        slo.budgetAtStart,
+        slo.budgetAtEnd,
+      )}`,
+  );
+  const { score, gate } = week;
+  return `${week.entityRef}: ${[
+    ...slos,
+    `${week.incidents} incident(s) started`,
+    `score ${score.start ?? 'n/a'} → ${score.end ?? 'n/a'}${
+      score.start !== null && score.end !== null
+        ? ` (${signed(score.end - score.start)})`
         : ''
     }`,
-    `- Deploy gate: ${week.gate.allow} allow, ${week.gate.warn} warn, ${
-      week.gate.block
-    } block${week.gate.last ? `; last answer ${week.gate.last}` : ''}`,
-  );
-  return lines;
+    `deploy gate ${gate.allow} allow, ${gate.warn} warn, ${gate.block} block${
+      gate.last ? `, last ${gate.last}` : ''
+    }`,
+  ].join('; ')}.`;
 }
 
 /**
  * The weekly digest per owner group: for each group owning entities with SLOs, one
  * notification about the last complete ISO week (Monday 00:00 UTC to Monday 00:00 UTC)
  * listing, per entity, each SLO's state at the end of the week and the budget it used
- * (budget left at the week's first and last snapshot), the incidents that started in the
+ * (budget left at the week's first and last snapshot; without snapshots in the week, as
+ * evaluated from SLI data at its start and end), the incidents that started in the
  * week, the score at its start and end, and the deploy gate's answers. Each group's digest
  * of a week is one outbox row (`digest:<group>:<week start>`): a second run, here or on
  * another replica, adds nothing.
@@ -132,6 +160,14 @@ export class WeeklyDigest {
       >;
       owners: OwnerLookup;
       outbox: Pick<NotificationOutbox, 'deliver'>;
+      /**
+       * An SLO's state and budget left as of an instant, from its SLI data: used for a week
+       * without stored snapshots (e.g. after the SLO was added with backfilled data).
+       */
+      budgetAt?: (
+        record: SloRecord,
+        at: number,
+      ) => Promise<{ state: string; remaining: number | null }>;
     },
   ) {}
 
@@ -187,6 +223,19 @@ export class WeeklyDigest {
         );
         const first = snapshots[0];
         const last = snapshots[snapshots.length - 1];
+        if (!first && this.options.budgetAt) {
+          const [atStart, atEnd] = await Promise.all([
+            this.options.budgetAt(record, from),
+            this.options.budgetAt(record, to),
+          ]);
+          slos.push({
+            label: sloLabel(record),
+            state: atEnd.state,
+            budgetAtStart: atStart.remaining,
+            budgetAtEnd: atEnd.remaining,
+          });
+          continue;
+        }
         slos.push({
           label: sloLabel(record),
           state: last?.status ?? latest.get(record.id)?.status ?? 'no-data',
@@ -233,7 +282,7 @@ export class WeeklyDigest {
           title: `Operability week ${weekLabel}: ${refs.length} entit${
             refs.length === 1 ? 'y' : 'ies'
           }, ${burning} SLO(s) not ok`,
-          description: entities.flatMap(entityLines).join('\n'),
+          description: entities.map(entityLine).join('\n'),
           link:
             refs.length === 1 ? operabilityTabLink(refs[0]) : '/operability',
           severity: burning > 0 ? 'normal' : 'low',

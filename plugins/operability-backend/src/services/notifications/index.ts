@@ -9,5 +9,5 @@ export { NotificationOutbox } from './NotificationOutbox';
 export type { DeliveryResult, OutboxSettings } from './NotificationOutbox';
 export { SloTransitionNotifier } from './SloTransitionNotifier';
 export type { EvaluatedSlo } from './SloTransitionNotifier';
-export { catalogOwners, WeeklyDigest } from './WeeklyDigest';
+export { catalogOwners, evaluatedBudgets, WeeklyDigest } from './WeeklyDigest';
 export type { OwnerLookup } from './WeeklyDigest';

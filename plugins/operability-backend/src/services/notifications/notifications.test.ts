@@ -21,7 +21,8 @@ import { toSloInput } from '../slo/SloRegistry';
 import { MonthlyReview } from './MonthlyReview';
 import { NotificationOutbox } from './NotificationOutbox';
 import { SloTransitionNotifier } from './SloTransitionNotifier';
-import { WeeklyDigest } from './WeeklyDigest';
+import { evaluatedBudgets, WeeklyDigest } from './WeeklyDigest';
+import { BudgetEvaluator } from '../slo/BudgetEvaluator';
 
 const { MINUTE, HOUR, DAY } = TIME;
 
@@ -424,13 +425,7 @@ describe.each(databases.eachSupportedId())(
         expect(replica.notifications.sent).toEqual([]);
         expect(notifications.sent).toHaveLength(2);
 
-        const hubLines = [
-          `${HUB}:`,
-          '- SLO Hub availability: critical, budget left 90% -> 60%, 30 pts of budget used',
-          '- Incidents started: 2',
-          '- Score: 72 -> 64.5 (-7.5)',
-          '- Deploy gate: 1 allow, 2 warn, 0 block; last answer warn at 2026-12-06T02:00:00.000Z',
-        ];
+        const hubLine = `${HUB}: SLO Hub availability critical, budget left 90% → 60% (30 pts used); 2 incident(s) started; score 72 → 64.5 (-7.5); deploy gate 1 allow, 2 warn, 0 block, last warn at 2026-12-06T02:00:00.000Z.`;
         expect(notifications.sent).toEqual([
           {
             recipients: {
@@ -440,7 +435,7 @@ describe.each(databases.eachSupportedId())(
             payload: {
               title:
                 'Operability week 2026-11-30 to 2026-12-06: 1 entity, 1 SLO(s) not ok',
-              description: hubLines.join('\n'),
+              description: hubLine,
               link: '/catalog/default/component/jupyterhub/operability',
               severity: 'normal',
               topic: 'airworthy:weekly-digest',
@@ -453,12 +448,8 @@ describe.each(databases.eachSupportedId())(
               title:
                 'Operability week 2026-11-30 to 2026-12-06: 2 entities, 1 SLO(s) not ok',
               description: [
-                `${BINDER}:`,
-                '- SLO Hub availability: ok, budget left 80% -> 75%, 5 pts of budget used',
-                '- Incidents started: 0',
-                '- Score: n/a -> n/a',
-                '- Deploy gate: 0 allow, 0 warn, 0 block',
-                ...hubLines,
+                `${BINDER}: SLO Hub availability ok, budget left 80% → 75% (5 pts used); 0 incident(s) started; score n/a → n/a; deploy gate 0 allow, 0 warn, 0 block.`,
+                hubLine,
               ].join('\n'),
               link: '/operability',
               severity: 'normal',
@@ -466,6 +457,41 @@ describe.each(databases.eachSupportedId())(
               scope: 'airworthy:digest:group:default/sre:2026-11-30',
             },
           },
+        ]);
+      });
+      it('evaluates the budget at the start and end of a week without snapshots from SLI data', async () => {
+        const { store } = await setup();
+        const hub = await addSlo(store, HUB);
+        // An event a minute each hour for 36 days: all good before the week, 1% bad in it.
+        const buckets = [];
+        for (
+          let t = WEEK_START - 29 * DAY;
+          t < WEEK_START + 7 * DAY;
+          t += HOUR
+        ) {
+          buckets.push({
+            start: t,
+            good: t < WEEK_START ? 100 : 99,
+            total: 100,
+          });
+        }
+        await store.sli.writeBuckets(hub.id, buckets, NOW);
+        const { outbox, notifications } = instance(store);
+        const evaluator = new BudgetEvaluator({
+          store,
+          logger: mockServices.logger.mock(),
+          snapshotIntervalMs: HOUR,
+        });
+        await new WeeklyDigest({
+          store,
+          owners: async refs =>
+            new Map(refs.map(ref => [ref, ['group:default/hub']])),
+          outbox,
+          budgetAt: evaluatedBudgets(evaluator, () => NOW),
+        }).run(NOW);
+        // 168 bad of 67,200 events against a 2% budget (1,344): 12.5% used.
+        expect(notifications.sent.map(n => n.payload.description)).toEqual([
+          `${HUB}: SLO Hub availability ok, budget left 100% → 87.5% (12.5 pts used); 0 incident(s) started; score n/a → n/a; deploy gate 0 allow, 0 warn, 0 block.`,
         ]);
       });
     });
@@ -519,14 +545,9 @@ describe.each(databases.eachSupportedId())(
                 'Operability review 2026-11: 3 entities moved between levels',
               description: [
                 'Entities per level at the end of 2026-11: crawl 1, walk 3.',
-                'Moved between levels (3):',
-                '- component:default/binderhub: run -> walk',
-                '- component:default/jupyterhub: crawl -> walk',
-                '- component:default/tljh: new, crawl',
-                'Biggest gains:',
-                '- component:default/jupyterhub: 45 -> 60 (+15)',
-                'Biggest losses:',
-                '- component:default/binderhub: 85 -> 70 (-15)',
+                'Moved between levels (3): component:default/binderhub run → walk; component:default/jupyterhub crawl → walk; component:default/tljh new, crawl.',
+                'Biggest gains: component:default/jupyterhub 45 → 60 (+15).',
+                'Biggest losses: component:default/binderhub 85 → 70 (-15).',
               ].join('\n'),
               link: '/operability',
               severity: 'low',
