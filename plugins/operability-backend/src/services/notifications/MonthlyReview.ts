@@ -49,10 +49,11 @@ export class MonthlyReview {
   async compose(now: number): Promise<OutboxMessage> {
     const { scores } = this.options.store;
     const from = previousMonthStart(now);
-    const lastDay = previousMonthStart(now + 32 * DAY) - DAY; // last day of that month
-    const refs = [
-      ...(await scores.snapshotDays(from - 366 * DAY, lastDay)).keys(),
-    ].sort();
+    const thisMonth = new Date(now);
+    const lastDay =
+      Date.UTC(thisMonth.getUTCFullYear(), thisMonth.getUTCMonth(), 1) - DAY;
+    // The portfolio of the month: entities scored in it (those gone before are left out).
+    const refs = [...(await scores.snapshotDays(from, lastDay)).keys()].sort();
     const [start, end] = await Promise.all([
       scores.snapshotsAtOrBefore(refs, from),
       scores.snapshotsAtOrBefore(refs, lastDay),

@@ -515,6 +515,8 @@ describe.each(databases.eachSupportedId())(
           'crawl',
           Date.UTC(2026, 10, 10),
         );
+        // Scored last in September: no longer in the portfolio.
+        await save('component:default/gone', 40, 'crawl', Date.UTC(2026, 8, 3));
         // December: not part of November's review.
         await save(HUB, 90, 'run', Date.UTC(2026, 11, 2));
 
@@ -528,9 +530,10 @@ describe.each(databases.eachSupportedId())(
           },
           levels: ['crawl', 'walk', 'run'],
         });
-        const now = Date.UTC(2026, 11, 1, 8);
+        // A run late in the month still reviews the month before.
+        const now = Date.UTC(2026, 11, 31, 8);
         expect(await review.run(now)).toEqual({ enqueued: true, sent: 1 });
-        expect(await review.run(now + DAY)).toEqual({
+        expect(await review.run(now + HOUR)).toEqual({
           enqueued: false,
           sent: 0,
         });
