@@ -75,7 +75,7 @@ export interface Config {
     evaluation?: {
       /** How often every SLO is evaluated (scope global). Default: every minute. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
-      /** SLOs evaluated at a time. Default: 4. */
+      /** Batches of 100 SLOs evaluated at a time (a store read each). Default: 4. */
       concurrency?: number;
       /** Minimum time between two stored snapshots of an SLO. Default: `1h`. */
       snapshotInterval?: string | HumanDuration;

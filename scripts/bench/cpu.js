@@ -11,13 +11,22 @@ const fs = require('node:fs');
 
 const TICKS = 100; // USER_HZ on Linux
 
-/** utime + stime of a process in seconds, or 0 when it is gone. */
+/**
+ * utime + stime of a process in seconds, with cutime + cstime (its children that exited
+ * and were reaped: PostgreSQL's backends once their connection closes), or 0 when it is gone.
+ */
 function processSeconds(pid) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces) start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+    return (
+      (Number(fields[11]) +
+        Number(fields[12]) +
+        Number(fields[13]) +
+        Number(fields[14])) /
+      TICKS
+    );
   } catch {
     return 0;
   }
@@ -50,9 +59,9 @@ function processTree(rootPid) {
 
 /**
  * A meter of CPU seconds per process group: `groups` maps a name to a function giving the
- * root pid (the group is it and its descendants), read at each sample. Processes that exit
- * during a phase take their time with them (short-lived PostgreSQL backends are not
- * counted once gone; the connection pools keep theirs).
+ * root pid (the group is it and its descendants), read at each sample. A process that exits
+ * during a phase passes its time on to its parent once reaped (the postmaster reaps
+ * PostgreSQL's backends), so closed connections still count.
  */
 function createCpuMeter(groups) {
   const sample = () => {

@@ -398,7 +398,7 @@ async function runDatabase(dbName, options, context) {
     const scoring = await runTask(
       backend,
       TASKS.scoring,
-      /Operability scoring: scored (?<scored>\d+) entities .* in (?<ms>\d+) ms/,
+      /scoring: scored (?<scored>\d+) entities .* in (?<ms>\d+) ms/i,
     );
     figures.scoringMs = scoring.ms;
     log(scoring.message);

@@ -1,7 +1,8 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
-import { TIME } from '@airworthy/plugin-operability-common';
+import { TIME, type SloEvaluation } from '@airworthy/plugin-operability-common';
 import { sloInput } from '../__testUtils__/slos';
+import { captureQueries, type CapturedQuery } from '../__testUtils__/queries';
 import { applyDatabaseMigrations } from './migrations';
 import { KnexScoreStore } from './score/ScoreStore';
 import { KnexSliStore } from './sli/SliStore';
@@ -29,26 +30,11 @@ const LEVELS = [
   { widthMs: DAY, retentionMs: 400 * DAY },
 ];
 
-interface Captured {
-  sql: string;
-  bindings: readonly unknown[];
-}
+type Captured = CapturedQuery;
 
 /** Runs `fn`, returning the SELECTs it sent. */
-async function capture(knex: Knex, fn: () => Promise<unknown>) {
-  const queries: Captured[] = [];
-  const listener = (q: { sql: string; bindings?: readonly unknown[] }) => {
-    if (/^\s*(\(\s*)?(select|with)\b/i.test(q.sql)) {
-      queries.push({ sql: q.sql, bindings: q.bindings ?? [] });
-    }
-  };
-  knex.on('query', listener);
-  try {
-    await fn();
-  } finally {
-    knex.removeListener('query', listener);
-  }
-  return queries;
+function capture(knex: Knex, fn: () => Promise<unknown>) {
+  return captureQueries(knex, /^\s*(\(\s*)?(select|with)\b/i, fn);
 }
 
 /** The node types of a query's plan, with sequential scans priced out. */
@@ -149,6 +135,42 @@ if (databaseIds.length === 0) {
         await sli.getRunningTotals(slo.id, HOUR, now - 30 * DAY, now);
       });
       expect(queries.length).toBeGreaterThan(0);
+      expect(await seqScans(knex, queries)).toEqual([]);
+    });
+
+    it("answers a sweep's windows of many SLOs, a push's chunk loads and the evaluations' writes through indexes", async () => {
+      const { knex, slo, now, sli } = await setup();
+      const evaluations = new KnexEvaluationStore(knex);
+      const queries = await capture(knex, async () => {
+        const windows = [
+          { from: now - 30 * DAY, to: now },
+          { from: now - HOUR, to: now },
+        ];
+        const counts = await sli.getCountsOfSlos(
+          [
+            { sloId: slo.id, windows },
+            { sloId: 'no-such-slo', windows },
+          ],
+          now,
+        );
+        expect(counts[0][1]).toMatchObject({ good: 540, total: 600 });
+        expect(counts[1][1]).toMatchObject({ good: 0, total: 0 });
+        await sli.writeBuckets(
+          slo.id,
+          [{ start: now - 2 * MINUTE, good: 10, total: 10 }],
+          now,
+        );
+        // What saveMany reads of an evaluation.
+        const evaluation = {
+          status: 'ok',
+          budget: { total: 600, remaining: 0.5, sli: 0.9 },
+          burnRates: [],
+        } as unknown as SloEvaluation;
+        await evaluations.saveMany([{ sloId: slo.id, evaluation }], now, HOUR);
+      });
+      // The lateral lookups, the lock of the SLO, the load of every resolution and the
+      // latest snapshots.
+      expect(queries.length).toBeGreaterThanOrEqual(4);
       expect(await seqScans(knex, queries)).toEqual([]);
     });
 

@@ -1,12 +1,11 @@
 import {
   operabilitySliWritePermission,
-  sliPushRequestSchema,
   sloSeriesQuerySchema,
 } from '@airworthy/plugin-operability-common';
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
 import { parseInput, sloIdParam } from '../lib/validation';
-import type { SliIngest } from '../services/sli';
+import { parseSliPushBody, type SliIngest } from '../services/sli';
 import type { SloSeries } from '../services/slo/SloSeries';
 import type { SloRegistry } from '../services/slo/SloRegistry';
 
@@ -26,8 +25,7 @@ export function createSliRoutes(options: {
       credentials,
       operabilitySliWritePermission,
     );
-    const body = parseInput(sliPushRequestSchema, req.body, 'body');
-    res.json(await sliIngest.push(slo, body));
+    res.json(await sliIngest.pushBuckets(slo, parseSliPushBody(req.body)));
   });
 
   router.get('/slos/:id/series', async (req, res) => {

@@ -1,6 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import fc from 'fast-check';
 import type { Knex } from 'knex';
+import { captureQueries } from '../../__testUtils__/queries';
 import { sloInput } from '../../__testUtils__/slos';
 import { applyDatabaseMigrations } from '../migrations';
 import { KnexSliStore, validateSliLevels, type SliLevel } from './SliStore';
@@ -41,6 +42,11 @@ describe.each(databases.eachSupportedId())('KnexSliStore on %s', databaseId => {
       id: slo.id,
       other: other.id,
     };
+  }
+
+  /** The INSERT statements sent while `fn` runs. */
+  function insertsDuring(fn: () => Promise<unknown>) {
+    return captureQueries(knex, /^\s*insert/i, fn);
   }
 
   function minutes(from: number, count: number, good: number, total = 10) {
@@ -173,6 +179,172 @@ describe.each(databases.eachSupportedId())('KnexSliStore on %s', databaseId => {
     expect(hours.rows).toEqual([
       { start: T0, good: 18, total: 30, cumGood: 18, cumTotal: 30 },
     ]);
+  });
+
+  it('writes a push across hour and day boundaries as one upsert of every resolution, and a re-push changes no row', async () => {
+    const { store, id } = await setup();
+    // 23:30 to 01:30 around midnight of T0 + 1 day: three minute chunks, three hours of
+    // roll-up chunks over two days, two day chunks.
+    const midnight = T0 + DAY;
+    const now = midnight + 2 * HOUR;
+    const push = minutes(midnight - 30 * MINUTE, 120, 7);
+    const upserts = await insertsDuring(async () => {
+      await expect(store.writeBuckets(id, push, now)).resolves.toEqual({
+        inserted: 120,
+        unchanged: 0,
+        replaced: [],
+      });
+    });
+    expect(upserts).toHaveLength(1);
+    const rows = async () =>
+      knex('sli_chunks')
+        .where({ slo_id: id })
+        .orderBy(['resolution_ms', 'chunk_start'])
+        .select();
+    const stored = await rows();
+    expect(
+      stored.map(r => [Number(r.resolution_ms), Number(r.chunk_start)]),
+    ).toEqual([
+      [MINUTE, midnight - HOUR],
+      [MINUTE, midnight],
+      [MINUTE, midnight + HOUR],
+      [HOUR, T0],
+      [HOUR, midnight],
+      [DAY, T0],
+      [DAY, midnight],
+    ]);
+    const hours = await store.getRunningTotals(id, HOUR, T0, now);
+    expect(hours.rows).toEqual([
+      {
+        start: midnight - HOUR,
+        good: 210,
+        total: 300,
+        cumGood: 210,
+        cumTotal: 300,
+      },
+      { start: midnight, good: 420, total: 600, cumGood: 630, cumTotal: 900 },
+      {
+        start: midnight + HOUR,
+        good: 210,
+        total: 300,
+        cumGood: 840,
+        cumTotal: 1200,
+      },
+    ]);
+    const days = await store.getRunningTotals(id, DAY, T0, now);
+    expect(days.rows.map(r => [r.start, r.good, r.cumGood])).toEqual([
+      [T0, 210, 210],
+      [midnight, 630, 840],
+    ]);
+
+    // The same push again, later: nothing changes, not even the rows' write times.
+    await expect(store.writeBuckets(id, push, now + MINUTE)).resolves.toEqual({
+      inserted: 0,
+      unchanged: 120,
+      replaced: [],
+    });
+    expect(await rows()).toEqual(stored);
+
+    // A re-push overlapping the boundary with some buckets changed: only those count anew.
+    const overlap = minutes(midnight - 5 * MINUTE, 10, 7).map(b =>
+      b.start === midnight - MINUTE || b.start === midnight
+        ? { ...b, good: 10 }
+        : b,
+    );
+    const changed = await store.writeBuckets(id, overlap, now + MINUTE);
+    expect(changed.unchanged).toBe(8);
+    expect(changed.replaced.map(r => r.start)).toEqual([
+      midnight - MINUTE,
+      midnight,
+    ]);
+    await expect(
+      store.getCounts(id, midnight - 30 * MINUTE, now, now),
+    ).resolves.toMatchObject({ good: 840 + 6, total: 1200 });
+    const daysAfter = await store.getRunningTotals(id, DAY, T0, now);
+    expect(daysAfter.rows.map(r => [r.good, r.cumGood])).toEqual([
+      [213, 213],
+      [633, 846],
+    ]);
+  });
+
+  it('rewrites more chunks than one upsert statement holds, in one transaction', async () => {
+    const { id } = await setup();
+    // Minutes kept 30 days, so that 560 hours of minute chunks stay writable.
+    const store = new KnexSliStore(knex, [
+      { widthMs: MINUTE, retentionMs: 30 * DAY },
+      { widthMs: HOUR, retentionMs: 120 * DAY },
+      { widthMs: DAY, retentionMs: 400 * DAY },
+    ]);
+    const now = T0 + 25 * DAY;
+    // One minute in each of 560 hours: 560 minute chunks.
+    const hourly = Array.from({ length: 560 }, (_, h) => ({
+      start: T0 + h * HOUR,
+      good: 3,
+      total: 4,
+    }));
+    await store.writeBuckets(id, hourly, now);
+    // The first bucket changes: every chunk after it in each resolution is rewritten.
+    const upserts = await insertsDuring(() =>
+      store.writeBuckets(id, [{ start: T0, good: 0, total: 4 }], now),
+    );
+    expect(upserts.length).toBeGreaterThan(1);
+    const { rows } = await store.getRunningTotals(id, MINUTE, T0, now);
+    const last = rows[rows.length - 1];
+    expect([rows.length, last.cumGood, last.cumTotal]).toEqual([
+      560,
+      559 * 3,
+      560 * 4,
+    ]);
+    const days = await store.getRunningTotals(id, DAY, T0, T0 + 24 * DAY);
+    expect(days.rows.at(-1)).toMatchObject({
+      cumGood: 559 * 3,
+      cumTotal: 560 * 4,
+    });
+    await expect(
+      store.getCounts(id, T0 + HOUR, T0 + 560 * HOUR, now),
+    ).resolves.toMatchObject({ good: 559 * 3, total: 559 * 4 });
+  });
+
+  it('reads the windows of several SLOs at once as it reads each SLO alone', async () => {
+    const { store, id, other } = await setup();
+    const now = T0 + 3 * DAY;
+    await store.writeBuckets(id, minutes(now - 90 * MINUTE, 80, 9), now);
+    await store.writeBuckets(other, minutes(now - 30 * MINUTE, 30, 4), now);
+    const third = (
+      await new KnexSloStore(knex).upsert(
+        sloInput({ entityRef: 'component:default/loki' }),
+      )
+    ).id;
+    // Windows from before any stored chunk (hour and day roll-ups), across chunks, empty.
+    const windows = [
+      { from: now - 7 * DAY, to: now },
+      { from: now - DAY, to: now },
+      { from: now - HOUR, to: now },
+      { from: now - 5 * MINUTE, to: now },
+      { from: now - 100 * MINUTE, to: now - 70 * MINUTE },
+      { from: now, to: now },
+    ];
+    const together = await store.getCountsOfSlos(
+      [id, other, third, id].map(sloId => ({ sloId, windows })),
+      now,
+    );
+    const alone = await Promise.all(
+      [id, other, third, id].map(sloId =>
+        store.getCountsMany(sloId, windows, now),
+      ),
+    );
+    expect(together).toEqual(alone);
+    expect(together[0][0]).toMatchObject({ good: 720, total: 800 });
+    expect(together[1][2]).toMatchObject({ good: 120, total: 300 });
+    expect(together[2].map(c => c.total)).toEqual([0, 0, 0, 0, 0, 0]);
+    // Each alone, one window at a time.
+    for (const [k, sloId] of [id, other].entries()) {
+      for (const [w, window] of windows.entries()) {
+        await expect(
+          store.getCounts(sloId, window.from, window.to, now),
+        ).resolves.toEqual(together[k][w]);
+      }
+    }
   });
 
   it('rewrites running totals when a bucket arrives before later ones', async () => {

@@ -103,6 +103,18 @@ export interface SliStore {
     windows: ReadonlyArray<{ from: number; to: number }>,
     now?: number,
   ): Promise<SliCounts[]>;
+  /**
+   * `getCountsMany` of several SLOs at once: the counts of each request's windows, in the
+   * order given, with as few queries as the database allows (an evaluation sweep reads the
+   * windows of a hundred SLOs at a time).
+   */
+  getCountsOfSlos(
+    requests: ReadonlyArray<{
+      sloId: string;
+      windows: ReadonlyArray<{ from: number; to: number }>;
+    }>,
+    now?: number,
+  ): Promise<SliCounts[][]>;
   /** The stored buckets of one resolution in [from, to) with running totals, for series. */
   getRunningTotals(
     sloId: string,
@@ -234,9 +246,13 @@ interface LoadedChunks {
 
 /** A running total to look up: every count of resolution `level` before the instant `t`. */
 interface Lookup {
+  sloId: string;
   level: number;
   t: number;
 }
+
+/** The key of a running-total lookup in the map `runningTotals` answers. */
+const lookupKey = (l: Lookup) => `${l.sloId}\u0000${l.level}:${l.t}`;
 
 /** How a window is measured: one segment per resolution, finest last. */
 interface WindowPlan {
@@ -249,6 +265,8 @@ const TABLE = 'sli_chunks';
 const WRITE_CHUNK = 500;
 /** Running-total lookups answered by one query (a UNION ALL of index lookups). */
 const LOOKUPS_PER_QUERY = 100;
+/** Running-total lookups answered by one PostgreSQL statement (passed as arrays). */
+const LOOKUPS_PER_ARRAY = 5000;
 
 function storedChunk(row: ChunkRow): StoredChunk {
   return {
@@ -394,7 +412,10 @@ export class KnexSliStore implements SliStore {
 
     return this.db.transaction(async trx => {
       await this.lockSlo(trx, sloId);
-      const loaded = [await this.loadFrom(trx, sloId, 0, first)];
+      // Every resolution from the first bucket written on, in one query: the roll-ups from
+      // `first` rather than from the first changed bucket, which may load a few chunks
+      // more than needed but saves a round trip per resolution.
+      const loaded = await this.loadFrom(trx, sloId, first);
 
       // Changes as deltas per chunk and bucket of every resolution, so that every roll-up
       // applies them in the same way.
@@ -429,13 +450,25 @@ export class KnexSliStore implements SliStore {
       }
       if (firstDelta === Infinity) return result;
 
-      for (let i = 1; i < this.layouts.length; i++) {
-        loaded.push(await this.loadFrom(trx, sloId, i, firstDelta));
-      }
       this.refuseSealed(loaded, deltas);
 
-      for (let i = 0; i < this.layouts.length; i++) {
-        await this.applyDeltas(trx, sloId, i, deltas[i], loaded[i], now);
+      // The chunks of every resolution in one upsert (a statement per WRITE_CHUNK rows).
+      const writes = this.layouts.flatMap((_, i) =>
+        this.applyDeltas(sloId, i, deltas[i], loaded[i], now),
+      );
+      for (let w = 0; w < writes.length; w += WRITE_CHUNK) {
+        await trx(TABLE)
+          .insert(writes.slice(w, w + WRITE_CHUNK))
+          .onConflict(['slo_id', 'resolution_ms', 'chunk_start'])
+          .merge([
+            'cum_good',
+            'cum_total',
+            'good',
+            'total',
+            'buckets',
+            'data',
+            'updated_at',
+          ]);
       }
       return result;
     });
@@ -453,33 +486,43 @@ export class KnexSliStore implements SliStore {
   }
 
   /**
-   * The chunks of level `i` from the one holding `t` on, and the last one before it, in
-   * one query.
+   * The chunks of every resolution from the one holding `t` on, and the last one before it
+   * in each, in one query (a UNION ALL of one index range scan per resolution).
    */
   private async loadFrom(
     db: Knex,
     sloId: string,
-    i: number,
     t: number,
-  ): Promise<LoadedChunks> {
-    const { widthMs, spanMs } = this.layouts[i];
-    const first = alignDown(t, spanMs);
-    const rows: ChunkRow[] = await db(TABLE)
-      .where({ slo_id: sloId, resolution_ms: widthMs })
-      .andWhere(
-        'chunk_start',
-        '>=',
-        db.raw(
-          `COALESCE((SELECT MAX(chunk_start) FROM ${TABLE} WHERE slo_id = ? AND resolution_ms = ? AND chunk_start < ?), ?)`,
-          [sloId, widthMs, first, first],
-        ),
+  ): Promise<LoadedChunks[]> {
+    const firsts = this.layouts.map(({ spanMs }) => alignDown(t, spanMs));
+    const sql = this.layouts
+      .map(
+        () =>
+          `SELECT * FROM ${TABLE} WHERE slo_id = ? AND resolution_ms = ? AND chunk_start >= COALESCE((SELECT MAX(chunk_start) FROM ${TABLE} WHERE slo_id = ? AND resolution_ms = ? AND chunk_start < ?), ?)`,
       )
-      .orderBy('chunk_start');
-    const loaded: LoadedChunks = { chunks: new Map() };
+      .join(' UNION ALL ');
+    const rows = rowsOf<ChunkRow>(
+      await db.raw(
+        sql,
+        this.layouts.flatMap(({ widthMs }, i) => [
+          sloId,
+          widthMs,
+          sloId,
+          widthMs,
+          firsts[i],
+          firsts[i],
+        ]),
+      ),
+    );
+    const loaded: LoadedChunks[] = this.layouts.map(() => ({
+      chunks: new Map(),
+    }));
+    const levelOf = new Map(this.layouts.map((l, i) => [l.widthMs, i]));
     for (const row of rows) {
+      const i = levelOf.get(Number(row.resolution_ms))!;
       const chunk = storedChunk(row);
-      if (chunk.start < first) loaded.before = chunk;
-      else loaded.chunks.set(chunk.start, chunk);
+      if (chunk.start < firsts[i]) loaded[i].before = chunk;
+      else loaded[i].chunks.set(chunk.start, chunk);
     }
     return loaded;
   }
@@ -516,14 +559,13 @@ export class KnexSliStore implements SliStore {
    * earliest changed chunk on. Appending (the usual case) rewrites only the chunk being
    * filled, or starts a new one, in each resolution.
    */
-  private async applyDeltas(
-    trx: Knex.Transaction,
+  private applyDeltas(
     sloId: string,
     i: number,
     deltas: ChunkDeltas,
     loaded: LoadedChunks,
     now: number,
-  ): Promise<void> {
+  ): ChunkRow[] {
     const layout = this.layouts[i];
     const starts = [
       ...new Set([...loaded.chunks.keys(), ...deltas.chunks.keys()]),
@@ -595,20 +637,7 @@ export class KnexSliStore implements SliStore {
       cumGood += good;
       cumTotal += total;
     }
-    for (let w = 0; w < writes.length; w += WRITE_CHUNK) {
-      await trx(TABLE)
-        .insert(writes.slice(w, w + WRITE_CHUNK))
-        .onConflict(['slo_id', 'resolution_ms', 'chunk_start'])
-        .merge([
-          'cum_good',
-          'cum_total',
-          'good',
-          'total',
-          'buckets',
-          'data',
-          'updated_at',
-        ]);
-    }
+    return writes;
   }
 
   async getCounts(
@@ -626,32 +655,48 @@ export class KnexSliStore implements SliStore {
     windows: ReadonlyArray<{ from: number; to: number }>,
     now: number = Date.now(),
   ): Promise<SliCounts[]> {
-    const plans = windows.map(w => this.plan(w.from, w.to, now));
+    const [counts] = await this.getCountsOfSlos([{ sloId, windows }], now);
+    return counts;
+  }
+
+  async getCountsOfSlos(
+    requests: ReadonlyArray<{
+      sloId: string;
+      windows: ReadonlyArray<{ from: number; to: number }>;
+    }>,
+    now: number = Date.now(),
+  ): Promise<SliCounts[][]> {
+    const plans = requests.map(r =>
+      r.windows.map(w => this.plan(w.from, w.to, now)),
+    );
     const totals = await this.runningTotals(
-      sloId,
-      plans.flatMap(p =>
-        p.segments.flatMap(s => [
-          { level: s.level, t: s.a },
-          { level: s.level, t: s.b },
-        ]),
+      requests.flatMap(({ sloId }, k) =>
+        plans[k].flatMap(p =>
+          p.segments.flatMap(s => [
+            { sloId, level: s.level, t: s.a },
+            { sloId, level: s.level, t: s.b },
+          ]),
+        ),
       ),
     );
-    return plans.map(plan => {
-      let good = 0;
-      let total = 0;
-      for (const s of plan.segments) {
-        const a = totals.get(`${s.level}:${s.a}`)!;
-        const b = totals.get(`${s.level}:${s.b}`)!;
-        good += b.good - a.good;
-        total += b.total - a.total;
-      }
-      return {
-        good: nonNegative(good),
-        total: nonNegative(total),
-        from: plan.from,
-        to: plan.to,
-      };
-    });
+    return requests.map(({ sloId }, k) =>
+      plans[k].map(plan => {
+        let good = 0;
+        let total = 0;
+        for (const s of plan.segments) {
+          const a = totals.get(lookupKey({ sloId, level: s.level, t: s.a }))!;
+          const b = totals.get(lookupKey({ sloId, level: s.level, t: s.b }))!;
+          good += b.good - a.good;
+          total += b.total - a.total;
+        }
+        return {
+          good: nonNegative(good),
+          total: nonNegative(total),
+          from: plan.from,
+          to: plan.to,
+        };
+      }),
+    );
   }
 
   /**
@@ -688,20 +733,78 @@ export class KnexSliStore implements SliStore {
   }
 
   /**
-   * Running totals at aligned instants (all counts before each), keyed `level:t`: for each,
-   * the last chunk starting at or before it (one index lookup, all lookups in one query),
-   * its running total and the buckets of the chunk before the instant. An instant before
-   * every stored chunk takes the running total of the first chunk after it.
+   * Running totals at aligned instants (all counts before each), keyed by lookupKey: for
+   * each, the last chunk starting at or before it (one index lookup), its running total and
+   * the buckets of the chunk before the instant. An instant before every stored chunk takes
+   * the running total of the first chunk after it.
    */
   private async runningTotals(
-    sloId: string,
     lookups: Lookup[],
   ): Promise<Map<string, { good: number; total: number }>> {
     const unique = new Map<string, Lookup>();
-    for (const lookup of lookups) {
-      unique.set(`${lookup.level}:${lookup.t}`, lookup);
-    }
+    for (const lookup of lookups) unique.set(lookupKey(lookup), lookup);
     const list = [...unique.entries()];
+    return this.db.client.config.client === 'pg'
+      ? this.runningTotalsLateral(list)
+      : this.runningTotalsUnion(list);
+  }
+
+  /**
+   * PostgreSQL: every lookup in one statement of constant text, the lookups passed as three
+   * arrays, each answered by an index lookup in a LATERAL subquery (the first chunk after
+   * the instant only where none starts at or before it). Its plan is the same for one
+   * lookup or thousands, so PostgreSQL plans a statement per LOOKUPS_PER_ARRAY lookups, not
+   * a UNION branch per lookup.
+   */
+  private async runningTotalsLateral(
+    list: Array<[string, Lookup]>,
+  ): Promise<Map<string, { good: number; total: number }>> {
+    const result = new Map<string, { good: number; total: number }>();
+    for (let i = 0; i < list.length; i += LOOKUPS_PER_ARRAY) {
+      const part = list.slice(i, i + LOOKUPS_PER_ARRAY);
+      const rows = rowsOf<
+        ChunkRow & {
+          q: number | string;
+          after_good: number | string | null;
+          after_total: number | string | null;
+        }
+      >(
+        await this.db.raw(
+          `SELECT l.q, b.chunk_start, b.cum_good, b.cum_total, b.good, b.total, b.buckets, b.sealed_through, b.data, a.cum_good AS after_good, a.cum_total AS after_total
+           FROM unnest(?::varchar[], ?::integer[], ?::bigint[]) WITH ORDINALITY AS l(slo_id, resolution_ms, t, q)
+           LEFT JOIN LATERAL (SELECT c.chunk_start, c.cum_good, c.cum_total, c.good, c.total, c.buckets, c.sealed_through, c.data FROM ${TABLE} c
+             WHERE c.slo_id = l.slo_id AND c.resolution_ms = l.resolution_ms AND c.chunk_start <= l.t ORDER BY c.chunk_start DESC LIMIT 1) b ON true
+           LEFT JOIN LATERAL (SELECT c.cum_good, c.cum_total FROM ${TABLE} c
+             WHERE b.chunk_start IS NULL AND c.slo_id = l.slo_id AND c.resolution_ms = l.resolution_ms AND c.chunk_start > l.t ORDER BY c.chunk_start LIMIT 1) a ON true`,
+          [
+            part.map(([, l]) => l.sloId),
+            part.map(([, l]) => this.levels[l.level].widthMs),
+            part.map(([, l]) => l.t),
+          ],
+        ),
+      );
+      for (const row of rows) {
+        const [key, lookup] = part[Number(row.q) - 1];
+        if (row.chunk_start !== null) {
+          result.set(key, this.totalAt(lookup, storedChunk(row)));
+        } else {
+          result.set(key, {
+            good: Number(row.after_good ?? 0),
+            total: Number(row.after_total ?? 0),
+          });
+        }
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Other databases (SQLite, in-process): a UNION ALL of index lookups per
+   * LOOKUPS_PER_QUERY lookups, then a query for each instant before every stored chunk.
+   */
+  private async runningTotalsUnion(
+    list: Array<[string, Lookup]>,
+  ): Promise<Map<string, { good: number; total: number }>> {
     const result = new Map<string, { good: number; total: number }>();
     const missing: Array<[string, Lookup]> = [];
     for (let i = 0; i < list.length; i += LOOKUPS_PER_QUERY) {
@@ -715,7 +818,7 @@ export class KnexSliStore implements SliStore {
       const rows = rowsOf<ChunkRow & { q: number | string }>(
         await this.db.raw(
           sql,
-          part.flatMap(([, l]) => [sloId, this.levels[l.level].widthMs, l.t]),
+          part.flatMap(([, l]) => [l.sloId, this.levels[l.level].widthMs, l.t]),
         ),
       );
       const found = new Map(rows.map(row => [Number(row.q), row]));
@@ -728,7 +831,7 @@ export class KnexSliStore implements SliStore {
     for (const [key, lookup] of missing) {
       const after: ChunkRow | undefined = await this.db(TABLE)
         .where({
-          slo_id: sloId,
+          slo_id: lookup.sloId,
           resolution_ms: this.levels[lookup.level].widthMs,
         })
         .andWhere('chunk_start', '>', lookup.t)
@@ -785,7 +888,7 @@ export class KnexSliStore implements SliStore {
     }
     const { spanMs } = this.layouts[level];
     const [totals, chunkRows] = await Promise.all([
-      this.runningTotals(sloId, [{ level, t: start }]),
+      this.runningTotals([{ sloId, level, t: start }]),
       this.db<ChunkRow>(TABLE)
         .where({ slo_id: sloId, resolution_ms: widthMs })
         .andWhere('chunk_start', '>=', alignDown(start, spanMs))
@@ -816,7 +919,7 @@ export class KnexSliStore implements SliStore {
     }
     return {
       widthMs,
-      base: totals.get(`${level}:${start}`)!,
+      base: totals.get(lookupKey({ sloId, level, t: start }))!,
       from: start,
       to: end,
       rows,

@@ -113,15 +113,20 @@ export class KnexEvaluationStore implements EvaluationStore {
       }
       const lastSnapshot = new Map<string, number>();
       for (let i = 0; i < items.length; i += BATCH) {
+        // The latest snapshot of each SLO by one backward index lookup each (a GROUP BY
+        // would read every snapshot an SLO has kept, up to a year of them).
         const rows: Array<{ slo_id: string; at: number | string | null }> =
-          await trx('slo_snapshots')
+          await trx('slos')
             .whereIn(
-              'slo_id',
+              'id',
               items.slice(i, i + BATCH).map(item => item.sloId),
             )
-            .groupBy('slo_id')
-            .select('slo_id')
-            .max({ at: 'taken_at' });
+            .select(
+              'id as slo_id',
+              trx.raw(
+                '(SELECT MAX(taken_at) FROM slo_snapshots WHERE slo_snapshots.slo_id = slos.id) AS at',
+              ),
+            );
         for (const row of rows) {
           if (row.at !== null) lastSnapshot.set(row.slo_id, Number(row.at));
         }

@@ -16,6 +16,7 @@ import {
   type SliWriteResult,
 } from '../../database/sli/SliStore';
 import type { SloRecord } from '../../database/slo/SloStore';
+import { bucketsOfPush } from './parseSliPush';
 
 const MAX_LISTED_PROBLEMS = 10;
 
@@ -37,17 +38,21 @@ export class SliIngest {
     },
   ) {}
 
-  /** A push through the API (`POST /slos/{id}/sli`), parsed by the route. */
+  /** A push through the API (`POST /slos/{id}/sli`) as the schema reads it. */
   async push(
     slo: SloRecord,
     request: SliPushRequest,
     now: number = Date.now(),
   ): Promise<SliPushResponse> {
-    const buckets = request.buckets.map(b => ({
-      start: Date.parse(b.start),
-      good: b.good,
-      total: b.total,
-    }));
+    return this.pushBuckets(slo, bucketsOfPush(request), now);
+  }
+
+  /** A push through the API, its body read by `parseSliPushBody`. */
+  async pushBuckets(
+    slo: SloRecord,
+    buckets: SliBucket[],
+    now: number = Date.now(),
+  ): Promise<SliPushResponse> {
     const result = await this.ingest(slo, buckets, { via: 'push', now });
     return {
       sloId: slo.id,

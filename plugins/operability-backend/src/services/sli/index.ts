@@ -5,3 +5,4 @@
  */
 export { SliCollector, type CollectionRunResult } from './SliCollector';
 export { SliIngest, type SliIngestVia } from './SliIngest';
+export { parseSliPushBody } from './parseSliPush';

@@ -49,6 +49,19 @@ async function write(store: OperabilityStore, id: string, b: SliBucket[]) {
   }
 }
 
+/** Two SLOs of a day, the first with an hour of traffic, the second without data. */
+async function setupTwo() {
+  const { store, record, evaluator } = await setup(
+    openSloYaml({ target: 0.99, duration: '1d' }),
+  );
+  const second = await store.slos.upsert({
+    ...record,
+    entityRef: 'component:default/grafana',
+  });
+  await write(store, record.id, traffic(NOW - HOUR, NOW, 10));
+  return { store, record, second, evaluator };
+}
+
 describe('BudgetEvaluator', () => {
   it('computes budget, burn rates, alert rows, status and time to exhaustion from counts', async () => {
     // 99% over a rolling day, 100 events a minute, half of them bad in the last 10 minutes.
@@ -198,6 +211,82 @@ describe('BudgetEvaluator', () => {
     expect(snapshots[0].burnRates['1h']).toBe(0);
   });
 
+  it('stores for each SLO of a run, read in batches, what evaluating it alone gives', async () => {
+    const { store } = await createStores();
+    const shapes = [
+      { duration: '28d', target: 0.999 },
+      { duration: '7d', target: 0.99 },
+      { duration: '1d', target: 0.95 },
+      { duration: '30d', target: 0.9 },
+      { duration: '28d', target: 0.98 },
+    ];
+    const records = [];
+    for (const [k, shape] of shapes.entries()) {
+      const { slos } = parseSloYaml(openSloYaml(shape));
+      records.push(
+        await store.slos.upsert(
+          toSloInput(slos[0], `component:default/project-${k}`, 'api'),
+        ),
+      );
+    }
+    // Ten days of traffic, bad minutes in a pattern of each SLO's own; the last SLO none.
+    for (const [k, record] of records.slice(0, -1).entries()) {
+      await write(
+        store,
+        record.id,
+        traffic(NOW - 10 * DAY, NOW, 20 + k, start =>
+          (start / MINUTE) % (7 + k) === 0 ? k + 1 : 0,
+        ),
+      );
+    }
+    const evaluator = new BudgetEvaluator({
+      store,
+      logger: mockServices.logger.mock(),
+      snapshotIntervalMs: HOUR,
+      countsBatch: 2,
+    });
+    const getCountsOfSlos = jest.spyOn(store.sli, 'getCountsOfSlos');
+    await expect(evaluator.evaluateAll(NOW)).resolves.toEqual({
+      evaluated: 5,
+      failed: 0,
+      snapshots: 5,
+    });
+    // Three reads of at most two SLOs each.
+    expect(getCountsOfSlos.mock.calls.map(call => call[0].length)).toEqual([
+      2, 2, 1,
+    ]);
+    getCountsOfSlos.mockRestore();
+    const stored = await store.evaluations.latest(records.map(r => r.id));
+    for (const record of records) {
+      const alone = await evaluator.evaluate(record, NOW);
+      expect(stored.get(record.id)).toEqual(JSON.parse(JSON.stringify(alone)));
+    }
+    expect(stored.get(records[0].id)?.budget.total).toBe(20 * 10 * 24 * 60);
+    expect(stored.get(records[4].id)?.status).toBe('no-data');
+  });
+
+  it('evaluates the SLOs of a batch one at a time when the batch read fails, counting only failed SLOs', async () => {
+    const { store, record, second, evaluator } = await setupTwo();
+    jest
+      .spyOn(store.sli, 'getCountsOfSlos')
+      .mockRejectedValueOnce(new Error('connection reset'));
+    const getCountsMany = store.sli.getCountsMany.bind(store.sli);
+    jest
+      .spyOn(store.sli, 'getCountsMany')
+      .mockImplementation(async (sloId, ...rest) => {
+        if (sloId === second.id) throw new Error('a chunk cannot be decoded');
+        return getCountsMany(sloId, ...rest);
+      });
+    await expect(evaluator.evaluateAll(NOW)).resolves.toEqual({
+      evaluated: 1,
+      failed: 1,
+      snapshots: 1,
+    });
+    const latest = await store.evaluations.latest([record.id, second.id]);
+    expect([...latest.keys()]).toEqual([record.id]);
+    expect(latest.get(record.id)?.budget.total).toBe(600);
+  });
+
   it('leaves the SLOs it has not started for the next run once its task times out', async () => {
     const yaml = openSloYaml({ target: 0.99, duration: '1d' });
     const { store, record } = await setup(yaml);
@@ -213,18 +302,19 @@ describe('BudgetEvaluator', () => {
       logger: mockServices.logger.mock(),
       snapshotIntervalMs: HOUR,
       concurrency: 1,
+      countsBatch: 1,
     });
     // The scheduler aborts the signal at the task's timeout: here, while the counts of the
     // SLO evaluated second are read (one at a time). The first, computed before, is stored.
     const timeout = new AbortController();
-    const getCountsMany = store.sli.getCountsMany.bind(store.sli);
+    const getCountsOfSlos = store.sli.getCountsOfSlos.bind(store.sli);
     const seen = new Set<string>();
     jest
-      .spyOn(store.sli, 'getCountsMany')
+      .spyOn(store.sli, 'getCountsOfSlos')
       .mockImplementation(async (...args) => {
-        seen.add(args[0]);
+        for (const request of args[0]) seen.add(request.sloId);
         if (seen.size > 1) timeout.abort();
-        return getCountsMany(...args);
+        return getCountsOfSlos(...args);
       });
 
     await expect(
@@ -244,26 +334,19 @@ describe('BudgetEvaluator', () => {
     );
     // The timeout comes while the SLO's counts are read.
     const timeout = new AbortController();
-    const getCountsMany = store.sli.getCountsMany.bind(store.sli);
+    const getCountsOfSlos = store.sli.getCountsOfSlos.bind(store.sli);
     jest
-      .spyOn(store.sli, 'getCountsMany')
+      .spyOn(store.sli, 'getCountsOfSlos')
       .mockImplementation(async (...args) => {
         timeout.abort();
-        return getCountsMany(...args);
+        return getCountsOfSlos(...args);
       });
     await evaluator.evaluateAll(NOW, { signal: timeout.signal });
     expect((await store.evaluations.latest([record.id])).size).toBe(0);
   });
 
   it('stores a batch one SLO at a time when the batch fails, counting only failed SLOs', async () => {
-    const { store, record, evaluator } = await setup(
-      openSloYaml({ target: 0.99, duration: '1d' }),
-    );
-    const second = await store.slos.upsert({
-      ...record,
-      entityRef: 'component:default/grafana',
-    });
-    await write(store, record.id, traffic(NOW - HOUR, NOW, 10));
+    const { store, record, second, evaluator } = await setupTwo();
     const saveMany = jest
       .spyOn(store.evaluations, 'saveMany')
       .mockRejectedValueOnce(new Error('deadlock detected'));

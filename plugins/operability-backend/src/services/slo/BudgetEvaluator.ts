@@ -29,6 +29,24 @@ export interface EvaluationRunResult {
   notifications?: { transitions: number; sent: number };
 }
 
+/** SLOs whose windows one store read measures during a run. */
+const COUNTS_BATCH = 100;
+
+/** What an evaluation of an SLO measures (BudgetEvaluator.plan). */
+interface EvaluationPlan {
+  record: SloRecord;
+  now: number;
+  /** The end of every window: `now` aligned down to a base bucket. */
+  end: number;
+  period: ReturnType<typeof budgetPeriod>;
+  table: ReturnType<typeof multiwindowTable>;
+  alerts: ReturnType<typeof alertWindows>;
+  /** The distinct alert window lengths and the exhaustion window. */
+  measured: number[];
+  /** The windows read from the store: the period, then one per `measured`. */
+  windows: Array<{ from: number; to: number }>;
+}
+
 /** The window whose burn rate extrapolates the time to exhaustion. */
 const EXHAUSTION_WINDOW_MS = 3_600_000;
 
@@ -83,7 +101,10 @@ export class BudgetEvaluator {
       logger: LoggerService;
       /** Minimum time between two snapshots of an SLO. */
       snapshotIntervalMs: number;
+      /** Batches of SLOs read at the same time during a run. */
       concurrency?: number;
+      /** SLOs whose windows one store read measures during a run (100). */
+      countsBatch?: number;
       /** Told of every stored evaluation after its transaction (SLO state notifications). */
       notifier?: {
         afterEvaluation(
@@ -108,26 +129,51 @@ export class BudgetEvaluator {
     previous?: SloEvaluation,
     clock: number = now,
   ): Promise<SloEvaluation> {
-    const { sli } = this.options.store;
-    const slo = record.definition;
-    const target = slo.target;
-    const end = alignDown(now, sli.levels[0].widthMs);
-    const period = budgetPeriod(slo, end);
-    const table = multiwindowTable(period.periodMs, target);
-    const windows = alertWindows(table);
-
-    // Every window, the exhaustion window and the period in one query.
-    const measured = [
-      ...new Set([...windows.map(w => w.windowMs), EXHAUSTION_WINDOW_MS]),
-    ];
-    const [periodCounts, ...windowCounts] = await sli.getCountsMany(
+    const plan = this.plan(record, now);
+    const counts = await this.options.store.sli.getCountsMany(
       record.id,
-      [
+      plan.windows,
+      clock,
+    );
+    return this.fromCounts(plan, counts, previous);
+  }
+
+  /** The windows an evaluation of an SLO at `now` measures: the period, then each window. */
+  private plan(record: SloRecord, now: number): EvaluationPlan {
+    const slo = record.definition;
+    const end = alignDown(now, this.options.store.sli.levels[0].widthMs);
+    const period = budgetPeriod(slo, end);
+    const table = multiwindowTable(period.periodMs, slo.target);
+    const alerts = alertWindows(table);
+    // Every window, the exhaustion window and the period in one read.
+    const measured = [
+      ...new Set([...alerts.map(w => w.windowMs), EXHAUSTION_WINDOW_MS]),
+    ];
+    return {
+      record,
+      now,
+      end,
+      period,
+      table,
+      alerts,
+      measured,
+      windows: [
         { from: period.start, to: end },
         ...measured.map(windowMs => ({ from: end - windowMs, to: end })),
       ],
-      clock,
-    );
+    };
+  }
+
+  /** The evaluation of a plan from the counts of its windows, in the plan's order. */
+  private fromCounts(
+    plan: EvaluationPlan,
+    [periodCounts, ...windowCounts]: SliCounts[],
+    previous?: SloEvaluation,
+  ): SloEvaluation {
+    const { now, end, period, table, measured } = plan;
+    const windows = plan.alerts;
+    const slo = plan.record.definition;
+    const target = slo.target;
     const counts = new Map<number, SliCounts>(
       measured.map((windowMs, i) => [windowMs, windowCounts[i]]),
     );
@@ -229,6 +275,7 @@ export class BudgetEvaluator {
     );
     const previous = await store.evaluations.latest(records.map(r => r.id));
     const limit = pLimit(this.options.concurrency ?? 4);
+    const batchSize = this.options.countsBatch ?? COUNTS_BATCH;
     let failed = 0;
     const warn = (record: SloRecord, error: unknown) => {
       failed++;
@@ -236,30 +283,71 @@ export class BudgetEvaluator {
         `Could not evaluate SLO ${record.id} (${record.entityRef}, ${record.ref}): ${error}`,
       );
     };
+    type Item = { record: SloRecord; sloId: string; evaluation: SloEvaluation };
+    /** One SLO on its own: its failure is its own. */
+    const single = async (record: SloRecord): Promise<Item | undefined> => {
+      try {
+        const evaluation = await this.evaluate(
+          record,
+          now,
+          previous.get(record.id),
+        );
+        return { record, sloId: record.id, evaluation };
+      } catch (error) {
+        warn(record, error);
+        return undefined;
+      }
+    };
+    const batches: SloRecord[][] = [];
+    for (let i = 0; i < records.length; i += batchSize) {
+      batches.push(records.slice(i, i + batchSize));
+    }
     const results = await Promise.all(
-      records.map(record =>
-        limit(async () => {
+      batches.map(batch =>
+        limit(async (): Promise<Array<Item | undefined>> => {
           // Not started, or computed after the abort: left for the next run.
-          let item;
-          if (!signal?.aborted) {
-            try {
-              const evaluation = await this.evaluate(
-                record,
-                now,
-                previous.get(record.id),
-              );
-              if (!signal?.aborted) {
-                item = { record, sloId: record.id, evaluation };
+          if (signal?.aborted) return [];
+          let items: Array<Item | undefined>;
+          try {
+            // The windows of the batch's SLOs in one read.
+            const plans = batch.map(record => this.plan(record, now));
+            const counts = await store.sli.getCountsOfSlos(
+              plans.map(plan => ({
+                sloId: plan.record.id,
+                windows: plan.windows,
+              })),
+              now,
+            );
+            items = plans.map((plan, k) => {
+              const { record } = plan;
+              try {
+                const evaluation = this.fromCounts(
+                  plan,
+                  counts[k],
+                  previous.get(record.id),
+                );
+                return { record, sloId: record.id, evaluation };
+              } catch (error) {
+                warn(record, error);
+                return undefined;
               }
-            } catch (error) {
-              warn(record, error);
+            });
+          } catch {
+            // The batch's read failed: each SLO is read on its own, so that one SLO's
+            // failure does not fail the others.
+            items = [];
+            for (const record of batch) {
+              if (signal?.aborted) break;
+              items.push(await single(record));
             }
           }
-          return item;
+          return signal?.aborted ? [] : items;
         }),
       ),
     );
-    const done = results.filter(<T>(r: T | undefined): r is T => Boolean(r));
+    const done = results
+      .flat()
+      .filter(<T>(r: T | undefined): r is T => Boolean(r));
     let evaluated = 0;
     let snapshots = 0;
     const stored: typeof done = [];
