@@ -1,5 +1,5 @@
 /*
- * The Airworthy demo backend: catalog, guest sign-in, permissions and the
+ * The Airworthy demo backend: catalog, guest sign-in, permissions, notifications and the
  * operability plugin with its modules.
  */
 
@@ -29,6 +29,11 @@ backend.add(import('@backstage/plugin-permission-backend'));
 // Owners and the SRE groups of operability.permissions may write operability data;
 // everything else is allowed (see src/permissionPolicy.ts).
 backend.add(import('./permissionPolicy'));
+
+// notifications (the operability plugin notifies owners of SLO state changes, weekly
+// digests and monthly reviews through them) and signals (pushes them to open browsers)
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
 
 // operability
 backend.add(import('@airworthy/plugin-operability-backend'));

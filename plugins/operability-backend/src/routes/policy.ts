@@ -34,7 +34,13 @@ export function createPolicyRoutes(options: {
         credentials,
         operabilityGateReadPermission,
       );
-      res.json(await deployGate.decide(entity));
+      const { type } = credentials.principal as { type: string };
+      res.json(
+        await deployGate.decideAndRecord(
+          entity,
+          type === 'user' || type === 'service' ? type : 'none',
+        ),
+      );
     },
   );
 

@@ -6,6 +6,7 @@ import { TIME } from '@airworthy/plugin-operability-common';
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { sloInput } from '../../__testUtils__/slos';
+import { sloEvaluation } from '../../__testUtils__/evaluations';
 import { createTestStores } from '../../__testUtils__/stores';
 import { readPolicySettings } from '../../config';
 import type { EntityAccess } from '../access/EntityAccess';
@@ -27,26 +28,7 @@ function hub(annotations: Record<string, string> = {}): Entity {
 }
 
 function evaluation(status: SloStatus, remaining: number): SloEvaluation {
-  return {
-    evaluatedAt: new Date(NOW).toISOString(),
-    status,
-    budget: {
-      from: new Date(NOW - 28 * DAY).toISOString(),
-      to: new Date(NOW).toISOString(),
-      good: 1000,
-      total: 1000,
-      sli: 1,
-      errorBudget: 0.02,
-      budgetMinutes: 806.4,
-      consumed: 1 - remaining,
-      remaining,
-      remainingMinutes: 806.4 * remaining,
-      timeToExhaustionMs: null,
-    },
-    burnRates: [],
-    alertSeverity: null,
-    alerts: [],
-  };
+  return sloEvaluation(status, remaining, { at: NOW, good: 1000 });
 }
 
 async function setUp(config: object = {}) {

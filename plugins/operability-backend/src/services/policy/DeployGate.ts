@@ -17,7 +17,9 @@ import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { parse as parseYaml } from 'yaml';
 import type { PolicySettings } from '../../config';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { OperabilityStore } from '../../database/OperabilityStore';
+import type { GateCallerKind } from '../../database/notifications/NotificationStore';
 import type { GateExceptionRecord } from '../../database/policy/GateExceptionStore';
 import type { SloRegistry } from '../slo/SloRegistry';
 
@@ -105,9 +107,12 @@ export class DeployGate {
   constructor(
     private readonly options: {
       sloRegistry: Pick<SloRegistry, 'listForEntity'>;
-      store: Pick<OperabilityStore, 'gateExceptions'>;
+      store: Pick<OperabilityStore, 'gateExceptions'> &
+        Partial<Pick<OperabilityStore, 'notifications'>>;
       settings: PolicySettings;
       now?: () => number;
+      /** Where a failure to record an answer is logged (the answer is given anyway). */
+      logger?: Pick<LoggerService, 'warn'>;
     },
   ) {
     this.now = options.now ?? Date.now;
@@ -283,6 +288,30 @@ export class DeployGate {
       },
       decidedAt: new Date(now).toISOString(),
     };
+  }
+
+  /**
+   * The gate's decision, recorded (entity, decision, time, who asked) for the weekly
+   * digest. A failure to record is logged; the caller gets its answer all the same.
+   */
+  async decideAndRecord(
+    entity: Entity,
+    callerKind: GateCallerKind,
+  ): Promise<DeployGateResponse> {
+    const response = await this.decide(entity);
+    try {
+      await this.options.store.notifications?.recordGateDecision(
+        response.entityRef,
+        response.decision,
+        callerKind,
+        Date.parse(response.decidedAt),
+      );
+    } catch (error) {
+      this.options.logger?.warn(
+        `Could not record the deploy gate's answer for ${response.entityRef}: ${error}`,
+      );
+    }
+    return response;
   }
 
   /** An entity's exceptions, newest first. */
