@@ -113,6 +113,10 @@ describe('operability actions, through the actions registry', () => {
       ],
       exception: null,
     });
+    // An assistant's question is an answer of the gate like a CI call: logged for the digest.
+    expect(
+      await backend.knex('gate_decisions').select('decision', 'caller_kind'),
+    ).toEqual([{ decision: 'block', caller_kind: 'user' }]);
   });
 
   it('refuses what the HTTP API refuses: unknown entities and bad refs', async () => {

@@ -167,7 +167,7 @@ export function registerOperabilityActions(options: {
         credentials,
         operabilityGateReadPermission,
       );
-      const gate = await deployGate.decide(entity);
+      const gate = await deployGate.decideAndRecord(entity, credentials);
       return {
         output: {
           entityRef: gate.entityRef,

@@ -34,13 +34,7 @@ export function createPolicyRoutes(options: {
         credentials,
         operabilityGateReadPermission,
       );
-      const { type } = credentials.principal as { type: string };
-      res.json(
-        await deployGate.decideAndRecord(
-          entity,
-          type === 'user' || type === 'service' ? type : 'none',
-        ),
-      );
+      res.json(await deployGate.decideAndRecord(entity, credentials));
     },
   );
 

@@ -17,7 +17,10 @@ import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { parse as parseYaml } from 'yaml';
 import type { PolicySettings } from '../../config';
-import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { OperabilityStore } from '../../database/OperabilityStore';
 import type { GateCallerKind } from '../../database/notifications/NotificationStore';
 import type { GateExceptionRecord } from '../../database/policy/GateExceptionStore';
@@ -296,8 +299,11 @@ export class DeployGate {
    */
   async decideAndRecord(
     entity: Entity,
-    callerKind: GateCallerKind,
+    credentials: BackstageCredentials,
   ): Promise<DeployGateResponse> {
+    const { type } = credentials.principal as { type: string };
+    const callerKind: GateCallerKind =
+      type === 'user' || type === 'service' ? type : 'none';
     const response = await this.decide(entity);
     try {
       await this.options.store.notifications?.recordGateDecision(
