@@ -119,6 +119,66 @@ export interface Config {
         /** Longest exception, from its grant. Default `30d`. */
         maxDuration?: string | HumanDuration;
       };
+      /**
+       * How old an enforcing SLO's last evaluation, or its collected SLI data, may be before
+       * the gate judges it stale: a stale SLO counts as `no-data` (the policy's block or warn
+       * for no-data, and a warning when the policy names neither), never milder than its last
+       * state. Default `1h`; from 5 minutes to 7 days.
+       */
+      maxStaleness?: string | HumanDuration;
+    };
+    /**
+     * Notifications through Backstage's notifications backend
+     * (`@backstage/plugin-notifications-backend`; see docs/notifications.md). Without that
+     * backend, sending fails: the plugin logs it once and keeps the notifications pending for
+     * `maxPendingAge`.
+     */
+    notifications?: {
+      /**
+       * Notify the owners of an SLO's entity when it enters warning, critical or exhausted
+       * and when it recovers, once per change. Default true.
+       */
+      enabled?: boolean;
+      /**
+       * How long a notification that could not be sent is retried before it is dropped
+       * (a stale alert is noise). Default `2d`; more than zero.
+       */
+      maxPendingAge?: string | HumanDuration;
+      /**
+       * After how long a sender that claimed a notification and did not finish is taken for
+       * dead, so that another run sends it. Default `5m`; more than zero.
+       */
+      claimTimeout?: string | HumanDuration;
+      /** How long the record of sent notifications is kept. Default `90d`. */
+      keepSent?: string | HumanDuration;
+      /** How long the deploy gate's answers are kept for the digest. Default `90d`. */
+      gateDecisionRetention?: string | HumanDuration;
+      /**
+       * One notification per owner group (the groups owning entities with SLOs) about the
+       * last complete ISO week: each SLO's state and budget used, incidents started, score
+       * change and the deploy gate's answers. Sent once per group and week.
+       */
+      weeklyDigest?: {
+        /** Default false. */
+        enabled?: boolean;
+        /** Default every Monday 08:00 UTC (`cron: '0 8 * * 1'`), timeout 15 minutes. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+      /**
+       * One notification about the previous calendar month of the portfolio: entities that
+       * moved between levels, entities per level, biggest score gains and losses. Sent once
+       * per month.
+       */
+      monthlyReview?: {
+        /** Default false; when true, `recipients` or `broadcast` is required. */
+        enabled?: boolean;
+        /** Default the 1st of each month 08:00 UTC (`cron: '0 8 1 * *'`), timeout 15 minutes. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        /** Entity refs to send it to, e.g. `[group:default/foundation-sre]` (kind defaults to group). */
+        recipients?: string[];
+        /** Send it to every user instead. Default false. */
+        broadcast?: boolean;
+      };
     };
     /** The operability score: checks, levels, scoring schedule, exemptions and badges. */
     score?: {

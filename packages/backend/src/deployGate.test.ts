@@ -4,8 +4,9 @@ import { promisify } from 'node:util';
 import request from 'supertest';
 import {
   createDemoLikeBackend,
+  enforcingSloYaml,
+  OPERABILITY_WITHOUT_EVALUATION,
   restrictedServiceHeader,
-  sloYaml,
   userHeader,
 } from './__testUtils__/realBackend';
 
@@ -44,19 +45,8 @@ async function airworthy(...args: string[]) {
 describe('the deploy gate, through the airworthy CLI, against the real backend', () => {
   it('exits 0/1/2 on allow/warn/block, honours exceptions and their expiry, and 3 when it cannot decide', async () => {
     const backend = await startBackend({
-      config: {
-        // No scheduled evaluation during the test: the states are arranged below.
-        operability: {
-          permissions: { sreGroups: ['sre'] },
-          evaluation: {
-            schedule: {
-              frequency: { hours: 6 },
-              timeout: { minutes: 10 },
-              initialDelay: { hours: 6 },
-            },
-          },
-        },
-      },
+      // No scheduled evaluation during the test: the states are arranged below.
+      config: { operability: OPERABILITY_WITHOUT_EVALUATION },
     });
     try {
       const { server, knex } = backend;
@@ -87,12 +77,7 @@ describe('the deploy gate, through the airworthy CLI, against the real backend',
         .post(`${HUB}/slos`)
         .set('Authorization', sre)
         .set('Content-Type', 'application/yaml')
-        .send(
-          sloYaml('availability').replace(
-            'name: availability\n',
-            'name: availability\n  annotations:\n    airworthy.dev/phase: enforcing\n',
-          ),
-        );
+        .send(enforcingSloYaml('availability'));
       expect(created.status).toBe(201);
       const sloId = created.body.items[0].id;
       const evaluate = async (status: string, remaining: number) => {

@@ -1,5 +1,5 @@
 /*
- * The Airworthy demo backend: catalog, guest sign-in, permissions and the
+ * The Airworthy demo backend: catalog, guest sign-in, permissions, notifications and the
  * operability plugin with its modules.
  */
 
@@ -30,6 +30,11 @@ backend.add(import('@backstage/plugin-permission-backend'));
 // everything else is allowed (see src/permissionPolicy.ts).
 backend.add(import('./permissionPolicy'));
 
+// notifications (the operability plugin notifies owners of SLO state changes, weekly
+// digests and monthly reviews through them) and signals (pushes them to open browsers)
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
 // operability
 backend.add(import('@airworthy/plugin-operability-backend'));
 backend.add(
@@ -41,6 +46,10 @@ backend.add(import('@airworthy/plugin-operability-backend-module-prometheus'));
 // The embedded demo (generated SLI data, incidents through the webhooks); on only where
 // operability.demo.enabled is true, as in app-config.yaml.
 backend.add(import('@airworthy/plugin-operability-backend-module-demo'));
+
+// AI assistants: the actions of the plugins in backend.actions.pluginSources (the operability
+// plugin's read-only actions) as MCP tools at /api/mcp-actions/v1 (README, "Ask an AI assistant").
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // A replica whose start-up failed would keep running half-started (its scheduled tasks
 // running, its routes answering 503): exit instead, so that the platform starts it again.

@@ -19,11 +19,20 @@ import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { readOperabilitySettings } from './config';
 import { createOperabilityStore } from './database/OperabilityStore';
 import { registerOperabilityActions } from './actions/operabilityActions';
 import { createRouter } from './router';
 import { EntityAccess } from './services/access';
+import {
+  catalogOwners,
+  evaluatedBudgets,
+  MonthlyReview,
+  NotificationOutbox,
+  SloTransitionNotifier,
+  WeeklyDigest,
+} from './services/notifications';
 import { DeployGate } from './services/policy';
 import {
   IncidentBudgetCostCalculator,
@@ -45,6 +54,7 @@ import {
   SloSeries,
 } from './services/slo';
 import { scheduleIncidentHousekeeping } from './tasks/incidents';
+import { scheduleNotificationTasks } from './tasks/notifications';
 import { scheduleScoring } from './tasks/score';
 import { scheduleSliTasks } from './tasks/sli';
 import { scheduleSloTasks } from './tasks/slo';
@@ -116,6 +126,7 @@ export const operabilityPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -130,6 +141,7 @@ export const operabilityPlugin = createBackendPlugin({
         permissionsRegistry,
         catalog,
         actionsRegistry,
+        notifications,
       }) {
         const settings = readOperabilitySettings(config, { scoreChecks });
 
@@ -193,11 +205,23 @@ export const operabilityPlugin = createBackendPlugin({
           concurrency: settings.collection.concurrency,
           backfillMs: settings.collection.backfillMs,
         });
+        // Notifications go through Backstage's notification service; without the
+        // notifications backend, sending fails and the outbox logs it once (rows stay
+        // pending for operability.notifications.maxPendingAge).
+        const outbox = new NotificationOutbox({
+          store,
+          notifications,
+          logger,
+          settings: settings.notifications,
+        });
         const evaluator = new BudgetEvaluator({
           store,
           logger,
           snapshotIntervalMs: settings.evaluation.snapshotIntervalMs,
           concurrency: settings.evaluation.concurrency,
+          notifier: settings.notifications.enabled
+            ? new SloTransitionNotifier({ store, outbox, logger })
+            : undefined,
         });
 
         permissionsRegistry.addPermissions([
@@ -240,10 +264,41 @@ export const operabilityPlugin = createBackendPlugin({
         });
         await scheduleScoring({ scheduler, logger, scorer });
 
+        const reviewSettings = settings.notifications.monthlyReview;
+        await scheduleNotificationTasks({
+          scheduler,
+          logger,
+          store,
+          outbox,
+          digest: new WeeklyDigest({
+            store,
+            owners: catalogOwners(catalog, auth),
+            outbox,
+            budgetAt: evaluatedBudgets(evaluator, Date.now),
+          }),
+          review: new MonthlyReview({
+            store,
+            outbox,
+            recipients: reviewSettings.broadcast
+              ? { type: 'broadcast' }
+              : { type: 'entity', entityRef: reviewSettings.recipients },
+            levels: [...settings.score.levels]
+              .sort((a, b) => a.threshold - b.threshold)
+              .map(l => l.id),
+          }),
+          settings: settings.notifications,
+        });
+
         const deployGate = new DeployGate({
           sloRegistry,
           store,
           settings: settings.policy,
+          logger,
+        });
+        const portfolio = new Portfolio({
+          catalog,
+          scores: store.scores,
+          settings: settings.score,
         });
         httpRouter.use(
           await createRouter({
@@ -266,11 +321,7 @@ export const operabilityPlugin = createBackendPlugin({
             webhookLimits: settings.incidents.webhooks,
             scorer,
             exemptions: new Exemptions(store, scorer),
-            portfolio: new Portfolio({
-              catalog,
-              scores: store.scores,
-              settings: settings.score,
-            }),
+            portfolio,
             deployGate,
           }),
         );
@@ -279,6 +330,9 @@ export const operabilityPlugin = createBackendPlugin({
           entityAccess,
           sloRegistry,
           deployGate,
+          incidentHistory,
+          scorer,
+          portfolio,
         });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         // Webhooks carry their source's credentials (signatures, tokens) instead.

@@ -210,6 +210,7 @@ export {
   type ScoreLevelDefinition,
   type ScoreThresholdUnit,
 } from './score/model';
+export { type NextStep, nextSteps } from './score/nextSteps';
 
 // The SLO engine: OpenSLO and Sloth files, the normalized model, budget and burn-rate
 // math, alert windows, Prometheus rules.

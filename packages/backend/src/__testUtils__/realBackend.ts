@@ -94,6 +94,28 @@ spec:
     - target: 0.98
 `;
 
+/** An OpenSLO SLO document named `name` in the `enforcing` phase (the deploy gate uses it). */
+export const enforcingSloYaml = (name: string) =>
+  sloYaml(name).replace(
+    `name: ${name}\n`,
+    `name: ${name}\n  annotations:\n    airworthy.dev/phase: enforcing\n`,
+  );
+
+/**
+ * The operability config of tests that arrange SLO states themselves: the demo's SRE group,
+ * and no scheduled evaluation while the test runs.
+ */
+export const OPERABILITY_WITHOUT_EVALUATION = {
+  permissions: { sreGroups: ['sre'] },
+  evaluation: {
+    schedule: {
+      frequency: { hours: 6 },
+      timeout: { minutes: 10 },
+      initialDelay: { hours: 6 },
+    },
+  },
+};
+
 const RESTRICTED = 'mock-restricted-service:';
 
 /**

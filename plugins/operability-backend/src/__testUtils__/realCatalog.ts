@@ -313,3 +313,17 @@ export function createRealCatalogTestBackend(
     supportedIds: databases.eachSupportedId().map(([id]) => id),
   });
 }
+
+/** A production Component of the default namespace, owned by `owner`, for the real catalog. */
+export function catalogComponent(
+  name: string,
+  owner: string,
+  metadata: Partial<Entity['metadata']> = {},
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, ...metadata },
+    spec: { type: 'service', lifecycle: 'production', owner },
+  };
+}

@@ -40,12 +40,17 @@ describe('operability actions, through the actions registry', () => {
     const { actions } = await registry.list();
     expect(actions.map(a => [a.name, a.attributes.readOnly]).sort()).toEqual([
       ['get-deploy-gate', true],
+      ['get-operability-score', true],
       ['get-slo-status', true],
+      ['list-entities-below-level', true],
+      ['list-incidents', true],
     ]);
     for (const action of actions) {
       expect(action.schema.input).toMatchObject({
         type: 'object',
-        required: ['entityRef'],
+        required: [
+          action.name === 'list-entities-below-level' ? 'level' : 'entityRef',
+        ],
       });
       expect(action.schema.output).toMatchObject({ type: 'object' });
     }
@@ -59,12 +64,13 @@ describe('operability actions, through the actions registry', () => {
       .send(openSloYaml({ phase: 'enforcing' }));
     expect(created.status).toBe(201);
     const sloId = created.body.items[0].id;
+    // Evaluated just now: the backend's clock is the real one, and older data is stale.
     await backend.knex('slo_evaluations').insert({
       slo_id: sloId,
       evaluated_at: 1,
       status: 'exhausted',
       result: JSON.stringify({
-        evaluatedAt: '2026-12-01T12:00:00.000Z',
+        evaluatedAt: new Date().toISOString(),
         status: 'exhausted',
         budget: { total: 100, remaining: -0.5 },
         burnRates: [],
@@ -107,6 +113,10 @@ describe('operability actions, through the actions registry', () => {
       ],
       exception: null,
     });
+    // An assistant's question is an answer of the gate like a CI call: logged for the digest.
+    expect(
+      await backend.knex('gate_decisions').select('decision', 'caller_kind'),
+    ).toEqual([{ decision: 'block', caller_kind: 'user' }]);
   });
 
   it('refuses what the HTTP API refuses: unknown entities and bad refs', async () => {

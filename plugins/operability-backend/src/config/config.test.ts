@@ -1,5 +1,9 @@
 import { ConfigReader } from '@backstage/config';
-import { readIncidentSettings, readSliConfig } from '.';
+import {
+  readIncidentSettings,
+  readNotificationSettings,
+  readSliConfig,
+} from '.';
 import { TIME } from '@airworthy/plugin-operability-common';
 
 const { MINUTE, HOUR, DAY } = TIME;
@@ -81,5 +85,68 @@ describe('readIncidentSettings', () => {
         }),
       ),
     ).toThrow(/groupingGap/);
+  });
+});
+
+describe('readNotificationSettings', () => {
+  it('sends SLO changes by default; the digest and the review only when enabled', () => {
+    const settings = readNotificationSettings(new ConfigReader({}));
+    expect(settings).toMatchObject({
+      enabled: true,
+      maxPendingMs: 2 * 24 * 3_600_000,
+      weeklyDigest: {
+        enabled: false,
+        schedule: { frequency: { cron: '0 8 * * 1' } },
+      },
+      monthlyReview: { enabled: false, recipients: [], broadcast: false },
+    });
+  });
+
+  it('reads schedules and recipients (kind group by default)', () => {
+    const settings = readNotificationSettings(
+      new ConfigReader({
+        operability: {
+          notifications: {
+            maxPendingAge: '6h',
+            weeklyDigest: {
+              enabled: true,
+              schedule: { frequency: { cron: '0 6 * * 1' }, timeout: '5m' },
+            },
+            monthlyReview: {
+              enabled: true,
+              recipients: ['foundation-sre', 'user:default/sam'],
+            },
+          },
+        },
+      }),
+    );
+    expect(settings.maxPendingMs).toBe(6 * 3_600_000);
+    expect(settings.weeklyDigest).toMatchObject({
+      enabled: true,
+      schedule: { frequency: { cron: '0 6 * * 1' } },
+    });
+    expect(settings.monthlyReview.recipients).toEqual([
+      'group:default/foundation-sre',
+      'user:default/sam',
+    ]);
+  });
+
+  it('refuses a review without recipients and a bad duration, naming the key', () => {
+    expect(() =>
+      readNotificationSettings(
+        new ConfigReader({
+          operability: { notifications: { monthlyReview: { enabled: true } } },
+        }),
+      ),
+    ).toThrow(
+      "Invalid config at 'operability.notifications.monthlyReview': enabled needs recipients or broadcast: true",
+    );
+    expect(() =>
+      readNotificationSettings(
+        new ConfigReader({
+          operability: { notifications: { claimTimeout: 'soon' } },
+        }),
+      ),
+    ).toThrow(/claimTimeout/);
   });
 });

@@ -6,6 +6,10 @@
 import type { ScoreCheck } from '@airworthy/plugin-operability-node';
 import type { Config } from '@backstage/config';
 import { readIncidentSettings, type IncidentSettings } from './incidents';
+import {
+  readNotificationSettings,
+  type NotificationSettings,
+} from './notifications';
 import { readPolicySettings, type PolicySettings } from './policy';
 import { readScoreSettings, type ScoreSettings } from './score';
 import {
@@ -28,6 +32,11 @@ export type {
   IncidentSettings,
   WebhookLimits,
 } from './incidents';
+export {
+  NOTIFICATION_DEFAULTS,
+  readNotificationSettings,
+} from './notifications';
+export type { NotificationSettings } from './notifications';
 export { POLICY_DEFAULTS, readPolicySettings } from './policy';
 export type { PolicySettings } from './policy';
 export type { RateLimitSettings } from './readers';
@@ -48,6 +57,7 @@ export interface OperabilitySettings {
   incidents: IncidentSettings;
   score: ScoreSettings;
   policy: PolicySettings;
+  notifications: NotificationSettings;
 }
 
 /**
@@ -69,5 +79,6 @@ export function readOperabilitySettings(
     incidents: readIncidentSettings(config),
     score: readScoreSettings(config, options.scoreChecks),
     policy: readPolicySettings(config),
+    notifications: readNotificationSettings(config),
   };
 }

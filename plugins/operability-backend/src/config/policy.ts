@@ -15,6 +15,13 @@ export const POLICY_DEFAULTS = {
     withoutEnforcingSlos: 'allow',
   } as ErrorBudgetPolicy,
   maxExceptionMs: 30 * TIME.DAY,
+  maxStalenessMs: TIME.HOUR,
+} as const;
+
+/** The range of `operability.policy.maxStaleness`: 5 minutes to 7 days. */
+export const MAX_STALENESS_RANGE_MS = {
+  min: 5 * TIME.MINUTE,
+  max: 7 * TIME.DAY,
 } as const;
 
 /** The error-budget policy and its exceptions (`operability.policy`). */
@@ -23,6 +30,11 @@ export interface PolicySettings {
   policy: ErrorBudgetPolicy;
   /** Longest exception, from its grant (`exceptions.maxDuration`, default 30 days). */
   maxExceptionMs: number;
+  /**
+   * How old an enforcing SLO's last evaluation or collected SLI data may be before the gate
+   * judges it stale (`maxStaleness`, default 1 hour, 5 minutes to 7 days).
+   */
+  maxStalenessMs: number;
 }
 
 /** Reads `operability.policy`; a bad value throws with a message naming the key. */
@@ -53,5 +65,23 @@ export function readPolicySettings(root: Config): PolicySettings {
       'maxDuration',
       POLICY_DEFAULTS.maxExceptionMs,
     ),
+    maxStalenessMs: readMaxStaleness(config),
   };
+}
+
+function readMaxStaleness(config: Config | undefined): number {
+  const ms = readDurationMs(
+    config,
+    'maxStaleness',
+    POLICY_DEFAULTS.maxStalenessMs,
+  );
+  const { min, max } = MAX_STALENESS_RANGE_MS;
+  if (ms < min || ms > max) {
+    throw new Error(
+      `Invalid config at 'operability.policy.maxStaleness': must be from 5 minutes to 7 days, got ${Math.round(
+        ms / 1000,
+      )} seconds`,
+    );
+  }
+  return ms;
 }

@@ -11,6 +11,10 @@ import {
 } from './incidents/IncidentStore';
 import { applyDatabaseMigrations } from './migrations';
 import {
+  KnexNotificationStore,
+  type NotificationStore,
+} from './notifications/NotificationStore';
+import {
   KnexGateExceptionStore,
   type GateExceptionStore,
 } from './policy/GateExceptionStore';
@@ -44,6 +48,7 @@ export interface OperabilityStore {
   scores: ScoreStore;
   exemptions: ExemptionStore;
   gateExceptions: GateExceptionStore;
+  notifications: NotificationStore;
 }
 
 /** Settings of the stores, read from config. */
@@ -81,5 +86,6 @@ export function createKnexStores(
     scores: new KnexScoreStore(client),
     exemptions: new KnexExemptionStore(client),
     gateExceptions: new KnexGateExceptionStore(client),
+    notifications: new KnexNotificationStore(client),
   };
 }

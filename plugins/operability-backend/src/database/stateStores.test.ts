@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { SloEvaluation } from '@airworthy/plugin-operability-common';
+import { sloEvaluation } from '../__testUtils__/evaluations';
 import { sloInput } from '../__testUtils__/slos';
 import { KnexCollectionStore } from './sli/CollectionStore';
 import { KnexEvaluationStore } from './slo/EvaluationStore';
@@ -17,22 +18,8 @@ const databases = TestDatabases.create({
 });
 
 function evaluation(status: SloEvaluation['status'], remaining: number) {
-  return {
-    evaluatedAt: '2026-11-25T12:00:00.000Z',
-    status,
-    budget: {
-      from: '2026-10-28T12:00:00.000Z',
-      to: '2026-11-25T12:00:00.000Z',
-      good: 990,
-      total: 1000,
-      sli: 0.99,
-      errorBudget: 0.02,
-      budgetMinutes: 806.4,
-      consumed: 1 - remaining,
-      remaining,
-      remainingMinutes: remaining * 806.4,
-      timeToExhaustionMs: null,
-    },
+  return sloEvaluation(status, remaining, {
+    at: Date.parse('2026-11-25T12:00:00.000Z'),
     burnRates: [
       {
         window: '1h',
@@ -51,9 +38,7 @@ function evaluation(status: SloEvaluation['status'], remaining: number) {
         burnRate: 0.5,
       },
     ],
-    alertSeverity: null,
-    alerts: [],
-  } satisfies SloEvaluation;
+  });
 }
 
 describe.each(databases.eachSupportedId())(

@@ -8,13 +8,14 @@ import { InputError } from '@backstage/errors';
 import type { z } from 'zod';
 
 /**
- * Parses request input (params, query or body) with a zod schema; anything the schema
- * rejects becomes an InputError (400) whose message names each field and what to fix.
+ * Parses request input (params, query or body, or an action's input) with a zod schema;
+ * anything the schema rejects becomes an InputError (400) whose message names each field and
+ * what to fix.
  */
 export function parseInput<T extends z.ZodType>(
   schema: T,
   input: unknown,
-  what: 'params' | 'query' | 'body',
+  what: 'params' | 'query' | 'body' | 'input',
 ): z.infer<T> {
   const result = schema.safeParse(input);
   if (!result.success) {

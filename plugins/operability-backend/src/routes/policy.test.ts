@@ -27,6 +27,19 @@ describe('policy routes', () => {
       '/api/operability/entities/component/default/nope/deploy-gate',
     );
     expect(unknown.status).toBe(404);
+    // Each answer is logged for the weekly digest, with who asked (the test user here).
+    const logged = await backend
+      .knex('gate_decisions')
+      .select('entity_ref', 'decision', 'caller_kind', 'decided_at');
+    expect(logged).toEqual([
+      {
+        entity_ref: 'component:default/jupyterhub',
+        decision: 'allow',
+        caller_kind: 'user',
+        decided_at: expect.anything(),
+      },
+    ]);
+    expect(Number(logged[0].decided_at)).toBe(Date.parse(gate.body.decidedAt));
   });
 
   it('grants, lists and revokes exceptions, refusing bad input with 400', async () => {

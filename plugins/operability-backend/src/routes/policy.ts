@@ -34,7 +34,7 @@ export function createPolicyRoutes(options: {
         credentials,
         operabilityGateReadPermission,
       );
-      res.json(await deployGate.decide(entity));
+      res.json(await deployGate.decideAndRecord(entity, credentials));
     },
   );
 

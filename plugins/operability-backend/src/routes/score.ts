@@ -9,7 +9,6 @@ import type {
   BackstageCredentials,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
 import type { Request } from 'express';
 import Router from 'express-promise-router';
 import { entityRefParam, parseInput } from '../lib/validation';
@@ -45,13 +44,7 @@ export function createScoreRoutes(options: {
       credentials,
       writing,
     );
-    if (!scorer.scores(entity)) {
-      throw new NotFoundError(
-        `${entityRef} is not scored: the scored kinds are ${scorer.settings.kinds.join(
-          ', ',
-        )} (operability.score.kinds)`,
-      );
-    }
+    scorer.requireScored(entity, entityRef);
     return { entity, entityRef };
   }
 

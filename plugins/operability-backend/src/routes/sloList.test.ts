@@ -4,6 +4,7 @@ import request from 'supertest';
 import { openSloYaml } from '../__testUtils__/slos';
 import {
   PrivateEntitiesPolicy,
+  catalogComponent as component,
   createRealCatalogTestBackend,
 } from '../__testUtils__/realCatalog';
 
@@ -12,19 +13,6 @@ jest.setTimeout(180_000);
 const BASE = '/api/operability';
 const ALICE = mockCredentials.user.header('user:default/alice');
 const BOB = mockCredentials.user.header('user:default/bob');
-
-function component(
-  name: string,
-  owner: string,
-  metadata: Partial<Entity['metadata']> = {},
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, ...metadata },
-    spec: { type: 'service', lifecycle: 'production', owner },
-  };
-}
 
 const ENTITIES: Entity[] = [
   component('jupyterhub', 'group:default/sig-ops', { title: 'JupyterHub' }),

@@ -15,6 +15,9 @@ export const TASK_IDS = {
   retention: 'operability-retention',
   scoring: 'operability-scoring',
   incidentHousekeeping: 'operability-incident-housekeeping',
+  notificationDelivery: 'operability-notification-delivery',
+  weeklyDigest: 'operability-weekly-digest',
+  monthlyReview: 'operability-monthly-review',
 } as const;
 
 /**

@@ -74,7 +74,10 @@ export async function scheduleSloTasks(options: {
     settings.evaluation.schedule,
     async signal => {
       const r = await evaluator.evaluateAll(Date.now(), { signal });
-      return `${r.evaluated} SLOs evaluated, ${r.failed} failed, ${r.snapshots} snapshots`;
+      const notified = r.notifications
+        ? `; ${r.notifications.transitions} state change(s), ${r.notifications.sent} notification(s) sent`
+        : '';
+      return `${r.evaluated} SLOs evaluated, ${r.failed} failed, ${r.snapshots} snapshots${notified}`;
     },
   );
 }

@@ -25,6 +25,7 @@ import type {
   ScoreHistoryResponse,
   ScoreSettingsResponse,
 } from './scores';
+import type { SloPhase } from '../annotations';
 import type { ScoreExemption } from '../score/model';
 import type {
   SloDetailResponse,
@@ -146,6 +147,12 @@ export interface OperabilityApi {
   ): Promise<SloWriteResponse>;
   /** Deletes an API-managed SLO. */
   deleteSlo(id: string, options?: RequestOptions): Promise<void>;
+  /** Sets the phase of an SLO created through the API (`operability.slo.write`). */
+  setSloPhase(
+    id: string,
+    phase: SloPhase,
+    options?: RequestOptions,
+  ): Promise<SloWriteResponse>;
   /** Pushes good/total counts of an SLO's buckets (idempotent). */
   pushSli(
     sloId: string,
@@ -359,6 +366,20 @@ export class OperabilityClient implements OperabilityApi {
 
   deleteSlo(id: string, options?: RequestOptions): Promise<void> {
     return this.request('DELETE', sloPath(id), undefined, undefined, options);
+  }
+
+  setSloPhase(
+    id: string,
+    phase: SloPhase,
+    options?: RequestOptions,
+  ): Promise<SloWriteResponse> {
+    return this.request(
+      'PUT',
+      `${sloPath(id)}/phase`,
+      undefined,
+      { phase },
+      options,
+    );
   }
 
   pushSli(

@@ -4,7 +4,7 @@ import {
   exemptionExpirySchema,
   exemptionReasonSchema,
 } from '../score/exemptions';
-import type { SloStatus } from './types';
+import type { SloSource, SloStatus } from './types';
 
 /**
  * What the deploy gate answers: `allow` (deploy), `warn` (deploy, and say why) or `block`
@@ -60,11 +60,23 @@ export interface DeployGateSlo {
   ref: string;
   displayName?: string;
   phase: SloPhase;
+  /** Where the SLO is defined: `repo` (its phase is set in the file) or `api`. */
+  source: SloSource;
   status: SloStatus;
   /** Share of the period's budget left (negative when overspent); null before data. */
   budgetRemaining: number | null;
   /** What this SLO does to the decision (informing SLOs: always `allow`). */
   effect: DeployGateDecision;
+  /**
+   * Present when an enforcing SLO's data is older than `operability.policy.maxStaleness`:
+   * the gate then judged it as `no-data` (never milder than its last state).
+   */
+  stale?: {
+    /** The older of its last evaluation and the end of its collected SLI data (ISO 8601). */
+    dataAt: string;
+    /** What is that old: its `evaluation`, or its collected SLI `data`. */
+    what: 'evaluation' | 'data';
+  };
 }
 
 /** An exception to the error-budget policy of an entity. @public */
@@ -93,7 +105,11 @@ export interface DeployGateResponse {
   /** The active exception that turned a block into a warning, if any. */
   exception?: GateException;
   /** The policy applied, and whether the entity's annotation changed it. */
-  policy: ErrorBudgetPolicy & { source: 'config' | 'annotation' };
+  policy: ErrorBudgetPolicy & {
+    source: 'config' | 'annotation';
+    /** The longest exception, from its grant (`operability.policy.exceptions.maxDuration`). */
+    exceptions: { maxDurationMs: number };
+  };
   decidedAt: string;
 }
 

@@ -274,7 +274,8 @@ describe('properties', () => {
         fc.double({ min: 0.01, max: 100, noNaN: true }),
         fc.double({ min: 0.01, max: 100, noNaN: true }),
         (remaining, a, b) => {
-          fc.pre(a < b);
+          // Burn rates one rounding apart give the same time; a real difference must shrink it.
+          fc.pre(b > a * (1 + 1e-9));
           expect(timeToExhaustion(remaining, a, 30 * DAY)!).toBeGreaterThan(
             timeToExhaustion(remaining, b, 30 * DAY)!,
           );

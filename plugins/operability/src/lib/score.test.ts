@@ -1,6 +1,7 @@
-import type {
-  EntityScoreResponse,
-  ScoreCheckResult,
+import {
+  type EntityScoreResponse,
+  nextSteps,
+  type ScoreCheckResult,
 } from '@airworthy/plugin-operability-common';
 import {
   checkGroups,
@@ -8,7 +9,6 @@ import {
   describeScore,
   describeTrend,
   describeStepGain,
-  nextSteps,
 } from './score';
 
 function check(

@@ -4,6 +4,7 @@
  */
 import type {
   EntityScoreResponse,
+  NextStep,
   ScoreCheckResult,
   ScoreCheckStatus,
 } from '@airworthy/plugin-operability-common';
@@ -57,36 +58,6 @@ export function checkGroups(score: EntityScoreResponse): CheckGroup[] {
           b.gain - a.gain,
       ),
   }));
-}
-
-/** A next step: a check to meet, and the checks it unblocks (with their points). */
-export interface NextStep extends ScoreCheckResult {
-  /** Checks that wait for this one (their `blockedBy`), whose points it opens the way to. */
-  unblocks: ScoreCheckResult[];
-}
-
-/**
- * What would raise the score most, at most `max` steps, largest gain first. A check blocked by
- * another one that is not met yet (the SLO checks of an entity without an SLO) is not a step
- * of its own: it is folded into the check that blocks it, whose gain then counts its points.
- */
-export function nextSteps(score: EntityScoreResponse, max = 3): NextStep[] {
-  const open = score.checks.filter(
-    check => check.gain > 0 && check.status !== 'exempt',
-  );
-  const ids = new Set(open.map(c => c.id));
-  const blockedBy = (check: ScoreCheckResult) =>
-    check.blockedBy && ids.has(check.blockedBy) ? check.blockedBy : undefined;
-  const total = (step: NextStep) =>
-    step.gain + step.unblocks.reduce((sum, c) => sum + c.gain, 0);
-  return open
-    .filter(check => !blockedBy(check))
-    .map(check => ({
-      ...check,
-      unblocks: open.filter(c => blockedBy(c) === check.id),
-    }))
-    .sort((a, b) => total(b) - total(a))
-    .slice(0, max);
 }
 
 /** `+10 points, and up to +30 with SLI data flowing, Error budget remaining` */

@@ -6,13 +6,14 @@ import { TIME } from '@airworthy/plugin-operability-common';
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { sloInput } from '../../__testUtils__/slos';
+import { sloEvaluation } from '../../__testUtils__/evaluations';
 import { createTestStores } from '../../__testUtils__/stores';
 import { readPolicySettings } from '../../config';
 import type { EntityAccess } from '../access/EntityAccess';
 import { SloRegistry } from '../slo/SloRegistry';
-import { DeployGate } from './DeployGate';
+import { DeployGate, staleness } from './DeployGate';
 
-const { HOUR, DAY } = TIME;
+const { MINUTE, HOUR, DAY } = TIME;
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const HUB = 'component:default/jupyterhub';
 const createStores = createTestStores();
@@ -27,26 +28,7 @@ function hub(annotations: Record<string, string> = {}): Entity {
 }
 
 function evaluation(status: SloStatus, remaining: number): SloEvaluation {
-  return {
-    evaluatedAt: new Date(NOW).toISOString(),
-    status,
-    budget: {
-      from: new Date(NOW - 28 * DAY).toISOString(),
-      to: new Date(NOW).toISOString(),
-      good: 1000,
-      total: 1000,
-      sli: 1,
-      errorBudget: 0.02,
-      budgetMinutes: 806.4,
-      consumed: 1 - remaining,
-      remaining,
-      remainingMinutes: 806.4 * remaining,
-      timeToExhaustionMs: null,
-    },
-    burnRates: [],
-    alertSeverity: null,
-    alerts: [],
-  };
+  return sloEvaluation(status, remaining, { at: NOW, good: 1000 });
 }
 
 async function setUp(config: object = {}) {
@@ -113,6 +95,7 @@ describe('DeployGate', () => {
       warn: ['critical'],
       withoutEnforcingSlos: 'allow',
       source: 'config',
+      exceptions: { maxDurationMs: 30 * DAY },
     });
     expect(answer.decidedAt).toBe('2026-12-01T12:00:00.000Z');
   });
@@ -285,5 +268,94 @@ describe('DeployGate', () => {
     ).toThrow(
       /Invalid config at 'operability.policy': operability.policy.warn.0/,
     );
+  });
+
+  describe('on stale data', () => {
+    it('allows on fresh data, and warns naming the SLO and the age of its data once it is stale', async () => {
+      const env = await setUp();
+      await env.slo('availability', 'enforcing', 'ok', 0.8);
+
+      env.setNow(NOW + 59 * MINUTE);
+      const fresh = await env.gate.decide(hub());
+      expect(fresh.decision).toBe('allow');
+      expect(fresh.slos[0].stale).toBeUndefined();
+
+      env.setNow(NOW + 2 * HOUR + 5 * MINUTE);
+      const stale = await env.gate.decide(hub());
+      expect(stale.decision).toBe('warn');
+      expect(stale.reasons).toEqual([
+        'SLO "availability" (enforcing) has stale data: its last evaluation is from 2026-12-01T12:00:00.000Z, 2h 5m ago (more than 1h, operability.policy.maxStaleness): judged as no-data, a stale SLO warns (no-data is in neither block nor warn)',
+      ]);
+      expect(stale.slos[0]).toMatchObject({
+        status: 'ok',
+        effect: 'warn',
+        stale: { dataAt: '2026-12-01T12:00:00.000Z', what: 'evaluation' },
+      });
+    });
+
+    it('follows the policy for no-data, and is never milder than the last state', async () => {
+      const strict = await setUp({ block: ['exhausted', 'no-data'] });
+      await strict.slo('availability', 'enforcing', 'ok', 0.8);
+      strict.setNow(NOW + 3 * HOUR);
+      const blocked = await strict.gate.decide(hub());
+      expect(blocked.decision).toBe('block');
+      expect(blocked.reasons[0]).toMatch(
+        /has stale data: .* 3h ago .*: judged as no-data, the policy blocks on no-data$/,
+      );
+
+      const env = await setUp();
+      await env.slo('availability', 'enforcing', 'exhausted', -0.1);
+      env.setNow(NOW + 3 * HOUR);
+      const still = await env.gate.decide(hub());
+      expect(still.decision).toBe('block');
+      expect(still.reasons[0]).toMatch(
+        /judged as no-data, a stale SLO warns \(no-data is in neither block nor warn\); its last state, exhausted, blocks$/,
+      );
+      // Informing SLOs never stop a release, stale or not.
+      const informing = await setUp();
+      await informing.slo('latency', 'informing', 'ok', 0.8);
+      informing.setNow(NOW + 3 * HOUR);
+      expect(
+        (await informing.gate.decide(hub())).slos[0].stale,
+      ).toBeUndefined();
+    });
+
+    it('takes the bound from config, in its documented range', async () => {
+      const env = await setUp({ maxStaleness: '3h' });
+      await env.slo('availability', 'enforcing', 'ok', 0.8);
+      env.setNow(NOW + 2 * HOUR);
+      expect((await env.gate.decide(hub())).decision).toBe('allow');
+      env.setNow(NOW + 3 * HOUR + MINUTE);
+      expect((await env.gate.decide(hub())).decision).toBe('warn');
+      for (const maxStaleness of ['1m', '8d']) {
+        expect(() =>
+          readPolicySettings(
+            new ConfigReader({ operability: { policy: { maxStaleness } } }),
+          ),
+        ).toThrow(
+          /operability.policy.maxStaleness': must be from 5 minutes to 7 days/,
+        );
+      }
+    });
+
+    it('judges the collected SLI data too: the older of evaluation and data', () => {
+      const evaluatedAt = new Date(NOW).toISOString();
+      expect(
+        staleness(
+          {
+            evaluatedAt,
+            collection: {
+              source: 'prometheus',
+              state: 'failed',
+              collectedUntil: new Date(NOW - 2 * HOUR).toISOString(),
+            },
+          },
+          NOW,
+          HOUR,
+        ),
+      ).toEqual({ dataAt: '2026-12-01T10:00:00.000Z', what: 'data' });
+      expect(staleness({ evaluatedAt }, NOW + HOUR, HOUR)).toBeUndefined();
+      expect(staleness({}, NOW + DAY, HOUR)).toBeUndefined();
+    });
   });
 });

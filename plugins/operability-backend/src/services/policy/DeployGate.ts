@@ -3,6 +3,7 @@ import {
   DEPLOY_GATE_DECISIONS,
   describeZodError,
   errorBudgetPolicyOverrideSchema,
+  formatDurationHuman,
   type DeployGateDecision,
   type DeployGateResponse,
   type DeployGateSlo,
@@ -16,7 +17,12 @@ import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { parse as parseYaml } from 'yaml';
 import type { PolicySettings } from '../../config';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { OperabilityStore } from '../../database/OperabilityStore';
+import type { GateCallerKind } from '../../database/notifications/NotificationStore';
 import type { GateExceptionRecord } from '../../database/policy/GateExceptionStore';
 import type { SloRegistry } from '../slo/SloRegistry';
 
@@ -43,6 +49,29 @@ function percent(ratio: number | null): string {
 
 function label(slo: Pick<SloSummary, 'displayName' | 'name'>): string {
   return `"${slo.displayName ?? slo.name}"`;
+}
+
+/**
+ * How stale an SLO's data is: the older of its last evaluation and the end of its collected
+ * SLI data, when that is more than `maxStalenessMs` before `now`; else undefined.
+ */
+export function staleness(
+  slo: Pick<SloSummary, 'evaluatedAt' | 'collection'>,
+  now: number,
+  maxStalenessMs: number,
+): DeployGateSlo['stale'] {
+  const times: Array<{ at: number; what: 'evaluation' | 'data' }> = [];
+  if (slo.evaluatedAt) {
+    times.push({ at: Date.parse(slo.evaluatedAt), what: 'evaluation' });
+  }
+  if (slo.collection?.collectedUntil) {
+    times.push({ at: Date.parse(slo.collection.collectedUntil), what: 'data' });
+  }
+  const oldest = times
+    .filter(t => Number.isFinite(t.at))
+    .sort((a, b) => a.at - b.at)[0];
+  if (!oldest || now - oldest.at <= maxStalenessMs) return undefined;
+  return { dataAt: new Date(oldest.at).toISOString(), what: oldest.what };
 }
 
 /** An exception as the API shows it. */
@@ -81,9 +110,12 @@ export class DeployGate {
   constructor(
     private readonly options: {
       sloRegistry: Pick<SloRegistry, 'listForEntity'>;
-      store: Pick<OperabilityStore, 'gateExceptions'>;
+      store: Pick<OperabilityStore, 'gateExceptions'> &
+        Partial<Pick<OperabilityStore, 'notifications'>>;
       settings: PolicySettings;
       now?: () => number;
+      /** Where a failure to record an answer is logged (the answer is given anyway). */
+      logger?: Pick<LoggerService, 'warn'>;
     },
   ) {
     this.now = options.now ?? Date.now;
@@ -126,20 +158,33 @@ export class DeployGate {
     const { policy, source, problem } = this.policyFor(entity);
     const { items } = await this.options.sloRegistry.listForEntity(entityRef);
 
+    const effectOf = (status: string): DeployGateDecision => {
+      if ((policy.block as string[]).includes(status)) return 'block';
+      if ((policy.warn as string[]).includes(status)) return 'warn';
+      return 'allow';
+    };
+    // Stale data is no data: the policy's effect for no-data, and at least a warning.
+    const staleEffect = worst([effectOf('no-data'), 'warn']);
+    const { maxStalenessMs } = this.options.settings;
+
     const slos: DeployGateSlo[] = items.map(slo => {
       let effect: DeployGateDecision = 'allow';
+      let stale: DeployGateSlo['stale'];
       if (slo.phase === 'enforcing') {
-        if ((policy.block as string[]).includes(slo.status)) effect = 'block';
-        else if ((policy.warn as string[]).includes(slo.status)) {
-          effect = 'warn';
+        effect = effectOf(slo.status);
+        if (slo.status !== 'no-data') {
+          stale = staleness(slo, now, maxStalenessMs);
+          if (stale) effect = worst([effect, staleEffect]);
         }
       }
       return {
+        ...(stale ? { stale } : {}),
         id: slo.id,
         name: slo.name,
         ref: slo.ref,
         displayName: slo.displayName,
         phase: slo.phase,
+        source: slo.source,
         status: slo.status,
         budgetRemaining: slo.budget?.remaining ?? null,
         effect,
@@ -150,6 +195,32 @@ export class DeployGate {
     const enforcing = slos.filter(s => s.phase === 'enforcing');
     for (const effect of ['block', 'warn'] as const) {
       for (const slo of slos.filter(s => s.effect === effect)) {
+        if (slo.stale) {
+          const noData = effectOf('no-data');
+          const lastState = effectOf(slo.status);
+          reasons.push(
+            `SLO ${label(slo)} (enforcing) has stale data: its last ${
+              slo.stale.what === 'data' ? 'SLI data is' : 'evaluation is'
+            } from ${slo.stale.dataAt}, ${formatDurationHuman(
+              now - Date.parse(slo.stale.dataAt),
+            )} ago (more than ${formatDurationHuman(
+              maxStalenessMs,
+            )}, operability.policy.maxStaleness): judged as no-data, ${
+              noData === 'allow'
+                ? 'a stale SLO warns (no-data is in neither block nor warn)'
+                : `the policy ${
+                    noData === 'block' ? 'blocks' : 'warns'
+                  } on no-data`
+            }${
+              rank(lastState) > rank(staleEffect)
+                ? `; its last state, ${slo.status}, ${
+                    lastState === 'block' ? 'blocks' : 'warns'
+                  }`
+                : ''
+            }`,
+          );
+          continue;
+        }
         reasons.push(
           `SLO ${label(slo)} (enforcing) is ${slo.status}, ${percent(
             slo.budgetRemaining,
@@ -213,9 +284,40 @@ export class DeployGate {
       reasons,
       slos,
       ...(exception ? { exception } : {}),
-      policy: { ...policy, source },
+      policy: {
+        ...policy,
+        source,
+        exceptions: { maxDurationMs: this.options.settings.maxExceptionMs },
+      },
       decidedAt: new Date(now).toISOString(),
     };
+  }
+
+  /**
+   * The gate's decision, recorded (entity, decision, time, who asked) for the weekly
+   * digest. A failure to record is logged; the caller gets its answer all the same.
+   */
+  async decideAndRecord(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<DeployGateResponse> {
+    const { type } = credentials.principal as { type: string };
+    const callerKind: GateCallerKind =
+      type === 'user' || type === 'service' ? type : 'none';
+    const response = await this.decide(entity);
+    try {
+      await this.options.store.notifications?.recordGateDecision(
+        response.entityRef,
+        response.decision,
+        callerKind,
+        Date.parse(response.decidedAt),
+      );
+    } catch (error) {
+      this.options.logger?.warn(
+        `Could not record the deploy gate's answer for ${response.entityRef}: ${error}`,
+      );
+    }
+    return response;
   }
 
   /** An entity's exceptions, newest first. */

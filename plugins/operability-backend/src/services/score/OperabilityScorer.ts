@@ -14,6 +14,7 @@ import {
 } from '@airworthy/plugin-operability-common';
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import pLimit from 'p-limit';
 import type { ExemptionRecord } from '../../database/score/ExemptionStore';
@@ -148,6 +149,17 @@ export class OperabilityScorer {
   /** Whether entities of this kind are scored. */
   scores(entity: Entity): boolean {
     return this.settings.kinds.includes(entity.kind.toLocaleLowerCase('en-US'));
+  }
+
+  /** Throws NotFoundError when the entity is not of a scored kind (`operability.score.kinds`). */
+  requireScored(entity: Entity, entityRef: string): void {
+    if (!this.scores(entity)) {
+      throw new NotFoundError(
+        `${entityRef} is not scored: the scored kinds are ${this.settings.kinds.join(
+          ', ',
+        )} (operability.score.kinds)`,
+      );
+    }
   }
 
   /** The exemptions of an entity as of `now` (annotation and API). */

@@ -242,18 +242,37 @@ export class Portfolio {
     return query.kind;
   }
 
-  private levelsOf(query: PortfolioQuery): string[] | undefined {
-    if (!query.level) return undefined;
+  /** The given level ids, each checked against the configured levels (else InputError). */
+  private knownLevels(levels: string[], field: string): string[] {
     const ids = this.options.settings.levels.map(l => l.id);
-    const unknown = query.level.filter(l => !ids.includes(l));
+    const unknown = levels.filter(l => !ids.includes(l));
     if (unknown.length) {
       throw new InputError(
-        `Invalid request query: query.level: ${unknown.join(
+        `Invalid request ${field}: ${unknown.join(
           ', ',
         )} is not a level; the levels are ${ids.join(', ')}`,
       );
     }
-    return query.level;
+    return levels;
+  }
+
+  private levelsOf(query: PortfolioQuery): string[] | undefined {
+    if (!query.level) return undefined;
+    return this.knownLevels(query.level, 'query: query.level');
+  }
+
+  /**
+   * The configured levels below the given one (levels are configured lowest first), for
+   * "which entities are below walk" questions; InputError naming the levels for an unknown
+   * one. `field` names the input in that message.
+   */
+  levelsBelow(levelId: string, field: string): ScoreLevelDefinition[] {
+    const [id] = this.knownLevels([levelId], field);
+    const { levels } = this.options.settings;
+    return levels.slice(
+      0,
+      levels.findIndex(l => l.id === id),
+    );
   }
 
   /** The `relations.partOf` values the system and domain filters allow, or undefined. */

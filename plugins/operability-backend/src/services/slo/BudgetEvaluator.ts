@@ -25,6 +25,8 @@ export interface EvaluationRunResult {
   evaluated: number;
   failed: number;
   snapshots: number;
+  /** With a notifier: state changes recorded and notifications sent after the run. */
+  notifications?: { transitions: number; sent: number };
 }
 
 /** SLOs whose windows one store read measures during a run. */
@@ -103,6 +105,16 @@ export class BudgetEvaluator {
       concurrency?: number;
       /** SLOs whose windows one store read measures during a run (100). */
       countsBatch?: number;
+      /** Told of every stored evaluation after its transaction (SLO state notifications). */
+      notifier?: {
+        afterEvaluation(
+          items: ReadonlyArray<{
+            record: SloRecord;
+            evaluation: SloEvaluation;
+          }>,
+          now: number,
+        ): Promise<{ transitions: number; sent: number }>;
+      };
     },
   ) {}
 
@@ -338,6 +350,7 @@ export class BudgetEvaluator {
       .filter(<T>(r: T | undefined): r is T => Boolean(r));
     let evaluated = 0;
     let snapshots = 0;
+    const stored: typeof done = [];
     for (let i = 0; i < done.length; i += SAVE_BATCH) {
       const batch = done.slice(i, i + SAVE_BATCH);
       try {
@@ -347,6 +360,7 @@ export class BudgetEvaluator {
           snapshotIntervalMs,
         );
         evaluated += batch.length;
+        stored.push(...batch);
       } catch {
         // One SLO's write failing fails its batch: the batch is written one by one.
         for (const item of batch) {
@@ -362,11 +376,19 @@ export class BudgetEvaluator {
               snapshots++;
             }
             evaluated++;
+            stored.push(item);
           } catch (error) {
             warn(item.record, error);
           }
         }
       }
+    }
+    if (this.options.notifier && stored.length > 0 && !signal?.aborted) {
+      const notifications = await this.options.notifier.afterEvaluation(
+        stored,
+        now,
+      );
+      return { evaluated, failed, snapshots, notifications };
     }
     return { evaluated, failed, snapshots };
   }

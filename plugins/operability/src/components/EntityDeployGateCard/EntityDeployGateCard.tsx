@@ -12,9 +12,11 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import { useState, type ReactNode } from 'react';
 import { operabilityApiRef } from '../../api';
 import { useAsyncContent } from '../../hooks/useAsyncContent';
 import { ToneChip } from '../common';
+import { GateSloPhases, GrantException, RevokeException } from './GateControls';
 
 const DECISION: Record<
   DeployGateDecision,
@@ -45,8 +47,14 @@ function formatDate(iso: string): string {
   });
 }
 
-/** The gate's decision, why, and the exception that applies, if any. */
-export function DeployGateSummary(props: { gate: DeployGateResponse }) {
+/**
+ * The gate's decision, why, and the exception that applies, if any (with `exceptionAction`,
+ * e.g. a revoke button, in its alert).
+ */
+export function DeployGateSummary(props: {
+  gate: DeployGateResponse;
+  exceptionAction?: ReactNode;
+}) {
   const { gate } = props;
   const decision = DECISION[gate.decision];
   const enforcing = gate.slos.filter(s => s.phase === 'enforcing').length;
@@ -61,7 +69,11 @@ export function DeployGateSummary(props: { gate: DeployGateResponse }) {
         <Typography variant="body2">{decision.text}</Typography>
       </Box>
       {gate.exception && (
-        <Alert severity="info" style={{ marginTop: 8 }}>
+        <Alert
+          severity="info"
+          style={{ marginTop: 8 }}
+          action={props.exceptionAction}
+        >
           Exception until {formatDate(gate.exception.expiresAt)} UTC, granted by{' '}
           {gate.exception.author}: {gate.exception.reason}
         </Alert>
@@ -95,15 +107,71 @@ export function EntityDeployGateCard() {
   const { entity } = useEntity();
   const api = useApi(operabilityApiRef);
   const entityRef = stringifyEntityRef(entity);
-  const gate = useAsyncContent(
-    () => api.getDeployGate(entityRef),
-    [api, entityRef],
-  );
+  // Bumped after a write (exception, phase) to load the gate's new decision.
+  const [version, setVersion] = useState(0);
+  const reload = () => setVersion(v => v + 1);
+  const gate = useAsyncContent(async () => {
+    const [decision, exceptions] = await Promise.all([
+      api.getDeployGate(entityRef),
+      api.getGateExceptions(entityRef),
+    ]);
+    return { decision, exceptions: exceptions.items };
+  }, [api, entityRef, version]);
   return (
     <InfoCard title="Deploy gate">
-      {gate.render(value => (
-        <DeployGateSummary gate={value} />
-      ))}
+      {gate.render(
+        ({ decision, exceptions }) => (
+          <>
+            <DeployGateSummary
+              gate={decision}
+              exceptionAction={
+                decision.exception && (
+                  <RevokeException
+                    entityRef={entityRef}
+                    exception={decision.exception}
+                    onChanged={reload}
+                  />
+                )
+              }
+            />
+            {/* Active exceptions that release nothing now (the gate does not block). */}
+            {exceptions
+              .filter(
+                e => e.state === 'active' && e.id !== decision.exception?.id,
+              )
+              .map(e => (
+                <Alert
+                  key={e.id}
+                  severity="info"
+                  style={{ marginBottom: 8 }}
+                  action={
+                    <RevokeException
+                      entityRef={entityRef}
+                      exception={e}
+                      onChanged={reload}
+                    />
+                  }
+                >
+                  Exception until {formatDate(e.expiresAt)} UTC, granted by{' '}
+                  {e.author}: {e.reason} (nothing is blocked now)
+                </Alert>
+              ))}
+            <GateSloPhases
+              entityRef={entityRef}
+              slos={decision.slos}
+              onChanged={reload}
+            />
+            <Box mt={1}>
+              <GrantException
+                entityRef={entityRef}
+                maxDurationMs={decision.policy.exceptions.maxDurationMs}
+                onChanged={reload}
+              />
+            </Box>
+          </>
+        ),
+        { layout: 'stack' },
+      )}
     </InfoCard>
   );
 }

@@ -1,6 +1,7 @@
-import type {
-  EntityScoreResponse,
-  ScoreHistoryPoint,
+import {
+  type EntityScoreResponse,
+  nextSteps,
+  type ScoreHistoryPoint,
 } from '@airworthy/plugin-operability-common';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InfoCard, Link } from '@backstage/core-components';
@@ -37,7 +38,6 @@ import {
   describeStepGain,
   describeScore,
   describeTrend,
-  nextSteps,
 } from '../../lib/score';
 import type { ChartPoint } from '../../lib/series';
 import { rootRouteRef } from '../../routes';
