@@ -294,6 +294,7 @@ export {
   SLOTH_KUBERNETES_KIND,
   SLOTH_VERSION,
 } from './slo/sloth';
+export { type FieldPath, formatPath } from './slo/validation';
 export {
   evaluateTimeslices,
   meetsThreshold,

@@ -5,10 +5,18 @@
 import { z } from 'zod';
 import type { SloValidationError } from '../api/types';
 
-/** A field path: keys and list indexes. */
+/**
+ * A field path: keys and list indexes.
+ * @public
+ */
 export type FieldPath = ReadonlyArray<string | number>;
 
-/** `spec.objectives[0].target` for `['spec', 'objectives', 0, 'target']`. */
+/**
+ * `spec.objectives[0].target` for `['spec', 'objectives', 0, 'target']`; a key that is not a
+ * name is quoted: `metadata.annotations["airworthy.dev/phase"]`. The paths of
+ * `SloValidationError`s are written this way.
+ * @public
+ */
 export function formatPath(path: FieldPath): string {
   let text = '';
   for (const segment of path) {

@@ -1,4 +1,4 @@
-import { parseSloYaml } from '@airworthy/plugin-operability-common';
+import { parseSloYaml, sloPhaseOf } from '@airworthy/plugin-operability-common';
 import {
   describeSourceLocation,
   applySloFormChange,
@@ -121,6 +121,36 @@ metadata: { name: page }
     expect(yaml).toContain('kind: AlertPolicy');
     expect(yaml).toContain('duration: 30d');
     expect(parseSloYaml(yaml).slos[0].timeWindow.duration).toBe('30d');
+  });
+
+  it('writes the phase as the annotation the engine reads, replacing a label', () => {
+    expect(readSloDocument(template).values.phase).toBe('informing');
+    const enforcing = applySloFormChange(template, 'phase', 'enforcing');
+    expect(enforcing).toContain('airworthy.dev/phase: enforcing');
+    expect(readSloDocument(enforcing).values.phase).toBe('enforcing');
+    const [slo] = parseSloYaml(enforcing).slos;
+    expect(sloPhaseOf(slo)).toBe('enforcing');
+
+    // A phase written as a label is read, and the form's choice replaces it (no contradiction).
+    const labelled = template.replace(
+      /^metadata:\n/m,
+      'metadata:\n  labels:\n    airworthy_phase: enforcing\n',
+    );
+    expect(readSloDocument(labelled).values.phase).toBe('enforcing');
+    const informing = applySloFormChange(labelled, 'phase', 'informing');
+    expect(informing).not.toContain('airworthy_phase');
+    expect(informing).not.toContain('labels:');
+    expect(sloPhaseOf(parseSloYaml(informing).slos[0])).toBe('informing');
+  });
+
+  it('places an unknown phase at the field with the choices', () => {
+    const typo = applySloFormChange(template, 'phase', 'enforced');
+    const state = readSloDocument(typo);
+    expect(state.values.phase).toBe('enforced');
+    const placed = placeSloErrors(parseSloYaml(typo).errors, state);
+    expect(placed.byField.phase?.join(' ')).toContain(
+      'write informing or enforcing',
+    );
   });
 
   it('deletes optional fields that are emptied', () => {

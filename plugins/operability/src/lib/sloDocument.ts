@@ -6,6 +6,10 @@
  * path.
  */
 import {
+  ANNOTATION_SLO_PHASE,
+  DEFAULT_SLO_PHASE,
+  formatPath,
+  SLO_PHASE_LABEL,
   percentToRatio,
   tidyNumber,
   type SloValidationError,
@@ -25,6 +29,7 @@ export type SloFormField =
   | 'displayName'
   | 'description'
   | 'service'
+  | 'phase'
   | 'budgetingMethod'
   | 'period'
   | 'rolling'
@@ -45,6 +50,11 @@ export interface SloFormValues {
   displayName: string;
   description: string;
   service: string;
+  /**
+   * `informing` or `enforcing` (the `airworthy.dev/phase` annotation, or the
+   * `airworthy_phase` label); `informing` when the document names none.
+   */
+  phase: string;
   budgetingMethod: string;
   period: string;
   rolling: boolean;
@@ -69,6 +79,7 @@ export const SLO_FIELD_LABELS: Record<SloFormField, string> = {
   displayName: 'Display name',
   description: 'Description',
   service: 'Service',
+  phase: 'Phase',
   budgetingMethod: 'Budgeting method',
   period: 'Period',
   rolling: 'Rolling window',
@@ -99,6 +110,7 @@ const INDICATOR: Path = ['spec', 'indicator'];
 const RATIO: Path = [...INDICATOR, 'spec', 'ratioMetric'];
 const WINDOW: Path = ['spec', 'timeWindow', 0];
 const OBJECTIVE: Path = ['spec', 'objectives', 0];
+const PHASE_LABEL: Path = ['metadata', 'labels', SLO_PHASE_LABEL];
 
 /** Where each field lives in the SLO document (for `events`-dependent fields, given `events`). */
 function fieldPath(field: SloFormField, events: 'good' | 'bad'): Path {
@@ -111,6 +123,8 @@ function fieldPath(field: SloFormField, events: 'good' | 'bad'): Path {
       return ['spec', 'description'];
     case 'service':
       return ['spec', 'service'];
+    case 'phase':
+      return ['metadata', 'annotations', ANNOTATION_SLO_PHASE];
     case 'budgetingMethod':
       return ['spec', 'budgetingMethod'];
     case 'period':
@@ -170,6 +184,7 @@ const EMPTY_VALUES: SloFormValues = {
   displayName: '',
   description: '',
   service: '',
+  phase: DEFAULT_SLO_PHASE,
   budgetingMethod: 'Occurrences',
   period: '28d',
   rolling: true,
@@ -260,6 +275,10 @@ export function readSloDocument(yamlText: string): SloDocumentState {
       displayName: asText(get('displayName')),
       description: asText(get('description')),
       service: asText(get('service')),
+      phase:
+        asText(get('phase')) ||
+        asText(doc.getIn(PHASE_LABEL)) ||
+        DEFAULT_SLO_PHASE,
       budgetingMethod: asText(get('budgetingMethod')),
       period: asText(get('period')),
       rolling: typeof isRolling === 'boolean' ? isRolling : !calendar,
@@ -361,6 +380,12 @@ export function applySloFormChange<F extends SloFormField>(
     case 'timeSliceTarget':
       setOrDelete(doc, fieldPath(field, events), numberOrText(value as string));
       break;
+    case 'phase':
+      // One place says the phase: the annotation; a label saying otherwise would contradict it.
+      setOrDelete(doc, fieldPath(field, events), value);
+      setOrDelete(doc, PHASE_LABEL, undefined);
+      pruneEmpty(doc, ['metadata', 'labels']);
+      break;
     case 'budgetingMethod': {
       setOrDelete(doc, fieldPath(field, events), value);
       const sliceTarget = [...OBJECTIVE, 'timeSliceTarget'];
@@ -438,15 +463,6 @@ export interface PlacedSloErrors {
   other: SloValidationError[];
 }
 
-function formattedPath(path: Path): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out ? `.${segment}` : segment;
-  }
-  return out;
-}
-
 /**
  * Places the engine's messages at the form's fields: a message belongs to the field whose
  * path is its path or a prefix of it (`spec.objectives[0].targetPercent` belongs to the
@@ -459,7 +475,7 @@ export function placeSloErrors(
   const fields = (Object.keys(SLO_FIELD_LABELS) as SloFormField[])
     .map(field => ({
       field,
-      paths: [formattedPath(fieldPath(field, state.values.events))],
+      paths: [formatPath(fieldPath(field, state.values.events))],
     }))
     .map(entry =>
       entry.field === 'target'
@@ -467,7 +483,7 @@ export function placeSloErrors(
             ...entry,
             paths: [
               ...entry.paths,
-              formattedPath([...OBJECTIVE, 'targetPercent']),
+              formatPath([...OBJECTIVE, 'targetPercent']),
             ],
           }
         : entry,

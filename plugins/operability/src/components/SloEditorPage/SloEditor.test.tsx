@@ -73,6 +73,24 @@ describe('SloEditor', () => {
     expect(screen.getByLabelText('Period')).toHaveValue('30d');
   });
 
+  it('sets the phase with the keyboard, writing the annotation the deploy gate reads', async () => {
+    await renderEditor();
+    const phase = screen.getByRole('button', { name: /Phase/ });
+    expect(phase).toHaveTextContent('informing');
+    phase.focus();
+    await userEvent.keyboard('{Enter}');
+    await userEvent.click(
+      within(await screen.findByRole('listbox')).getByRole('option', {
+        name: 'enforcing',
+      }),
+    );
+    expect(screen.getByRole('button', { name: /Phase/ })).toHaveTextContent(
+      'enforcing',
+    );
+    await userEvent.click(screen.getByRole('tab', { name: 'YAML' }));
+    expect(yamlView().value).toContain('airworthy.dev/phase: enforcing');
+  });
+
   it('shows the engine messages at their fields', async () => {
     await renderEditor();
     enter('Name', 'Hub_Availability');

@@ -6,6 +6,7 @@ import Switch from '@material-ui/core/Switch';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState, type ReactNode } from 'react';
+import { SLO_PHASES } from '@airworthy/plugin-operability-common';
 import {
   SLO_FIELD_LABELS,
   type PlacedSloErrors,
@@ -21,6 +22,8 @@ type TextFieldName = {
 const HINTS: Partial<Record<SloFormField, string>> = {
   name: 'Lower-case letters, digits and "-" (RFC 1123), unique within the entity',
   service: 'The service the SLO belongs to (OpenSLO spec.service)',
+  phase:
+    'Enforcing: the deploy gate follows its error budget. Informing: shown, never blocks a release',
   period: 'The time window: 28d, 4w, 1M ...',
   target: 'Share of good events (or good slices) the SLO promises, e.g. 99.5',
   timeSliceTarget:
@@ -149,6 +152,17 @@ export function SloForm(props: SloFormProps) {
         </Grid>
         <Grid item xs={12} md={6}>
           <DraftTextField field="service" form={props} />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <DraftTextField
+            field="phase"
+            form={props}
+            select={
+              (SLO_PHASES as readonly string[]).includes(values.phase)
+                ? [...SLO_PHASES]
+                : [...SLO_PHASES, values.phase]
+            }
+          />
         </Grid>
         <Grid item xs={12}>
           <DraftTextField field="description" form={props} multiline />
