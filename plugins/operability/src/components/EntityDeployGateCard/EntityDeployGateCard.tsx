@@ -81,7 +81,11 @@ export function DeployGateSummary(props: {
       <List dense aria-label="Why">
         {gate.reasons.map(reason => (
           <ListItem key={reason} disableGutters>
-            <ListItemText primary={reason} />
+            {/* A long SLO name or config key must wrap, not run past the card's edge. */}
+            <ListItemText
+              primary={reason}
+              primaryTypographyProps={{ style: { overflowWrap: 'anywhere' } }}
+            />
           </ListItem>
         ))}
       </List>
