@@ -12,7 +12,7 @@ import type {
 } from '../../database/notifications/NotificationStore';
 import type { SloRecord } from '../../database/slo/SloStore';
 import type { NotificationOutbox } from './NotificationOutbox';
-import { operabilityTabLink, percent } from './messages';
+import { budgetLeft, operabilityTabLink, percent } from './messages';
 
 /** An evaluated SLO, as the evaluator stored it. */
 export interface EvaluatedSlo {
@@ -70,8 +70,9 @@ export function transitionMessage(
   const { budget } = evaluation;
   const left = budget.total > 0 ? percent(budget.remaining) : 'n/a';
   const budgetText =
-    budget.total > 0 && budget.remaining < 0
-      ? `budget overspent by ${percent(-budget.remaining)}`
+    budget.total > 0 && budget.remaining <= 0
+      ? budgetLeft(budget.remaining).replace(/^exhausted(, )?/, '') ||
+        'no budget left'
       : `budget ${left} left`;
   const stateText = to === 'ok' ? 'recovered' : to;
   const period = evaluation.burnRates.find(b => b.window === 'period');
@@ -82,8 +83,8 @@ export function transitionMessage(
     `Burn rate: ${times(hourBurnRate(evaluation))} over the last hour, ${times(
       period?.burnRate ?? null,
     )} over the period; ${
-      budget.total > 0 && budget.remaining < 0
-        ? `the error budget is overspent by ${percent(-budget.remaining)}`
+      budget.total > 0 && budget.remaining <= 0
+        ? `the error budget is ${budgetLeft(budget.remaining)}`
         : `${left} of the error budget left${
             budget.total > 0
               ? ` (${Math.round(budget.remainingMinutes)} min)`

@@ -16,6 +16,19 @@ export function percent(ratio: number | null | undefined): string {
   return `${+(ratio * 100).toFixed(1)}%`;
 }
 
+/**
+ * What is left of a budget, in the SLO card's words and units: `62.5% left`, or once spent
+ * `exhausted, overspent 3.5×` (-2.5 remaining: 3.5 budgets spent), `exhausted` when spent
+ * about once.
+ */
+export function budgetLeft(remaining: number): string {
+  if (remaining > 0) return `${percent(remaining)} left`;
+  const spent = 1 - remaining;
+  return spent > 1.005
+    ? `exhausted, overspent ${+spent.toFixed(1)}×`
+    : 'exhausted';
+}
+
 /** Percentage points (`-0.05` -> `-5 pts`). */
 export function points(delta: number): string {
   const value = +(delta * 100).toFixed(1);

@@ -218,7 +218,11 @@ describe.each(databases.eachSupportedId())(
         );
         expect(notifications.sent.map(n => n.payload)).toEqual([
           expect.objectContaining({
-            title: 'Hub availability: exhausted (budget overspent by 20%)',
+            // The SLO card's words and unit: budgets spent, as a multiple.
+            title: 'Hub availability: exhausted (overspent 1.2×)',
+            description: expect.stringContaining(
+              'the error budget is exhausted, overspent 1.2×',
+            ),
             severity: 'critical',
           }),
         ]);

@@ -140,7 +140,7 @@ describe('SLO notifications through the real notifications backend', () => {
     ]);
     const { payload } = landed.notifications[0];
     expect(payload.title).toMatch(
-      /^Hub availability: exhausted \(budget overspent by \d+(\.\d)?%\)$/,
+      /^Hub availability: exhausted \((overspent \d+(\.\d)?×|no budget left)\)$/,
     );
     expect(payload).toMatchObject({
       severity: 'critical',
