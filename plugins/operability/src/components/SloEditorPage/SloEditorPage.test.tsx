@@ -9,7 +9,7 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -273,8 +273,13 @@ describe('SloEditorPage', () => {
     expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
     // The preview is the objective as Backstage read it.
+    // In a region the keyboard can scroll: five columns do not fit a narrow preview.
+    const region = screen.getByRole('region', {
+      name: 'Alert thresholds of Available, scrollable',
+    });
+    expect(region).toHaveAttribute('tabindex', '0');
     expect(
-      screen.getByRole('table', {
+      within(region).getByRole('table', {
         name: 'Alert thresholds of Available',
       }),
     ).toBeInTheDocument();

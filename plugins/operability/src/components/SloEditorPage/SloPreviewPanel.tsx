@@ -78,63 +78,72 @@ function AlertTable(props: { preview: SloPreview }) {
     );
   }
   const policy = rows[0].origin === 'policy';
+  // Five columns do not fit a narrow preview: the table scrolls sideways in its own region
+  // (focusable, so that the keyboard scrolls it too) instead of being cut at the card's edge.
   return (
-    <Table
-      size="small"
-      aria-label={`Alert thresholds of ${props.preview.label}`}
+    <Box
+      overflow="auto"
+      tabIndex={0}
+      role="region"
+      aria-label={`Alert thresholds of ${props.preview.label}, scrollable`}
     >
-      <TableHead>
-        <TableRow>
-          <TableCell>Alert</TableCell>
-          <TableCell style={{ minWidth: 120 }}>Windows</TableCell>
-          <TableCell align="right" style={NOWRAP}>
-            Burn rate
-          </TableCell>
-          <TableCell align="right" style={NOWRAP}>
-            Error ratio
-          </TableCell>
-          <TableCell align="right" style={NOWRAP}>
-            Budget lasts
-          </TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {rows.map((row, i) => (
-          <TableRow key={i}>
-            <TableCell>
-              <ToneChip
-                label={row.name ?? row.severity}
-                tone={row.severity === 'page' ? 'error' : 'warning'}
-                title={`severity ${row.severity}, for ${row.alertAfter}`}
-              />
-            </TableCell>
-            <TableCell>
-              {row.shortWindow
-                ? `${row.longWindow} and ${row.shortWindow}`
-                : row.longWindow}
-              {row.budgetConsumed !== undefined
-                ? ` (${formatPercent(row.budgetConsumed, 0)} of budget)`
-                : ''}
+      <Table
+        size="small"
+        aria-label={`Alert thresholds of ${props.preview.label}`}
+      >
+        <TableHead>
+          <TableRow>
+            <TableCell>Alert</TableCell>
+            <TableCell style={{ minWidth: 120 }}>Windows</TableCell>
+            <TableCell align="right" style={NOWRAP}>
+              Burn rate
             </TableCell>
             <TableCell align="right" style={NOWRAP}>
-              {formatBurnRate(row.burnRate)}
+              Error ratio
             </TableCell>
             <TableCell align="right" style={NOWRAP}>
-              {formatPercent(row.errorRatioThreshold, 3)}
-            </TableCell>
-            <TableCell align="right" style={NOWRAP}>
-              {formatDuration(row.exhaustsInMs)}
+              Budget lasts
             </TableCell>
           </TableRow>
-        ))}
-      </TableBody>
+        </TableHead>
+        <TableBody>
+          {rows.map((row, i) => (
+            <TableRow key={i}>
+              <TableCell>
+                <ToneChip
+                  label={row.name ?? row.severity}
+                  tone={row.severity === 'page' ? 'error' : 'warning'}
+                  title={`severity ${row.severity}, for ${row.alertAfter}`}
+                />
+              </TableCell>
+              <TableCell>
+                {row.shortWindow
+                  ? `${row.longWindow} and ${row.shortWindow}`
+                  : row.longWindow}
+                {row.budgetConsumed !== undefined
+                  ? ` (${formatPercent(row.budgetConsumed, 0)} of budget)`
+                  : ''}
+              </TableCell>
+              <TableCell align="right" style={NOWRAP}>
+                {formatBurnRate(row.burnRate)}
+              </TableCell>
+              <TableCell align="right" style={NOWRAP}>
+                {formatPercent(row.errorRatioThreshold, 3)}
+              </TableCell>
+              <TableCell align="right" style={NOWRAP}>
+                {formatDuration(row.exhaustsInMs)}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
       {policy ? null : (
-        <caption>
+        <Typography variant="caption" color="textSecondary" component="p">
           Multiwindow, multi-burn-rate alerts: an alert fires when both windows'
           error ratio exceeds the threshold.
-        </caption>
+        </Typography>
       )}
-    </Table>
+    </Box>
   );
 }
 
