@@ -24,7 +24,7 @@ test('the guest is notified of an exhausted SLO of their team and opens its oper
     )
     .toContainEqual(
       expect.stringMatching(
-        /^Dashboard availability: exhausted \(budget overspent by [\d.]+%\)$/,
+        /^Dashboard availability: exhausted \(overspent [\d.]+×\)$/,
       ),
     );
 
