@@ -1,7 +1,12 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { getApi, guestToken, waitForEvaluatedSlos } from './helpers';
+import {
+  getApi,
+  guestToken,
+  KEEP_ALIVE_RACE,
+  waitForEvaluatedSlos,
+} from './helpers';
 
 /*
  * The bad-input suite: malformed, out-of-range and hostile requests against every route of
@@ -1252,6 +1257,7 @@ test('the demo token for scripts pushes SLI data and nothing else', async ({
   const res = await request.post(
     `${baseURL}/api/operability/slos/${slo.id}/sli`,
     {
+      ...KEEP_ALIVE_RACE,
       headers: { authorization: `Bearer ${SLI_PUSH_TOKEN}` },
       data: { buckets: [{ start, good: 7, total: 7 }] },
     },
@@ -1259,6 +1265,7 @@ test('the demo token for scripts pushes SLI data and nothing else', async ({
   // The demo collects this SLO too; a push of the same bucket later replaces or confirms it.
   expect(res.status(), await res.text()).toBe(200);
   const other = await request.get(`${baseURL}/api/operability/portfolio`, {
+    ...KEEP_ALIVE_RACE,
     headers: { authorization: `Bearer ${SLI_PUSH_TOKEN}` },
   });
   expect(other.status()).toBe(403);

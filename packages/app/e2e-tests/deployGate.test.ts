@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
   guestToken,
+  KEEP_ALIVE_RACE,
   openAsGuest,
   screenshot,
   waitForEvaluatedSlos,
@@ -136,6 +137,7 @@ test('the deploy gate card sets the phase of an SLO created in Backstage, after 
   const created = await request.post(
     '/api/operability/entities/component/default/kfp-tekton/slos',
     {
+      ...KEEP_ALIVE_RACE,
       headers: { ...headers, 'content-type': 'application/yaml' },
       data: API_SLO,
     },
@@ -169,6 +171,9 @@ test('the deploy gate card sets the phase of an SLO created in Backstage, after 
       /Pipeline runs \(created in Backstage\)\s*enforcing/,
     );
   } finally {
-    await request.delete(`/api/operability/slos/${sloId}`, { headers });
+    await request.delete(`/api/operability/slos/${sloId}`, {
+      ...KEEP_ALIVE_RACE,
+      headers,
+    });
   }
 });

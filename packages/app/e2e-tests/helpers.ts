@@ -37,7 +37,7 @@ export async function openAsGuest(page: Page, urlPath: string) {
  * that moment ends in ECONNRESET before the backend sees it. Playwright retries exactly
  * that error (and only that one) when asked.
  */
-const KEEP_ALIVE_RACE = { maxRetries: 2 };
+export const KEEP_ALIVE_RACE = { maxRetries: 2 };
 
 /** The guest user's Backstage token, for reading the API as the page does. */
 export async function guestToken(request: APIRequestContext): Promise<string> {

@@ -1,5 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { guestToken, openAsGuest, screenshot } from './helpers';
+import {
+  guestToken,
+  KEEP_ALIVE_RACE,
+  openAsGuest,
+  screenshot,
+} from './helpers';
 
 test.setTimeout(300_000);
 
@@ -13,6 +18,7 @@ test('the guest is notified of an exhausted SLO of their team and opens its oper
     .poll(
       async () => {
         const response = await request.get('/api/notifications/notifications', {
+          ...KEEP_ALIVE_RACE,
           headers: { authorization: `Bearer ${await guestToken(request)}` },
         });
         const body = await response.json();
