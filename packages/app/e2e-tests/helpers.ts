@@ -13,7 +13,11 @@ export const SCREENSHOT_DIR = path.resolve(
   '../../../e2e-screenshots',
 );
 
-/** A screenshot of the whole page, or of one part of it (a card) when given. */
+/**
+ * A screenshot of the whole page, or of one part of it (a card) when given. It also fails when
+ * something in a card runs past the card's right edge, where the card cuts it off: what a person
+ * reading the screenshot would miss.
+ */
 export async function screenshot(page: Page, name: string, part?: Locator) {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
@@ -22,6 +26,69 @@ export async function screenshot(page: Page, name: string, part?: Locator) {
   } else {
     await page.screenshot({ path: file, fullPage: true });
   }
+  expect(await cutOffInCards(part ?? page.locator('body')), name).toEqual([]);
+}
+
+/**
+ * The visible elements and text inside the cards of `scope` that run past the right edge of the
+ * box that clips them (the card, or a part of it with `overflow: hidden`), so that a person
+ * never sees their end. A region that scrolls sideways is not a cut, nor is text that ends in
+ * an ellipsis. Each is described by its tag and the start of its text.
+ */
+export async function cutOffInCards(scope: Locator): Promise<string[]> {
+  return scope.evaluate(root => {
+    const cards = [
+      ...(root.matches('.MuiCard-root') ? [root] : []),
+      ...root.querySelectorAll('.MuiCard-root'),
+    ];
+    const cut: string[] = [];
+    for (const card of cards) {
+      // Elements, and text (a line that does not wrap overflows a box that keeps its width).
+      const nodes: Node[] = [...card.querySelectorAll('*')];
+      const texts = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+      while (texts.nextNode()) nodes.push(texts.currentNode);
+      for (const node of nodes) {
+        const isText = !(node instanceof Element);
+        const el = isText ? node.parentElement! : (node as Element);
+        let box: DOMRect;
+        if (isText) {
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          box = range.getBoundingClientRect();
+        } else {
+          box = el.getBoundingClientRect();
+        }
+        if (box.width === 0 || getComputedStyle(el).visibility === 'hidden') {
+          continue;
+        }
+        // The nearest box that does not let it show past its edge.
+        let clip: Element = card;
+        for (let a = isText ? el : el.parentElement; a; a = a.parentElement) {
+          if (getComputedStyle(a).overflowX !== 'visible' || a === card) {
+            clip = a;
+            break;
+          }
+        }
+        const style = getComputedStyle(clip);
+        if (style.overflowX === 'auto' || style.overflowX === 'scroll')
+          continue;
+        const clipBox = clip.getBoundingClientRect();
+        // Text for screen readers only ("Opens in a new window") sits in a 1 px box.
+        if (clipBox.width <= 1) continue;
+        const past = box.right - clipBox.right;
+        if (past <= 1) continue;
+        if (isText && clip === el && style.textOverflow === 'ellipsis')
+          continue;
+        const text = (node.textContent ?? '').trim().slice(0, 60);
+        cut.push(
+          `${el.tagName.toLowerCase()} "${text}" runs ${Math.round(
+            past,
+          )} px past the ${clip === card ? 'card' : 'box'} that cuts it`,
+        );
+      }
+    }
+    return cut;
+  });
 }
 
 /** Opens a path of the app, signing in as the guest user on the way. */

@@ -9,13 +9,12 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
-import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useState, type ReactNode } from 'react';
 import { operabilityApiRef } from '../../api';
 import { useAsyncContent } from '../../hooks/useAsyncContent';
-import { ToneChip } from '../common';
+import { ToneChip, WrappingListItemText } from '../common';
 import { GateSloPhases, GrantException, RevokeException } from './GateControls';
 
 const DECISION: Record<
@@ -81,11 +80,7 @@ export function DeployGateSummary(props: {
       <List dense aria-label="Why">
         {gate.reasons.map(reason => (
           <ListItem key={reason} disableGutters>
-            {/* A long SLO name or config key must wrap, not run past the card's edge. */}
-            <ListItemText
-              primary={reason}
-              primaryTypographyProps={{ style: { overflowWrap: 'anywhere' } }}
-            />
+            <WrappingListItemText primary={reason} />
           </ListItem>
         ))}
       </List>

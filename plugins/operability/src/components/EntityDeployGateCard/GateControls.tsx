@@ -20,13 +20,13 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemSecondaryAction from '@material-ui/core/ListItemSecondaryAction';
-import ListItemText from '@material-ui/core/ListItemText';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useState, type ReactNode } from 'react';
 import { operabilityApiRef } from '../../api';
 import { errorMessage } from '../../lib/errors';
+import { WrappingListItemText } from '../common';
 
 const { DAY } = TIME;
 
@@ -300,7 +300,7 @@ export function GateSloPhases(props: {
       <List dense aria-label="SLOs and their phase">
         {props.slos.map(slo => (
           <ListItem key={slo.id} disableGutters>
-            <ListItemText
+            <WrappingListItemText
               primary={name(slo)}
               secondary={`${slo.phase} · ${slo.status}${
                 slo.stale ? ' (stale)' : ''

@@ -4,3 +4,4 @@ export { SafeLink } from './SafeLink';
 export { SloFileErrors } from './SloFileErrors';
 export { StatTile } from './StatTile';
 export { WrappingText } from './WrappingText';
+export { WrappingListItemText } from './WrappingListItemText';
