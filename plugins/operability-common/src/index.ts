@@ -239,6 +239,7 @@ export {
   errorRatio,
   evaluateBudget,
   type EventCounts,
+  overspentBudgets,
   percentToRatio,
   sliValue,
   sumCounts,

@@ -4,6 +4,7 @@ import {
   errorBudget,
   errorRatio,
   evaluateBudget,
+  overspentBudgets,
   percentToRatio,
   sliValue,
   sumCounts,
@@ -135,6 +136,18 @@ describe('worked numbers', () => {
     expect(percentToRatio(99.95)).toBe(0.9995);
     expect(percentToRatio(99.9)).toBe(0.999);
     expect(percentToRatio(98)).toBe(0.98);
+  });
+
+  it('counts the budgets an overspent budget has used, once it is more than one', () => {
+    // -2.5 left: 3.5 budgets spent.
+    expect(overspentBudgets(-2.5)).toBe(3.5);
+    expect(overspentBudgets(-0.2)).toBeCloseTo(1.2, 12);
+    // Spent about once: "exhausted" says it all.
+    expect(overspentBudgets(0)).toBeNull();
+    expect(overspentBudgets(-0.004)).toBeNull();
+    // Still lasting, or no number.
+    expect(overspentBudgets(0.3)).toBeNull();
+    expect(overspentBudgets(Number.NaN)).toBeNull();
   });
 });
 

@@ -117,6 +117,18 @@ export function burnRate(counts: EventCounts, target: number): number | null {
   return ratio === null ? null : ratio / errorBudget(target);
 }
 
+/**
+ * How many budgets a spent budget has used, as pages say it (`overspent 3.5×`): `1 - remaining`
+ * once more than one budget is spent (remaining -2.5 is 3.5 budgets), or `null` while the
+ * budget lasts or is spent about once (remaining above -0.005, which `1.0×` would only repeat).
+ * @public
+ */
+export function overspentBudgets(remaining: number): number | null {
+  if (!Number.isFinite(remaining) || remaining > 0) return null;
+  const spent = 1 - remaining;
+  return spent > 1.005 ? spent : null;
+}
+
 /** Input of `evaluateBudget`. @public */
 export interface BudgetInput {
   /** The objective as a ratio in [0, 1). */

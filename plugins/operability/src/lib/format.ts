@@ -4,6 +4,7 @@
  */
 import {
   formatDurationHuman,
+  overspentBudgets,
   TIME,
   tidyNumber,
 } from '@airworthy/plugin-operability-common';
@@ -133,10 +134,10 @@ export function formatBudgetLeft(
     return NO_VALUE;
   }
   if (remaining > 0) return `${formatPercent(remaining, digits)} left`;
-  const spent = 1 - remaining;
-  return spent > 1.005
-    ? `Exhausted: overspent ${formatNumber(spent, 1)}×`
-    : 'Exhausted';
+  const overspent = overspentBudgets(remaining);
+  return overspent === null
+    ? 'Exhausted'
+    : `Exhausted: overspent ${formatNumber(overspent, 1)}×`;
 }
 
 /** A budget's remaining share as a short cell: `62.5%`, `Exhausted (3.5×)`. */
@@ -152,8 +153,10 @@ export function formatBudgetCell(
     return NO_VALUE;
   }
   if (remaining > 0) return formatPercent(remaining, digits);
-  const spent = 1 - remaining;
-  return spent > 1.005 ? `Exhausted (${formatNumber(spent, 1)}×)` : 'Exhausted';
+  const overspent = overspentBudgets(remaining);
+  return overspent === null
+    ? 'Exhausted'
+    : `Exhausted (${formatNumber(overspent, 1)}×)`;
 }
 
 /** The tone of a remaining budget: spent, low (under 25%) or fine. */

@@ -1,3 +1,4 @@
+import { overspentBudgets } from '@airworthy/plugin-operability-common';
 import { parseEntityRef } from '@backstage/catalog-model';
 
 /** The relative link of an entity's operability tab, as the notifications UI opens it. */
@@ -23,10 +24,10 @@ export function percent(ratio: number | null | undefined): string {
  */
 export function budgetLeft(remaining: number): string {
   if (remaining > 0) return `${percent(remaining)} left`;
-  const spent = 1 - remaining;
-  return spent > 1.005
-    ? `exhausted, overspent ${+spent.toFixed(1)}×`
-    : 'exhausted';
+  const overspent = overspentBudgets(remaining);
+  return overspent === null
+    ? 'exhausted'
+    : `exhausted, overspent ${+overspent.toFixed(1)}×`;
 }
 
 /** Percentage points (`-0.05` -> `-5 pts`). */
