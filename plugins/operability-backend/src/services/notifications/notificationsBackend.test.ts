@@ -150,7 +150,9 @@ describe('SLO notifications through the real notifications backend', () => {
     });
     expect((await inbox(BOB)).totalCount).toBe(0);
 
-    // The state holds: a second evaluation sends nothing more.
+    // The state holds: a second evaluation sends nothing more. The test backend's scheduler
+    // (backend-test-utils' MockSchedulerService) tells when that run has ended, transitions
+    // included (they are recorded after the evaluations are stored).
     const evaluatedAt = async () =>
       Number(
         (await backend.knex('slo_evaluations').where({ slo_id: id }).first())
@@ -158,13 +160,14 @@ describe('SLO notifications through the real notifications backend', () => {
       );
     const first = await evaluatedAt();
     await new Promise(resolve => setTimeout(resolve, 5));
-    await captured.scheduler!.triggerTask(TASK_IDS.evaluation);
-    await until(
-      async () => ((await evaluatedAt()) > first ? true : undefined),
-      'the second evaluation',
-    );
-    // Its transitions are recorded after the evaluations are stored: let it finish.
-    await new Promise(resolve => setTimeout(resolve, 1000));
+    const scheduler = captured.scheduler as SchedulerService & {
+      waitForTask(taskId: string): Promise<void>;
+    };
+    expect(scheduler.waitForTask).toBeInstanceOf(Function);
+    const ended = scheduler.waitForTask(TASK_IDS.evaluation);
+    await scheduler.triggerTask(TASK_IDS.evaluation);
+    await ended;
+    expect(await evaluatedAt()).toBeGreaterThan(first);
     const sent = await backend
       .knex('notification_outbox')
       .select('key', 'sent_at');
