@@ -176,3 +176,30 @@ describe('GET /slos', () => {
     }
   });
 });
+
+describe('GET /entities/{ref}/slos for a service (a script, CI)', () => {
+  it("answers concurrent requests from the catalog's entities, a name's case ignored, and 404 for an unknown one", async () => {
+    const { server } = await start();
+    const SCRIPTS = mockCredentials.service.header();
+    const get = (name: string) =>
+      request(server)
+        .get(`${BASE}/entities/component/default/${name}/slos`)
+        .set('Authorization', SCRIPTS);
+    const [hub, capitals, trino, missing] = await Promise.all(
+      ['jupyterhub', 'JupyterHub', 'trino', 'nothing'].map(get),
+    );
+    expect(hub.status).toBe(200);
+    expect(hub.body.items.map((i: { name: string }) => i.name).sort()).toEqual([
+      'availability',
+      'latency',
+    ]);
+    expect(capitals.status).toBe(200);
+    expect(capitals.body.items).toHaveLength(2);
+    expect(trino.status).toBe(200);
+    expect(trino.body.items).toHaveLength(1);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toBe(
+      'No entity component:default/nothing in the catalog',
+    );
+  });
+});
