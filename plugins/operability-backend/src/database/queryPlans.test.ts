@@ -111,6 +111,7 @@ if (databaseIds.length === 0) {
       const { knex, slo } = await setup();
       const queries = await capture(knex, async () => {
         await new KnexSloStore(knex).listByEntity(slo.entityRef);
+        await new KnexSloStore(knex).listByEntityWithState(slo.entityRef);
         await new KnexEvaluationStore(knex).latest([slo.id]);
       });
       expect(queries.length).toBeGreaterThan(0);

@@ -107,6 +107,85 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it("reads an entity's SLOs with their evaluations and collection states in one query, as the three stores do", async () => {
+      const { knex, slos, slo } = await setup();
+      // Three more: one evaluated, one collected only, one retired; and one of another entity.
+      const evaluated = await slos.upsert(
+        sloInput({ name: 'b-evaluated', ref: 'b-evaluated' }),
+      );
+      const collected = await slos.upsert(
+        sloInput({ name: 'c-collected', ref: 'c-collected' }),
+      );
+      const retired = await slos.upsert(
+        sloInput({ name: 'd-retired', ref: 'd-retired' }),
+      );
+      await slos.retire({ ids: [retired.id] }, 'deleted', 5_000);
+      await slos.upsert(
+        sloInput({
+          entityRef: 'component:default/trino',
+          name: 'e-other',
+          ref: 'e-other',
+        }),
+      );
+      const evaluations = new KnexEvaluationStore(knex);
+      const collection = new KnexCollectionStore(knex);
+      await evaluations.save(slo.id, evaluation('ok', 0.5), 1_000, HOUR);
+      await evaluations.save(
+        evaluated.id,
+        evaluation('exhausted', -2.5),
+        2_000,
+        HOUR,
+      );
+      await collection.set({
+        sloId: slo.id,
+        source: 'prometheus',
+        indicatorHash: 'abc',
+        collectedUntil: 1_700_000_000_000,
+        lastAttemptAt: 1_700_000_060_000,
+        lastSuccessAt: 1_700_000_060_000,
+      });
+      await collection.set({
+        sloId: collected.id,
+        source: 'push',
+        indicatorHash: 'def',
+        lastAttemptAt: 1_700_000_000_000,
+        lastError: 'no such metric',
+      });
+
+      const joined = await slos.listByEntityWithState(slo.entityRef);
+      const records = await slos.listByEntity(slo.entityRef);
+      const ids = records.map(r => r.id);
+      const [latest, states] = await Promise.all([
+        evaluations.latest(ids),
+        collection.list(ids),
+      ]);
+      expect(joined.map(j => j.record)).toEqual(records);
+      expect(joined.map(j => j.record.id)).toEqual([
+        slo.id,
+        evaluated.id,
+        collected.id,
+      ]);
+      expect(joined).toEqual(
+        records.map(record => ({
+          record,
+          ...(latest.has(record.id)
+            ? { evaluation: latest.get(record.id) }
+            : {}),
+          ...(states.has(record.id)
+            ? { collection: states.get(record.id) }
+            : {}),
+        })),
+      );
+      expect(joined[1].evaluation?.status).toBe('exhausted');
+      expect(joined[2]).toMatchObject({
+        collection: { source: 'push', lastError: 'no such metric' },
+      });
+      expect(joined[2].evaluation).toBeUndefined();
+      await expect(
+        slos.listByEntityWithState('component:default/nothing'),
+      ).resolves.toEqual([]);
+    });
+
     it('keeps the latest evaluation and one snapshot per interval, expiring old ones', async () => {
       const { knex, slos, slo } = await setup();
       const store = new KnexEvaluationStore(knex);

@@ -21,7 +21,8 @@ export interface CollectionStore {
   set(state: CollectionState): Promise<void>;
 }
 
-interface Row {
+/** A row of `sli_collection`. */
+export interface CollectionRow {
   slo_id: string;
   source: string;
   indicator_hash: string;
@@ -34,7 +35,8 @@ interface Row {
 const optionalNumber = (value: number | string | null) =>
   value === null ? undefined : Number(value);
 
-function fromRow(row: Row): CollectionState {
+/** The state a row of `sli_collection` holds. */
+export function collectionStateFromRow(row: CollectionRow): CollectionState {
   return {
     sloId: row.slo_id,
     source: row.source,
@@ -51,20 +53,21 @@ export class KnexCollectionStore implements CollectionStore {
   constructor(private readonly db: Knex) {}
 
   async get(sloId: string): Promise<CollectionState | undefined> {
-    const row = await this.db<Row>('sli_collection')
+    const row = await this.db<CollectionRow>('sli_collection')
       .where({ slo_id: sloId })
       .first();
-    return row ? fromRow(row) : undefined;
+    return row ? collectionStateFromRow(row) : undefined;
   }
 
   async list(sloIds: string[]): Promise<Map<string, CollectionState>> {
     const states = new Map<string, CollectionState>();
     for (let i = 0; i < sloIds.length; i += 500) {
-      const rows = await this.db<Row>('sli_collection').whereIn(
+      const rows = await this.db<CollectionRow>('sli_collection').whereIn(
         'slo_id',
         sloIds.slice(i, i + 500),
       );
-      for (const row of rows) states.set(row.slo_id, fromRow(row));
+      for (const row of rows)
+        states.set(row.slo_id, collectionStateFromRow(row));
     }
     return states;
   }

@@ -1,5 +1,6 @@
 import type {
   Slo,
+  SloEvaluation,
   SloIdentity,
   SloPhase,
   SloRetiredReason,
@@ -8,6 +9,11 @@ import type {
 import { InputError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import {
+  type CollectionRow,
+  type CollectionState,
+  collectionStateFromRow,
+} from '../sli/CollectionStore';
 
 /**
  * An SLO objective as stored: its identity, where it came from and its normalized definition
@@ -36,6 +42,11 @@ export type SloInput = Omit<
 export interface SloStore {
   /** The SLOs in force of an entity, by name and objective. */
   listByEntity(entityRef: string): Promise<SloRecord[]>;
+  /**
+   * The same, each with its latest evaluation and its collection state, in one query (the
+   * entity's SLO list is the most asked route; each query costs a round trip).
+   */
+  listByEntityWithState(entityRef: string): Promise<SloWithState[]>;
   /** Every SLO in force (for the scheduled tasks). */
   listAll(): Promise<SloRecord[]>;
   /** Entity refs that have SLOs in force (from one source, when given). */
@@ -162,6 +173,24 @@ function fromRow(row: SloRow): SloRecord {
   };
 }
 
+/** An SLO with what its summary needs beside it. */
+export interface SloWithState {
+  record: SloRecord;
+  evaluation?: SloEvaluation;
+  collection?: CollectionState;
+}
+
+/** The columns of `sli_collection`, as `collection_<column>` beside an SLO's. */
+const COLLECTION_COLUMNS: Array<keyof CollectionRow> = [
+  'slo_id',
+  'source',
+  'indicator_hash',
+  'collected_until',
+  'last_attempt_at',
+  'last_success_at',
+  'last_error',
+];
+
 /** SloStore on knex: SQLite and PostgreSQL. */
 export class KnexSloStore implements SloStore {
   constructor(private readonly db: Knex) {}
@@ -172,6 +201,36 @@ export class KnexSloStore implements SloStore {
       .whereNull('retired_at')
       .orderBy(['name', 'ref']);
     return rows.map(fromRow);
+  }
+
+  async listByEntityWithState(entityRef: string): Promise<SloWithState[]> {
+    const rows = await this.db('slos')
+      .leftJoin('slo_evaluations', 'slo_evaluations.slo_id', 'slos.id')
+      .leftJoin('sli_collection', 'sli_collection.slo_id', 'slos.id')
+      .where({ 'slos.entity_ref': entityRef })
+      .whereNull('slos.retired_at')
+      .orderBy(['slos.name', 'slos.ref'])
+      .select(
+        'slos.*',
+        'slo_evaluations.result as evaluation_result',
+        ...COLLECTION_COLUMNS.map(
+          column => `sli_collection.${column} as collection_${column}`,
+        ),
+      );
+    return rows.map(row => {
+      const collection = Object.fromEntries(
+        COLLECTION_COLUMNS.map(column => [column, row[`collection_${column}`]]),
+      ) as unknown as CollectionRow;
+      return {
+        record: fromRow(row as SloRow),
+        ...(row.evaluation_result
+          ? { evaluation: JSON.parse(row.evaluation_result) }
+          : {}),
+        ...(collection.slo_id
+          ? { collection: collectionStateFromRow(collection) }
+          : {}),
+      };
+    });
   }
 
   async listAll(): Promise<SloRecord[]> {

@@ -132,13 +132,16 @@ export class SloRegistry {
   }
 
   async listForEntity(entityRef: string): Promise<EntitySlosResponse> {
-    const [records, sync] = await Promise.all([
-      this.store.slos.listByEntity(entityRef),
+    // Two queries: the SLOs with their evaluations and collection state, and file errors.
+    const [slos, sync] = await Promise.all([
+      this.store.slos.listByEntityWithState(entityRef),
       this.store.fileErrors.get(entityRef),
     ]);
     return {
       entityRef,
-      items: await this.summarize(records),
+      items: slos.map(s =>
+        this.summaryOf(s.record, s.evaluation, s.collection),
+      ),
       errors: sync?.errors ?? [],
     };
   }
@@ -498,24 +501,32 @@ export class SloRegistry {
       this.store.evaluations.latest(ids),
       this.store.collection.list(ids),
     ]);
-    return records.map(record => {
-      const evaluation = evaluations.get(record.id);
-      const summary: SloSummary = {
-        ...identityOf(record),
-        budgetingMethod: record.definition.budgetingMethod,
-        status: evaluation?.status ?? 'no-data',
-        collection: this.collectionStatus(
-          record,
-          collection.get(record.id),
-          evaluation,
-        ),
-      };
-      if (evaluation) {
-        const { status: _status, ...rest } = evaluation;
-        Object.assign(summary, rest);
-      }
-      return summary;
-    });
+    return records.map(record =>
+      this.summaryOf(
+        record,
+        evaluations.get(record.id),
+        collection.get(record.id),
+      ),
+    );
+  }
+
+  /** The summary of one SLO from its latest evaluation and collection state. */
+  private summaryOf(
+    record: SloRecord,
+    evaluation: SloEvaluation | undefined,
+    collection: CollectionState | undefined,
+  ): SloSummary {
+    const summary: SloSummary = {
+      ...identityOf(record),
+      budgetingMethod: record.definition.budgetingMethod,
+      status: evaluation?.status ?? 'no-data',
+      collection: this.collectionStatus(record, collection, evaluation),
+    };
+    if (evaluation) {
+      const { status: _status, ...rest } = evaluation;
+      Object.assign(summary, rest);
+    }
+    return summary;
   }
 
   private collectionStatus(
