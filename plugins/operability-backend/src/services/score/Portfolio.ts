@@ -137,6 +137,19 @@ const ENTITY_FIELDS = [
   'spec.domain',
 ];
 
+/** What a row shows of an entity's score (null and 0 for an entity not scored). */
+function scoreFieldsOf(summary: ScoreSummary | undefined) {
+  return {
+    score: summary?.score ?? null,
+    level: summary?.level ?? null,
+    sloCount: summary?.sloCount ?? 0,
+    worstBudgetRemaining: summary?.worstBudgetRemaining ?? null,
+    sloCompliance: summary?.sloCompliance ?? null,
+    incidents: summary ? summary.incidents : null,
+    mttrSeconds: summary?.mttrSeconds ?? null,
+  };
+}
+
 /**
  * The row of an entity (read with ENTITY_FIELDS, or fewer: then the row has only what they
  * give), its score and its snapshot at the start of the trend.
@@ -163,16 +176,10 @@ function rowOf(
         ? refOrUndefined(entity.spec?.domain, 'domain', namespace)
         : system && domains.get(system),
     tags: (entity.metadata.tags ?? []).map(lower),
-    score: summary?.score ?? null,
-    level: summary?.level ?? null,
+    ...scoreFieldsOf(summary),
     ...(summary
       ? { computedAt: new Date(summary.computedAt).toISOString() }
       : {}),
-    sloCount: summary?.sloCount ?? 0,
-    worstBudgetRemaining: summary?.worstBudgetRemaining ?? null,
-    sloCompliance: summary?.sloCompliance ?? null,
-    incidents: summary ? summary.incidents : null,
-    mttrSeconds: summary?.mttrSeconds ?? null,
     trendDelta: trendDelta(summary?.score ?? null, snapshot?.score ?? null),
   };
   for (const key of ['owner', 'system', 'domain'] as const) {
@@ -197,13 +204,7 @@ function sortRowOf(
     name: lower(entity.name),
     owner: typeof entity.owner === 'string' ? entity.owner : undefined,
     tags: [],
-    score: summary?.score ?? null,
-    level: summary?.level ?? null,
-    sloCount: summary?.sloCount ?? 0,
-    worstBudgetRemaining: summary?.worstBudgetRemaining ?? null,
-    sloCompliance: summary?.sloCompliance ?? null,
-    incidents: summary ? summary.incidents : null,
-    mttrSeconds: summary?.mttrSeconds ?? null,
+    ...scoreFieldsOf(summary),
     trendDelta: snapshot
       ? trendDelta(summary?.score ?? null, snapshot.score)
       : null,
